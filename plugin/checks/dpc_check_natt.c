@@ -1,0 +1,147 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dpc_check.h"
+
+#include <stdio.h>
+
+/**
+ * Print "addr[port]".
+ */
+static const char *endpoint(const dpc_addr_t *addr, char *buf, size_t len)
+{
+	char a[DPC_ADDR_STRLEN];
+
+	snprintf(buf, len, "%s[%u]", dpc_addr_to_str(addr, a, sizeof(a)),
+			 addr->port);
+	return buf;
+}
+
+/**
+ * nat-detected: who is behind NAT, and how ESP travels.
+ */
+static void nat_detected(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	dpc_finding_t *f;
+	const char *who;
+	char l[DPC_ADDR_STRLEN + 8], r[DPC_ADDR_STRLEN + 8];
+	int i, encap = 0;
+
+	if (!(ike->nat & (DPC_NAT_HERE | DPC_NAT_THERE | DPC_NAT_FAKE)))
+	{
+		return;
+	}
+	f = dpc_check_add(ctx, "nat-detected", DPC_INFO, ike, NULL);
+	if (!f)
+	{
+		return;
+	}
+	if ((ike->nat & DPC_NAT_HERE) && (ike->nat & DPC_NAT_THERE))
+	{
+		who = "both hosts are behind NAT";
+	}
+	else if (ike->nat & DPC_NAT_HERE)
+	{
+		who = "this gateway is behind NAT";
+	}
+	else if (ike->nat & DPC_NAT_THERE)
+	{
+		who = "the peer is behind NAT";
+	}
+	else
+	{
+		who = "NAT is faked to force UDP encapsulation";
+	}
+	for (i = 0; i < ike->n_children; i++)
+	{
+		encap += ike->children[i].state == DPC_STATE_UP &&
+				 ike->children[i].encap;
+	}
+	dpc_finding_message(f, "%s; ESP travels in UDP %u", who, ike->local.port);
+	dpc_finding_evidence(f, "local", "%s",
+						 endpoint(&ike->local, l, sizeof(l)));
+	dpc_finding_evidence(f, "remote", "%s",
+						 endpoint(&ike->remote, r, sizeof(r)));
+	if (ike->initial_local.port != ike->local.port ||
+		ike->initial_remote.port != ike->remote.port)
+	{
+		dpc_finding_evidence(f, "ports", "%u->%u/%u->%u",
+							 ike->initial_local.port, ike->local.port,
+							 ike->initial_remote.port, ike->remote.port);
+	}
+	dpc_finding_evidence(f, "nat", "%s%s%s",
+						 ike->nat & DPC_NAT_HERE ? "local " : "",
+						 ike->nat & DPC_NAT_THERE ? "remote " : "",
+						 ike->nat & DPC_NAT_FAKE ? "fake" : "");
+	dpc_finding_evidence(f, "encap_child_sas", "%d", encap);
+	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_LIBIPSEC &&
+		(ike->nat & DPC_NAT_THERE))
+	{
+		dpc_finding_evidence(f, "note", "kernel-libipsec fakes NAT-D, "
+							 "so 'peer behind NAT' may not be real");
+	}
+}
+
+/**
+ * keepalive-off / keepalive-slow: a gateway behind NAT must refresh the
+ * mapping more often than the NAT forgets it.
+ */
+static void keepalive(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	const dpc_settings_t *s = ctx->settings;
+	dpc_finding_t *f;
+
+	if (!(ike->nat & DPC_NAT_HERE))
+	{
+		return;
+	}
+	if (s->keep_alive == 0)
+	{
+		f = dpc_check_add(ctx, "keepalive-off", DPC_ERROR, ike, NULL);
+		if (!f)
+		{
+			return;
+		}
+		dpc_finding_message(f, "this gateway is behind NAT but NAT keepalives "
+							"are disabled: the NAT mapping expires after idle "
+							"periods and inbound ESP/IKE is dropped until we "
+							"send again");
+	}
+	else if (s->keep_alive > s->nat_timeout)
+	{
+		f = dpc_check_add(ctx, "keepalive-slow", DPC_WARNING, ike, NULL);
+		if (!f)
+		{
+			return;
+		}
+		dpc_finding_message(f, "this gateway is behind NAT and sends "
+							"keepalives every %us, longer than the %us a NAT "
+							"may keep an idle UDP mapping", s->keep_alive,
+							s->nat_timeout);
+	}
+	else
+	{
+		return;
+	}
+	dpc_finding_evidence(f, "charon.keep_alive", "%us", s->keep_alive);
+	dpc_finding_evidence(f, "nat_timeout", "%us", s->nat_timeout);
+	dpc_finding_evidence(f, "dpd_delay", "%us", ike->dpd_delay);
+	dpc_finding_hint(f, "set charon.keep_alive = 20s (below nat_timeout "
+					 "= %us) in strongswan.conf and reload the settings "
+					 "(swanctl --reload-settings)", s->nat_timeout);
+}
+
+/*
+ * Described in header
+ */
+void dpc_check_natt(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	nat_detected(ctx, ike);
+	keepalive(ctx, ike);
+}

@@ -1,0 +1,299 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dpc_check.h"
+#include "dpc_check_util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/**
+ * What the routing checks learned about one CHILD_SA.
+ */
+typedef struct {
+	/** a LAN host of the local selector, valid if has_host */
+	dpc_addr_t lhost;
+	bool has_host;
+	/** a host of the remote selector */
+	dpc_addr_t rhost;
+	/** interface LAN packets arrive on, valid if has_lan */
+	char lan[IF_NAMESIZE];
+	bool has_lan;
+	/** interface decapsulated packets arrive on, valid if has_tun */
+	char tun[IF_NAMESIZE];
+	bool has_tun;
+	/** interface of our IKE address (the WAN) */
+	char wan[IF_NAMESIZE];
+	/** forwarding found off */
+	bool fwd_off;
+} path_t;
+
+/**
+ * Does a failed lookup mean "no route" (and not a source check or a bad
+ * question)?
+ */
+static bool no_route(const dpc_route_t *route)
+{
+	if (route->error)
+	{
+		return route->error == ENETUNREACH || route->error == EHOSTUNREACH;
+	}
+	return dpc_check_route_fails(route);
+}
+
+/**
+ * forwarding-disabled: LAN traffic must be forwarded both ways.
+ */
+static void forwarding(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					   const dpc_child_rec_t *child, path_t *p)
+{
+	char g[DPC_SYSCTL_LEN], l[DPC_SYSCTL_LEN], t[DPC_SYSCTL_LEN];
+	char name[DPC_SYSCTL_LEN], off[3 * IF_NAMESIZE + 16] = "";
+	bool g_on, l_on = true, t_on = true;
+	dpc_finding_t *f;
+	uint8_t family = p->rhost.family;
+
+	g_on = dpc_check_forwarding(ctx, family, NULL, g, sizeof(g));
+	if (p->has_lan)
+	{
+		l_on = dpc_check_forwarding(ctx, family, p->lan, l, sizeof(l));
+	}
+	if (p->has_tun)
+	{
+		t_on = dpc_check_forwarding(ctx, family, p->tun, t, sizeof(t));
+	}
+	if (g_on && l_on && t_on)
+	{
+		return;
+	}
+	p->fwd_off = true;
+	f = dpc_check_add(ctx, "forwarding-disabled", DPC_ERROR, ike, child);
+	if (!f)
+	{
+		return;
+	}
+	if (!l_on)
+	{
+		snprintf(off, sizeof(off), "%s", p->lan);
+	}
+	if (!t_on)
+	{
+		snprintf(off + strlen(off), sizeof(off) - strlen(off), "%s%s",
+				 off[0] ? " and " : "", p->tun);
+	}
+	dpc_finding_message(f, "IP forwarding is off%s%s: packets between the "
+						"LAN and the tunnel are dropped in both directions",
+						off[0] ? " on " : "", off);
+	dpc_finding_evidence(f, dpc_check_sysctl_name(g, name, sizeof(name)),
+						 "%d", g_on);
+	if (p->has_lan)
+	{
+		dpc_finding_evidence(f, dpc_check_sysctl_name(l, name, sizeof(name)),
+							 "%d", l_on);
+	}
+	if (p->has_tun)
+	{
+		dpc_finding_evidence(f, dpc_check_sysctl_name(t, name, sizeof(name)),
+							 "%d", t_on);
+	}
+	dpc_finding_hint(f, "sysctl -w %s=1 and persist it in /etc/sysctl.d/",
+					 family == AF_INET6 ? "net.ipv6.conf.all.forwarding"
+										: "net.ipv4.ip_forward");
+}
+
+/**
+ * Suggest the route charon would have installed for the remote selector.
+ */
+static void route_hint(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					   const dpc_child_rec_t *child, const path_t *p,
+					   dpc_finding_t *f)
+{
+	dpc_route_query_t q;
+	dpc_route_t peer;
+	dpc_addr_t own;
+	char rts[DPC_TS_STRLEN], src[DPC_ADDR_STRLEN], via[DPC_ADDR_STRLEN + 8];
+	const char *dev = NULL;
+
+	dpc_ts_to_str(&child->remote.ts[0], rts, sizeof(rts));
+	src[0] = via[0] = '\0';
+	if (ctx->facts->local_in_ts(ctx->facts, &child->local.ts[0], &own, NULL))
+	{
+		dpc_addr_to_str(&own, src, sizeof(src));
+	}
+	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_LIBIPSEC)
+	{
+		dev = ctx->facts->get_tun(ctx->facts);
+	}
+	else
+	{
+		memset(&q, 0, sizeof(q));
+		q.dst = ike->remote;
+		if (ctx->facts->route_get(ctx->facts, &q, &peer) && !peer.error)
+		{
+			dev = peer.oif;
+			if (peer.gateway.family)
+			{
+				snprintf(via, sizeof(via), "via ");
+				dpc_addr_to_str(&peer.gateway, via + 4, sizeof(via) - 4);
+			}
+		}
+	}
+	dpc_finding_hint(f, "charon installs this route into table 220 "
+					 "(charon.install_routes); restore it with 'ip route "
+					 "add %s %s%sdev %s%s%s table 220' or re-establish the "
+					 "CHILD_SA, and check 'ip rule' for a rule that skips "
+					 "table 220", rts, via, via[0] ? " " : "",
+					 dev && dev[0] ? dev : "<wan>", src[0] ? " src " : "", src);
+}
+
+/**
+ * route-missing: no route from the local selector to the remote one.
+ */
+static void route_missing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						  const dpc_child_rec_t *child, const path_t *p)
+{
+	dpc_route_query_t q;
+	dpc_route_t fwd, own;
+	dpc_addr_t addr;
+	dpc_finding_t *f;
+	bool fwd_fails = false, own_fails = false;
+
+	if (p->has_host && p->has_lan && !p->fwd_off)
+	{
+		memset(&q, 0, sizeof(q));
+		q.dst = p->rhost;
+		q.src = p->lhost;
+		memcpy(q.iif, p->lan, IF_NAMESIZE);
+		fwd_fails = ctx->facts->route_get(ctx->facts, &q, &fwd) &&
+					no_route(&fwd);
+	}
+	if (ctx->facts->local_in_ts(ctx->facts, &child->local.ts[0], &addr, NULL))
+	{
+		memset(&q, 0, sizeof(q));
+		q.dst = p->rhost;
+		q.src = addr;
+		own_fails = ctx->facts->route_get(ctx->facts, &q, &own) &&
+					no_route(&own);
+	}
+	if (!fwd_fails && !own_fails)
+	{
+		return;
+	}
+	f = dpc_check_add(ctx, "route-missing", DPC_ERROR, ike, child);
+	if (!f)
+	{
+		return;
+	}
+	dpc_finding_message(f, "no route to the remote traffic selector: "
+						"packets for it are dropped before IPsec sees them");
+	if (fwd_fails)
+	{
+		dpc_finding_evidence(f, "route", "%s", fwd.text);
+	}
+	if (own_fails)
+	{
+		dpc_finding_evidence(f, "route_own", "%s", own.text);
+	}
+	route_hint(ctx, ike, child, p, f);
+}
+
+/**
+ * inbound-undeliverable: decapsulated packets must reach the LAN.
+ */
+static void inbound(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					const dpc_child_rec_t *child, const path_t *p)
+{
+	dpc_route_query_t q;
+	dpc_route_t route;
+	dpc_finding_t *f;
+	char lts[DPC_TS_STRLEN], a[DPC_ADDR_STRLEN];
+	bool back;
+
+	if (!p->has_host || !p->has_tun || p->fwd_off)
+	{
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.dst = p->lhost;
+	q.src = p->rhost;
+	memcpy(q.iif, p->tun, IF_NAMESIZE);
+	if (!ctx->facts->route_get(ctx->facts, &q, &route))
+	{
+		return;
+	}
+	back = !route.error && route.oif[0] &&
+		   (dpc_streq(route.oif, p->tun) || dpc_streq(route.oif, p->wan));
+	if (!no_route(&route) && !back)
+	{
+		return;
+	}
+	f = dpc_check_add(ctx, "inbound-undeliverable", DPC_ERROR, ike, child);
+	if (!f)
+	{
+		return;
+	}
+	dpc_ts_to_str(&child->local.ts[0], lts, sizeof(lts));
+	if (back)
+	{
+		dpc_finding_message(f, "decrypted packets for %s are routed back "
+							"out of %s instead of to the LAN", lts, route.oif);
+	}
+	else
+	{
+		dpc_finding_message(f, "decrypted packets for %s have no route to "
+							"the LAN and are dropped", lts);
+	}
+	dpc_finding_evidence(f, "route", "%s", route.text);
+	dpc_finding_hint(f, "add a route for %s towards the LAN on this gateway "
+					 "(e.g. 'ip route add %s dev <lan-interface>' or via the "
+					 "LAN router); check that %s is configured on the LAN "
+					 "interface", lts, lts,
+					 dpc_addr_to_str(&p->lhost, a, sizeof(a)));
+}
+
+/*
+ * Described in header
+ */
+void dpc_check_routing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					   const dpc_child_rec_t *child)
+{
+	path_t p;
+
+	if (!child->local.count || !child->remote.count)
+	{
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	dpc_check_remote_host(&child->remote.ts[0], &p.rhost);
+	/* host-to-host and gateway-to-net tunnels forward nothing */
+	if (dpc_streq(child->mode, "TUNNEL") &&
+		!dpc_check_gateway_only(ctx, &child->local))
+	{
+		p.has_host = dpc_check_local_host(ctx, &child->local.ts[0],
+										  &p.lhost);
+	}
+	if (p.has_host)
+	{
+		p.has_lan = dpc_check_lan_iif(ctx, &child->local.ts[0], &p.lhost,
+									  p.lan);
+	}
+	p.has_tun = dpc_check_tunnel_iif(ctx, ike, child, p.tun);
+	if (!ctx->facts->is_local(ctx->facts, &ike->local, p.wan))
+	{
+		p.wan[0] = '\0';
+	}
+	if (p.has_host)
+	{
+		forwarding(ctx, ike, child, &p);
+	}
+	route_missing(ctx, ike, child, &p);
+	inbound(ctx, ike, child, &p);
+}

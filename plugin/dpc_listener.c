@@ -1,0 +1,525 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#define _GNU_SOURCE
+#include "dpc_listener.h"
+
+#include <daemon.h>
+#include <sa/ike_sa.h>
+#include <sa/child_sa.h>
+#include <encoding/payloads/notify_payload.h>
+
+#include <stdarg.h>
+#include <string.h>
+
+typedef struct private_dpc_listener_t private_dpc_listener_t;
+
+/**
+ * Private data.
+ */
+struct private_dpc_listener_t {
+
+	/**
+	 * Public interface.
+	 */
+	dpc_listener_t public;
+
+	/**
+	 * Records
+	 */
+	dpc_registry_t *registry;
+
+	/**
+	 * Check rounds
+	 */
+	dpc_round_t *round;
+};
+
+/**
+ * Copy a host into a plain address.
+ */
+static void host2addr(host_t *host, dpc_addr_t *addr)
+{
+	chunk_t a;
+
+	memset(addr, 0, sizeof(*addr));
+	if (!host)
+	{
+		return;
+	}
+	a = host->get_address(host);
+	if (a.len == 4 || a.len == 16)
+	{
+		addr->family = host->get_family(host);
+		memcpy(addr->a, a.ptr, a.len);
+		addr->port = host->get_port(host);
+	}
+}
+
+/**
+ * Copy a traffic selector into a plain one.
+ */
+static bool ts2dpc(traffic_selector_t *ts, dpc_ts_t *out)
+{
+	chunk_t from, to;
+
+	memset(out, 0, sizeof(*out));
+	from = ts->get_from_address(ts);
+	to = ts->get_to_address(ts);
+	if (from.len != to.len || (from.len != 4 && from.len != 16))
+	{
+		return FALSE;
+	}
+	out->family = ts->get_type(ts) == TS_IPV4_ADDR_RANGE ? AF_INET : AF_INET6;
+	out->proto = ts->get_protocol(ts);
+	out->from_port = ts->get_from_port(ts);
+	out->to_port = ts->get_to_port(ts);
+	memcpy(out->from, from.ptr, from.len);
+	memcpy(out->to, to.ptr, to.len);
+	return TRUE;
+}
+
+/**
+ * Copy a list or enumerator of traffic selectors.
+ */
+static void enum2list(enumerator_t *enumerator, dpc_ts_list_t *list)
+{
+	traffic_selector_t *ts;
+	dpc_ts_t copy;
+
+	while (enumerator->enumerate(enumerator, &ts))
+	{
+		if (ts2dpc(ts, &copy))
+		{
+			dpc_ts_list_add(list, &copy);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * Print a list of traffic selectors into buf.
+ */
+static void tslist2str(linked_list_t *list, char *buf, size_t len)
+{
+	if (list && list->get_count(list))
+	{
+		snprintf(buf, len, "%#R", list);
+	}
+	else
+	{
+		snprintf(buf, len, "(none)");
+	}
+}
+
+/**
+ * Copy the facts of an IKE_SA into a record.
+ */
+static void ike2rec(ike_sa_t *ike_sa, dpc_ike_rec_t *rec)
+{
+	peer_cfg_t *peer_cfg;
+
+	dpc_ike_rec_init(rec);
+	snprintf(rec->name, sizeof(rec->name), "%s", ike_sa->get_name(ike_sa));
+	rec->unique_id = ike_sa->get_unique_id(ike_sa);
+	rec->state = DPC_STATE_UP;
+	rec->version = ike_sa->get_version(ike_sa) == IKEV1 ? 1 : 2;
+	host2addr(ike_sa->get_my_host(ike_sa), &rec->local);
+	host2addr(ike_sa->get_other_host(ike_sa), &rec->remote);
+	rec->initial_local = rec->local;
+	rec->initial_remote = rec->remote;
+	if (ike_sa->has_condition(ike_sa, COND_NAT_ANY))
+	{
+		rec->nat |= DPC_NAT_ANY;
+	}
+	if (ike_sa->has_condition(ike_sa, COND_NAT_HERE))
+	{
+		rec->nat |= DPC_NAT_HERE;
+	}
+	if (ike_sa->has_condition(ike_sa, COND_NAT_THERE))
+	{
+		rec->nat |= DPC_NAT_THERE;
+	}
+	if (ike_sa->has_condition(ike_sa, COND_NAT_FAKE))
+	{
+		rec->nat |= DPC_NAT_FAKE;
+	}
+	rec->initiator = ike_sa->has_condition(ike_sa, COND_ORIGINAL_INITIATOR);
+	peer_cfg = ike_sa->get_peer_cfg(ike_sa);
+	if (peer_cfg)
+	{
+		rec->dpd_delay = peer_cfg->get_dpd(peer_cfg);
+	}
+	rec->established = time_monotonic(NULL);
+}
+
+/**
+ * Copy the facts of a CHILD_SA into a record.
+ */
+static void child2rec(ike_sa_t *ike_sa, child_sa_t *child_sa,
+					  dpc_child_rec_t *rec)
+{
+	child_cfg_t *cfg;
+	proposal_t *proposal;
+	linked_list_t *hosts, *list;
+	uint16_t alg, ks;
+	mark_t mark;
+	int len = 0;
+
+	dpc_child_rec_init(rec);
+	snprintf(rec->name, sizeof(rec->name), "%s",
+			 child_sa->get_name(child_sa));
+	rec->unique_id = child_sa->get_unique_id(child_sa);
+	rec->reqid = child_sa->get_reqid(child_sa);
+	rec->state = DPC_STATE_UP;
+	snprintf(rec->mode, sizeof(rec->mode), "%N", ipsec_mode_names,
+			 child_sa->get_mode(child_sa));
+	snprintf(rec->protocol, sizeof(rec->protocol), "%N", protocol_id_names,
+			 child_sa->get_protocol(child_sa));
+	rec->encap = child_sa->has_encap(child_sa);
+	rec->spi_in = ntohl(child_sa->get_spi(child_sa, TRUE));
+	rec->spi_out = ntohl(child_sa->get_spi(child_sa, FALSE));
+	mark = child_sa->get_mark(child_sa, TRUE);
+	rec->mark_in = mark.value;
+	mark = child_sa->get_mark(child_sa, FALSE);
+	rec->mark_out = mark.value;
+	rec->if_id_in = child_sa->get_if_id(child_sa, TRUE);
+	rec->if_id_out = child_sa->get_if_id(child_sa, FALSE);
+	enum2list(child_sa->create_ts_enumerator(child_sa, TRUE), &rec->local);
+	enum2list(child_sa->create_ts_enumerator(child_sa, FALSE), &rec->remote);
+
+	cfg = child_sa->get_config(child_sa);
+	if (cfg)
+	{
+		/* supplied = NULL and log = FALSE: no narrowing, no alert */
+		hosts = ike_sa_get_dynamic_hosts(ike_sa, TRUE);
+		list = cfg->get_traffic_selectors(cfg, TRUE, NULL, hosts, FALSE);
+		enum2list(list->create_enumerator(list), &rec->cfg_local);
+		list->destroy_offset(list, offsetof(traffic_selector_t, destroy));
+		hosts->destroy(hosts);
+		hosts = ike_sa_get_dynamic_hosts(ike_sa, FALSE);
+		list = cfg->get_traffic_selectors(cfg, FALSE, NULL, hosts, FALSE);
+		enum2list(list->create_enumerator(list), &rec->cfg_remote);
+		list->destroy_offset(list, offsetof(traffic_selector_t, destroy));
+		hosts->destroy(hosts);
+		snprintf(rec->dpd_action, sizeof(rec->dpd_action), "%N",
+				 action_names, cfg->get_dpd_action(cfg));
+	}
+	proposal = child_sa->get_proposal(child_sa);
+	if (proposal)
+	{
+		if (proposal->get_algorithm(proposal, ENCRYPTION_ALGORITHM, &alg, &ks))
+		{
+			len += snprintf(rec->alg + len, sizeof(rec->alg) - len, "%N",
+							encryption_algorithm_names, alg);
+			if (ks && len < (int)sizeof(rec->alg))
+			{
+				len += snprintf(rec->alg + len, sizeof(rec->alg) - len,
+								"_%u", ks);
+			}
+		}
+		if (len < (int)sizeof(rec->alg) &&
+			proposal->get_algorithm(proposal, INTEGRITY_ALGORITHM, &alg, NULL))
+		{
+			snprintf(rec->alg + len, sizeof(rec->alg) - len, "%s%N",
+					 len ? "/" : "", integrity_algorithm_names, alg);
+		}
+	}
+	rec->installed = child_sa->get_installtime(child_sa);
+	if (!rec->installed)
+	{
+		rec->installed = time_monotonic(NULL);
+	}
+	rec->installed_wall = time(NULL);
+}
+
+METHOD(listener_t, ike_updown, bool,
+	private_dpc_listener_t *this, ike_sa_t *ike_sa, bool up)
+{
+	dpc_ike_rec_t rec;
+
+	if (up)
+	{
+		ike2rec(ike_sa, &rec);
+		this->registry->ike_set(this->registry, &rec);
+		dpc_ike_rec_clear(&rec);
+		this->round->trigger(this->round);
+	}
+	else
+	{
+		this->registry->ike_down(this->registry,
+								 ike_sa->get_unique_id(ike_sa),
+								 time_monotonic(NULL));
+	}
+	return TRUE;
+}
+
+METHOD(listener_t, ike_rekey, bool,
+	private_dpc_listener_t *this, ike_sa_t *old, ike_sa_t *new)
+{
+	dpc_ike_rec_t rec;
+
+	ike2rec(new, &rec);
+	this->registry->ike_rekey(this->registry, old->get_unique_id(old), &rec,
+							  time_monotonic(NULL));
+	dpc_ike_rec_clear(&rec);
+	this->round->trigger(this->round);
+	return TRUE;
+}
+
+METHOD(listener_t, ike_update, bool,
+	private_dpc_listener_t *this, ike_sa_t *ike_sa, host_t *local,
+	host_t *remote)
+{
+	dpc_addr_t l, r;
+
+	host2addr(local, &l);
+	host2addr(remote, &r);
+	this->registry->ike_update(this->registry, ike_sa->get_unique_id(ike_sa),
+							   &l, &r, time_monotonic(NULL));
+	this->round->trigger(this->round);
+	return TRUE;
+}
+
+METHOD(listener_t, child_updown, bool,
+	private_dpc_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
+	bool up)
+{
+	dpc_ike_rec_t ike;
+	dpc_child_rec_t rec;
+
+	if (up)
+	{
+		/* NAT detection and endpoints may have changed since ike_updown */
+		ike2rec(ike_sa, &ike);
+		this->registry->ike_set(this->registry, &ike);
+		dpc_ike_rec_clear(&ike);
+		child2rec(ike_sa, child_sa, &rec);
+		this->registry->child_up(this->registry,
+								 ike_sa->get_unique_id(ike_sa), &rec);
+		dpc_child_rec_clear(&rec);
+		this->round->trigger(this->round);
+	}
+	else
+	{
+		this->registry->child_down(this->registry,
+								   ike_sa->get_unique_id(ike_sa),
+								   child_sa->get_unique_id(child_sa),
+								   time_monotonic(NULL));
+	}
+	return TRUE;
+}
+
+METHOD(listener_t, child_rekey, bool,
+	private_dpc_listener_t *this, ike_sa_t *ike_sa, child_sa_t *old,
+	child_sa_t *new)
+{
+	dpc_child_rec_t rec;
+
+	child2rec(ike_sa, new, &rec);
+	this->registry->child_rekey(this->registry, ike_sa->get_unique_id(ike_sa),
+								old->get_unique_id(old), &rec,
+								time_monotonic(NULL));
+	dpc_child_rec_clear(&rec);
+	this->round->trigger(this->round);
+	return TRUE;
+}
+
+/**
+ * Do the final selectors of one side differ from the configured ones?
+ */
+static bool differs(ike_sa_t *ike_sa, child_cfg_t *cfg, bool local,
+					linked_list_t *final)
+{
+	linked_list_t *hosts, *list;
+	bool differ;
+
+	hosts = ike_sa_get_dynamic_hosts(ike_sa, local);
+	list = cfg->get_traffic_selectors(cfg, local, NULL, hosts, FALSE);
+	differ = list->get_count(list) != final->get_count(final) ||
+			 !list->equals_offset(list, final,
+								  offsetof(traffic_selector_t, equals));
+	list->destroy_offset(list, offsetof(traffic_selector_t, destroy));
+	hosts->destroy(hosts);
+	return differ;
+}
+
+METHOD(listener_t, narrow, bool,
+	private_dpc_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
+	narrow_hook_t type, linked_list_t *local, linked_list_t *remote)
+{
+	child_cfg_t *cfg;
+
+	/* only the final lists are of interest, and they are just observed */
+	if (type != NARROW_INITIATOR_POST_AUTH &&
+		type != NARROW_INITIATOR_POST_NOAUTH &&
+		type != NARROW_RESPONDER_POST)
+	{
+		return TRUE;
+	}
+	cfg = child_sa->get_config(child_sa);
+	if (cfg && (differs(ike_sa, cfg, TRUE, local) ||
+				differs(ike_sa, cfg, FALSE, remote)))
+	{
+		this->registry->mark_narrowed(this->registry,
+									  child_sa->get_unique_id(child_sa));
+	}
+	return TRUE;
+}
+
+/**
+ * Record an alert about a CHILD_SA or a child config.
+ */
+static void record_alert(private_dpc_listener_t *this, ike_sa_t *ike_sa,
+						 dpc_alert_type_t type, child_sa_t *child_sa,
+						 const char *detail, const char *detail2)
+{
+	dpc_alert_t alert = {
+		.type = type,
+		.time = time_monotonic(NULL),
+		.count = 1,
+	};
+
+	if (!ike_sa)
+	{
+		return;
+	}
+	if (child_sa)
+	{
+		snprintf(alert.child_name, sizeof(alert.child_name), "%s",
+				 child_sa->get_name(child_sa));
+		alert.child_id = child_sa->get_unique_id(child_sa);
+		alert.rekey = child_sa->get_state(child_sa) == CHILD_REKEYING ||
+					  child_sa->get_state(child_sa) == CHILD_REKEYED;
+	}
+	snprintf(alert.detail, sizeof(alert.detail), "%s", detail ?: "");
+	snprintf(alert.detail2, sizeof(alert.detail2), "%s", detail2 ?: "");
+	this->registry->add_alert(this->registry, ike_sa->get_unique_id(ike_sa),
+							  ike_sa->get_name(ike_sa), &alert);
+	this->round->trigger(this->round);
+}
+
+/**
+ * Print the negotiated or installed selectors of a CHILD_SA.
+ */
+static void child_ts2str(child_sa_t *child_sa, char *buf, size_t len)
+{
+	traffic_selector_t *my_ts, *other_ts;
+	enumerator_t *enumerator;
+	int pos = 0;
+
+	buf[0] = '\0';
+	enumerator = child_sa->create_policy_enumerator(child_sa);
+	while (pos < (int)len &&
+		   enumerator->enumerate(enumerator, &my_ts, &other_ts))
+	{
+		pos += snprintf(buf + pos, len - pos, "%s%R === %R", pos ? ", " : "",
+						my_ts, other_ts);
+	}
+	enumerator->destroy(enumerator);
+}
+
+METHOD(listener_t, alert, bool,
+	private_dpc_listener_t *this, ike_sa_t *ike_sa, alert_t alert,
+	va_list args)
+{
+	linked_list_t *list, *list2;
+	child_sa_t *child_sa;
+	char d1[DPC_ALERT_TEXT_LEN], d2[DPC_ALERT_TEXT_LEN];
+
+	switch (alert)
+	{
+		case ALERT_TS_MISMATCH:
+			list = va_arg(args, linked_list_t*);
+			list2 = va_arg(args, linked_list_t*);
+			tslist2str(list, d1, sizeof(d1));
+			tslist2str(list2, d2, sizeof(d2));
+			record_alert(this, ike_sa, DPC_ALERT_TS_MISMATCH, NULL, d1, d2);
+			break;
+		case ALERT_INSTALL_CHILD_SA_FAILED:
+		case ALERT_INSTALL_CHILD_POLICY_FAILED:
+			child_sa = va_arg(args, child_sa_t*);
+			if (child_sa)
+			{
+				child_ts2str(child_sa, d1, sizeof(d1));
+			}
+			else
+			{
+				d1[0] = '\0';
+			}
+			record_alert(this, ike_sa, alert == ALERT_INSTALL_CHILD_SA_FAILED ?
+						 DPC_ALERT_INSTALL_SA_FAILED :
+						 DPC_ALERT_INSTALL_POLICY_FAILED, child_sa, d1, NULL);
+			break;
+		case ALERT_PROPOSAL_MISMATCH_CHILD:
+			list = va_arg(args, linked_list_t*);
+			if (list && list->get_count(list))
+			{
+				snprintf(d1, sizeof(d1), "%#P", list);
+			}
+			else
+			{
+				snprintf(d1, sizeof(d1), "(none)");
+			}
+			record_alert(this, ike_sa, DPC_ALERT_PROPOSAL_MISMATCH_CHILD, NULL,
+						 d1, NULL);
+			break;
+		default:
+			break;
+	}
+	return TRUE;
+}
+
+METHOD(listener_t, message_hook, bool,
+	private_dpc_listener_t *this, ike_sa_t *ike_sa, message_t *message,
+	bool incoming, bool plain)
+{
+	/* the initiator of a CHILD_SA raises no alert for TS_UNACCEPTABLE */
+	if (incoming && plain && ike_sa && !message->get_request(message) &&
+		message->get_notify(message, TS_UNACCEPTABLE))
+	{
+		record_alert(this, ike_sa, DPC_ALERT_TS_MISMATCH, NULL,
+					 "peer answered TS_UNACCEPTABLE to our proposal", NULL);
+	}
+	return TRUE;
+}
+
+METHOD(dpc_listener_t, destroy, void,
+	private_dpc_listener_t *this)
+{
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+dpc_listener_t *dpc_listener_create(dpc_registry_t *registry,
+									dpc_round_t *round)
+{
+	private_dpc_listener_t *this;
+
+	INIT(this,
+		.public = {
+			.listener = {
+				.ike_updown = _ike_updown,
+				.ike_rekey = _ike_rekey,
+				.ike_update = _ike_update,
+				.child_updown = _child_updown,
+				.child_rekey = _child_rekey,
+				.narrow = _narrow,
+				.alert = _alert,
+				.message = _message_hook,
+			},
+			.destroy = _destroy,
+		},
+		.registry = registry,
+		.round = round,
+	);
+	return &this->public;
+}

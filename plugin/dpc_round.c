@@ -1,0 +1,436 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#define _GNU_SOURCE
+#include "dpc_round.h"
+#include "dpc_log.h"
+#include "checks/dpc_check.h"
+#include "facts/dpc_kernel_facts.h"
+
+#include <daemon.h>
+#include <processing/jobs/callback_job.h>
+#include <threading/mutex.h>
+
+#include <errno.h>
+#include <string.h>
+
+typedef struct private_dpc_round_t private_dpc_round_t;
+
+/**
+ * Private data.
+ */
+struct private_dpc_round_t {
+
+	/**
+	 * Public interface.
+	 */
+	dpc_round_t public;
+
+	/**
+	 * The records
+	 */
+	dpc_registry_t *registry;
+
+	/**
+	 * Active findings
+	 */
+	dpc_store_t *store;
+
+	/**
+	 * Settings
+	 */
+	dpc_settings_t settings;
+
+	/**
+	 * Data plane, detected once
+	 */
+	dpc_dataplane_t dataplane;
+
+	/**
+	 * TRUE once dataplane is known
+	 */
+	bool detected;
+
+	/**
+	 * Wall clock time of the last completed round
+	 */
+	time_t last;
+
+	/**
+	 * A triggered round is scheduled
+	 */
+	bool pending;
+
+	/**
+	 * Periodic rounds are scheduled
+	 */
+	bool started;
+
+	/**
+	 * Receiver of finding events
+	 */
+	dpc_round_event_cb_t event_cb;
+
+	/**
+	 * Its context
+	 */
+	void *event_ctx;
+
+	/**
+	 * Protects settings, flags, store and event_cb (never held while
+	 * checking out IKE_SAs)
+	 */
+	mutex_t *mutex;
+
+	/**
+	 * Serializes rounds
+	 */
+	mutex_t *running;
+
+	/**
+	 * Reported once: the kernel facts are unavailable
+	 */
+	bool facts_failed;
+};
+
+/**
+ * Find out how ESP is handled: kernel-libipsec registers the TUN device and
+ * handles ESP itself, otherwise the kernel's XFRM does.
+ */
+static void detect_dataplane(private_dpc_round_t *this)
+{
+	enumerator_t *enumerator;
+	plugin_t *plugin;
+
+	if (this->detected)
+	{
+		return;
+	}
+	this->dataplane = DPC_DATAPLANE_XFRM;
+	enumerator = lib->plugins->create_plugin_enumerator(lib->plugins);
+	while (enumerator->enumerate(enumerator, &plugin, NULL))
+	{
+		if (streq(plugin->get_name(plugin), "kernel-libipsec"))
+		{
+			this->dataplane = DPC_DATAPLANE_LIBIPSEC;
+		}
+	}
+	enumerator->destroy(enumerator);
+	this->detected = TRUE;
+}
+
+/**
+ * Read the traffic counters of every installed CHILD_SA.
+ *
+ * Uses the IKE_SA manager's enumerator without waiting (busy IKE_SAs are
+ * skipped for this round), as vici's list-sas does; no lock of ours is held.
+ *
+ * @param count		number of samples returned
+ * @return			allocated samples
+ */
+static dpc_child_sample_t *sample_counters(int *count)
+{
+	enumerator_t *enumerator, *children;
+	ike_sa_t *ike_sa;
+	child_sa_t *child_sa;
+	dpc_child_sample_t *samples = NULL, *s;
+	int size = 0;
+	time_t now;
+
+	*count = 0;
+	now = time_monotonic(NULL);
+	enumerator = charon->ike_sa_manager->create_enumerator(
+											charon->ike_sa_manager, FALSE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		children = ike_sa->create_child_sa_enumerator(ike_sa);
+		while (children->enumerate(children, &child_sa))
+		{
+			if (child_sa->get_state(child_sa) != CHILD_INSTALLED)
+			{
+				continue;
+			}
+			if (*count == size)
+			{
+				size = size ? size * 2 : 64;
+				samples = realloc(samples, size * sizeof(*samples));
+			}
+			s = &samples[(*count)++];
+			memset(s, 0, sizeof(*s));
+			s->child_id = child_sa->get_unique_id(child_sa);
+			s->sample.time = now;
+			/* no time argument: that would query every policy as well */
+			child_sa->get_usestats(child_sa, TRUE, NULL, &s->sample.bytes_in,
+								   &s->sample.packets_in);
+			child_sa->get_usestats(child_sa, FALSE, NULL, &s->sample.bytes_out,
+								   &s->sample.packets_out);
+		}
+		children->destroy(children);
+	}
+	enumerator->destroy(enumerator);
+	return samples;
+}
+
+/**
+ * Context for store callbacks.
+ */
+typedef struct {
+	private_dpc_round_t *this;
+	dpc_round_event_cb_t cb;
+	void *ctx;
+} event_ctx_t;
+
+static bool alive_cb(void *ctx, const dpc_subject_t *subject)
+{
+	event_ctx_t *ev = ctx;
+
+	return ev->this->registry->is_alive(ev->this->registry, subject);
+}
+
+static void event_cb(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
+{
+	event_ctx_t *ev = ctx;
+
+	dpc_log_event(type, f);
+	if (ev->cb)
+	{
+		ev->cb(ev->ctx, type, f);
+	}
+}
+
+METHOD(dpc_round_t, run, void,
+	private_dpc_round_t *this)
+{
+	dpc_settings_t settings;
+	dpc_tunnels_t tunnels;
+	dpc_findings_t findings;
+	dpc_check_ctx_t ctx;
+	dpc_facts_t *facts;
+	event_ctx_t ev = { .this = this };
+	dpc_child_sample_t *samples;
+	time_t now;
+	int count;
+
+	this->running->lock(this->running);
+
+	this->mutex->lock(this->mutex);
+	settings = this->settings;
+	detect_dataplane(this);
+	this->mutex->unlock(this->mutex);
+
+	samples = sample_counters(&count);
+	this->registry->add_samples(this->registry, samples, count);
+	free(samples);
+
+	now = time_monotonic(NULL);
+	this->registry->expire(this->registry, now, settings.keep_closed);
+
+	dpc_tunnels_init(&tunnels);
+	dpc_findings_init(&findings);
+	this->registry->snapshot(this->registry, &tunnels);
+
+	facts = dpc_kernel_facts_create(this->dataplane, NULL);
+	if (!facts)
+	{
+		if (!this->facts_failed)
+		{
+			DBG1(DBG_CFG, "dataplane-check: cannot read kernel state over "
+				 "netlink (%s), checks suspended", strerror(errno));
+			this->facts_failed = TRUE;
+		}
+	}
+	else
+	{
+		this->facts_failed = FALSE;
+		ctx = (dpc_check_ctx_t){
+			.settings = &settings,
+			.facts = facts,
+			.tunnels = &tunnels,
+			.now = now,
+			.out = &findings,
+		};
+		dpc_check_all(&ctx);
+		facts->destroy(facts);
+
+		this->mutex->lock(this->mutex);
+		ev.cb = this->event_cb;
+		ev.ctx = this->event_ctx;
+		dpc_store_update(this->store, &findings, now, time(NULL), alive_cb,
+						 event_cb, &ev);
+		this->last = time(NULL);
+		this->mutex->unlock(this->mutex);
+	}
+
+	dpc_findings_clear(&findings);
+	dpc_tunnels_clear(&tunnels);
+	this->running->unlock(this->running);
+}
+
+/**
+ * One-shot round after the settle delay.
+ */
+static job_requeue_t triggered_round(private_dpc_round_t *this)
+{
+	this->mutex->lock(this->mutex);
+	this->pending = FALSE;
+	this->mutex->unlock(this->mutex);
+	run(this);
+	return JOB_REQUEUE_NONE;
+}
+
+/**
+ * Periodic round.
+ */
+static job_requeue_t periodic_round(private_dpc_round_t *this)
+{
+	uint32_t interval;
+
+	run(this);
+	this->mutex->lock(this->mutex);
+	interval = this->settings.interval;
+	this->mutex->unlock(this->mutex);
+	return JOB_RESCHEDULE_MS(interval * 1000);
+}
+
+METHOD(dpc_round_t, trigger, void,
+	private_dpc_round_t *this)
+{
+	uint32_t settle;
+	bool schedule;
+
+	this->mutex->lock(this->mutex);
+	schedule = !this->pending;
+	this->pending = TRUE;
+	settle = this->settings.settle_ms;
+	this->mutex->unlock(this->mutex);
+
+	if (schedule)
+	{
+		lib->scheduler->schedule_job_ms(lib->scheduler,
+			(job_t*)callback_job_create_with_prio(
+						(callback_job_cb_t)triggered_round, this, NULL, NULL,
+						JOB_PRIO_LOW), settle);
+	}
+}
+
+METHOD(dpc_round_t, start, void,
+	private_dpc_round_t *this)
+{
+	uint32_t interval;
+
+	this->mutex->lock(this->mutex);
+	if (this->started)
+	{
+		this->mutex->unlock(this->mutex);
+		return;
+	}
+	this->started = TRUE;
+	interval = this->settings.interval;
+	this->mutex->unlock(this->mutex);
+
+	lib->scheduler->schedule_job_ms(lib->scheduler,
+		(job_t*)callback_job_create_with_prio(
+						(callback_job_cb_t)periodic_round, this, NULL, NULL,
+						JOB_PRIO_LOW), interval * 1000);
+}
+
+METHOD(dpc_round_t, set_settings, void,
+	private_dpc_round_t *this, const dpc_settings_t *settings)
+{
+	this->mutex->lock(this->mutex);
+	this->settings = *settings;
+	this->mutex->unlock(this->mutex);
+}
+
+METHOD(dpc_round_t, get_settings, void,
+	private_dpc_round_t *this, dpc_settings_t *settings)
+{
+	this->mutex->lock(this->mutex);
+	*settings = this->settings;
+	this->mutex->unlock(this->mutex);
+}
+
+METHOD(dpc_round_t, get_state, void,
+	private_dpc_round_t *this, dpc_findings_t *findings,
+	dpc_tunnels_t *tunnels, time_t *last)
+{
+	this->mutex->lock(this->mutex);
+	if (findings)
+	{
+		dpc_store_get_active(this->store, findings);
+	}
+	if (last)
+	{
+		*last = this->last;
+	}
+	this->mutex->unlock(this->mutex);
+	if (tunnels)
+	{
+		this->registry->snapshot(this->registry, tunnels);
+	}
+}
+
+METHOD(dpc_round_t, get_dataplane, const char*,
+	private_dpc_round_t *this)
+{
+	dpc_dataplane_t dataplane;
+
+	this->mutex->lock(this->mutex);
+	detect_dataplane(this);
+	dataplane = this->dataplane;
+	this->mutex->unlock(this->mutex);
+	return dataplane == DPC_DATAPLANE_LIBIPSEC ? "libipsec" : "xfrm";
+}
+
+METHOD(dpc_round_t, set_event_cb, void,
+	private_dpc_round_t *this, dpc_round_event_cb_t cb, void *ctx)
+{
+	this->mutex->lock(this->mutex);
+	this->event_cb = cb;
+	this->event_ctx = ctx;
+	this->mutex->unlock(this->mutex);
+}
+
+METHOD(dpc_round_t, destroy, void,
+	private_dpc_round_t *this)
+{
+	dpc_store_destroy(this->store);
+	this->mutex->destroy(this->mutex);
+	this->running->destroy(this->running);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+dpc_round_t *dpc_round_create(dpc_registry_t *registry,
+							  const dpc_settings_t *settings)
+{
+	private_dpc_round_t *this;
+
+	INIT(this,
+		.public = {
+			.trigger = _trigger,
+			.run = _run,
+			.start = _start,
+			.set_settings = _set_settings,
+			.get_settings = _get_settings,
+			.get_state = _get_state,
+			.get_dataplane = _get_dataplane,
+			.set_event_cb = _set_event_cb,
+			.destroy = _destroy,
+		},
+		.registry = registry,
+		.store = dpc_store_create(),
+		.settings = *settings,
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.running = mutex_create(MUTEX_TYPE_DEFAULT),
+	);
+	return &this->public;
+}

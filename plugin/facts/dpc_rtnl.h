@@ -1,0 +1,104 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * @defgroup dpc_rtnl dpc_rtnl
+ * @{ @ingroup dpc_facts
+ *
+ * A small rtnetlink client: route questions the way "ip route get" asks
+ * them, link and address dumps. One NETLINK_ROUTE socket, one question at
+ * a time, every receive bounded by a timeout so a round can never hang.
+ * Not thread-safe: use one instance per thread (per round).
+ */
+
+#ifndef DPC_RTNL_H_
+#define DPC_RTNL_H_
+
+#include "dpc_rtnl_parse.h"
+
+/** receive timeout of one netlink read, in milliseconds */
+#define DPC_RTNL_TIMEOUT_MS 1000
+
+/** longest time one question (or one dump) may take, in milliseconds */
+#define DPC_RTNL_DEADLINE_MS 5000
+
+typedef struct dpc_rtnl_t dpc_rtnl_t;
+
+/**
+ * rtnetlink client.
+ */
+struct dpc_rtnl_t {
+
+	/**
+	 * Ask the kernel for the route of a packet: RTM_GETROUTE with RTA_DST,
+	 * RTA_SRC, RTA_IIF and RTA_MARK, like "ip route get DST from SRC iif IIF
+	 * mark MARK". With an input interface the kernel simulates the arrival
+	 * of a packet on it (forwarding, rp_filter and martian checks apply);
+	 * without, it is an output lookup for a locally generated packet. IPv4
+	 * questions set RTM_F_LOOKUP_TABLE so the table that matched is
+	 * reported (IPv6 always reports it).
+	 *
+	 * An unknown input interface is answered with ENODEV without asking.
+	 * route->text is filled (dpc_route_format()).
+	 *
+	 * @param q			the question
+	 * @param map		resolves interface names and indices, NULL to ask
+	 *					the kernel for the input interface and print output
+	 *					interfaces as "ifN"
+	 * @param route		receives the answer; route->error is the errno of a
+	 *					failed lookup
+	 * @return			FALSE if the kernel could not be asked (errno set,
+	 *					ETIMEDOUT if it did not answer in time)
+	 */
+	bool (*route_get)(dpc_rtnl_t *this, const dpc_route_query_t *q,
+					  dpc_ifmap_t *map, dpc_route_t *route);
+
+	/**
+	 * Ask the kernel for one interface by name (RTM_GETLINK).
+	 *
+	 * @param name		interface name
+	 * @param link		receives the interface
+	 * @return			FALSE with errno ENODEV if there is none, or another
+	 *					errno if the kernel could not be asked
+	 */
+	bool (*get_link)(dpc_rtnl_t *this, const char *name, dpc_link_t *link);
+
+	/**
+	 * Dump all interfaces. A dump the kernel marks inconsistent (the links
+	 * changed meanwhile) is repeated a few times.
+	 *
+	 * @param links		receives an allocated array, to free()
+	 * @param count		receives the number of interfaces
+	 * @return			FALSE if the dump failed (errno set)
+	 */
+	bool (*dump_links)(dpc_rtnl_t *this, dpc_link_t **links, size_t *count);
+
+	/**
+	 * Dump all IPv4 and IPv6 interface addresses, like dump_links().
+	 *
+	 * @param addrs		receives an allocated array, to free()
+	 * @param count		receives the number of addresses
+	 * @return			FALSE if the dump failed (errno set)
+	 */
+	bool (*dump_addrs)(dpc_rtnl_t *this, dpc_ifaddr_t **addrs, size_t *count);
+
+	/**
+	 * Close the socket and free the client.
+	 */
+	void (*destroy)(dpc_rtnl_t *this);
+};
+
+/**
+ * Open a NETLINK_ROUTE socket.
+ *
+ * @return			client, NULL with errno set if netlink is unavailable
+ */
+dpc_rtnl_t *dpc_rtnl_create(void);
+
+#endif /** DPC_RTNL_H_ @}*/

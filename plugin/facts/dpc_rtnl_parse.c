@@ -1,0 +1,525 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dpc_rtnl_parse.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+
+/** highest errno a NLMSG_ERROR may carry (the kernel's MAX_ERRNO) */
+#define MAX_ERRNO 4095
+
+/**
+ * Called for every attribute of a block, FALSE rejects the message.
+ */
+typedef bool (*attr_cb_t)(const struct nlattr *attr, void *data);
+
+/**
+ * Walk the attributes in [start, start + len). Every attribute must have a
+ * complete header, a length of at least that header and must end inside
+ * the block; trailing bytes that do not form an attribute are rejected.
+ */
+static bool walk_attrs(const void *start, size_t len, attr_cb_t cb, void *data)
+{
+	const uint8_t *pos = start;
+	const struct nlattr *attr;
+	size_t alen;
+
+	while (len >= sizeof(struct nlattr))
+	{
+		attr = (const struct nlattr*)pos;
+		alen = attr->nla_len;
+		if (alen < sizeof(struct nlattr) || alen > len)
+		{
+			return false;
+		}
+		if (!cb(attr, data))
+		{
+			return false;
+		}
+		/* the last attribute of a block may lack its padding */
+		alen = MNL_ALIGN(alen);
+		if (alen > len)
+		{
+			alen = len;
+		}
+		pos += alen;
+		len -= alen;
+	}
+	return len == 0;
+}
+
+/**
+ * Walk the attributes following a family specific header of hdrlen bytes.
+ */
+static bool walk_msg_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
+						   attr_cb_t cb, void *data)
+{
+	size_t off = MNL_NLMSG_HDRLEN + MNL_ALIGN(hdrlen);
+
+	if (nlh->nlmsg_len < off)
+	{	/* no attributes, a header without padding */
+		return nlh->nlmsg_len == MNL_NLMSG_HDRLEN + hdrlen;
+	}
+	return walk_attrs((const uint8_t*)nlh + off, nlh->nlmsg_len - off,
+					  cb, data);
+}
+
+/**
+ * Check that a message of a type fits the available bytes and holds at least
+ * its family specific header.
+ */
+static bool msg_ok(const struct nlmsghdr *nlh, size_t len, uint16_t type,
+				   size_t hdrlen)
+{
+	if (!nlh || len < sizeof(struct nlmsghdr) ||
+		nlh->nlmsg_len > len || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + hdrlen)
+	{
+		return false;
+	}
+	return nlh->nlmsg_type == type;
+}
+
+/**
+ * Read an attribute of exactly four bytes.
+ */
+static bool attr_u32(const struct nlattr *attr, uint32_t *value)
+{
+	if (mnl_attr_get_payload_len(attr) != sizeof(uint32_t))
+	{
+		return false;
+	}
+	memcpy(value, mnl_attr_get_payload(attr), sizeof(uint32_t));
+	return true;
+}
+
+/**
+ * Copy bytes of an address of a family into addr, FALSE if len does not
+ * match the family.
+ */
+static bool set_addr(dpc_addr_t *addr, int family, const void *data,
+					 size_t len)
+{
+	size_t want;
+
+	switch (family)
+	{
+		case AF_INET:
+			want = 4;
+			break;
+		case AF_INET6:
+			want = 16;
+			break;
+		default:
+			return false;
+	}
+	if (len != want)
+	{
+		return false;
+	}
+	memset(addr, 0, sizeof(*addr));
+	addr->family = family;
+	memcpy(addr->a, data, len);
+	return true;
+}
+
+/**
+ * Read an address attribute of a family.
+ */
+static bool attr_addr(const struct nlattr *attr, int family, dpc_addr_t *addr)
+{
+	return set_addr(addr, family, mnl_attr_get_payload(attr),
+					mnl_attr_get_payload_len(attr));
+}
+
+/**
+ * Read an RTA_VIA attribute (gateway of another family).
+ */
+static bool attr_via(const struct nlattr *attr, dpc_addr_t *addr)
+{
+	const uint8_t *data = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr);
+	struct rtvia via;
+
+	if (len < sizeof(via))
+	{
+		return false;
+	}
+	memcpy(&via, data, sizeof(via));
+	return set_addr(addr, via.rtvia_family, data + sizeof(via),
+					len - sizeof(via));
+}
+
+/**
+ * Copy a string attribute into buf; it may or may not be NUL-terminated.
+ * Longer strings are rejected, or truncated if trunc is set.
+ */
+static bool attr_str(const struct nlattr *attr, char *buf, size_t size,
+					 bool trunc)
+{
+	const char *str = mnl_attr_get_payload(attr);
+	size_t len;
+
+	len = strnlen(str, mnl_attr_get_payload_len(attr));
+	if (len >= size)
+	{
+		if (!trunc)
+		{
+			return false;
+		}
+		len = size - 1;
+	}
+	memcpy(buf, str, len);
+	buf[len] = '\0';
+	return true;
+}
+
+/**
+ * State while parsing a route.
+ */
+typedef struct {
+	/** rtm_family */
+	int family;
+	/** the answer */
+	dpc_route_t *route;
+	/** RTA_OIF or first hop's interface, 0 if none */
+	uint32_t oif;
+	/** RTA_MULTIPATH seen */
+	bool multipath;
+	/** first hop of RTA_MULTIPATH parsed */
+	bool first_hop;
+	/** interface of the first hop */
+	uint32_t hop_oif;
+	/** gateway of the first hop */
+	dpc_addr_t hop_gw;
+} route_ctx_t;
+
+/**
+ * Attributes of one RTA_MULTIPATH hop.
+ */
+static bool hop_attr(const struct nlattr *attr, void *data)
+{
+	route_ctx_t *ctx = data;
+	dpc_addr_t gw;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case RTA_GATEWAY:
+			if (!attr_addr(attr, ctx->family, &gw))
+			{
+				return false;
+			}
+			break;
+		case RTA_VIA:
+			if (!attr_via(attr, &gw))
+			{
+				return false;
+			}
+			break;
+		default:
+			return true;
+	}
+	if (!ctx->first_hop)
+	{
+		ctx->hop_gw = gw;
+	}
+	return true;
+}
+
+/**
+ * Walk the rtnexthop entries of RTA_MULTIPATH, keep the first one.
+ */
+static bool parse_multipath(route_ctx_t *ctx, const struct nlattr *attr)
+{
+	const uint8_t *pos = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr), hlen;
+	struct rtnexthop nh;
+
+	ctx->multipath = true;
+	while (len >= sizeof(nh))
+	{
+		memcpy(&nh, pos, sizeof(nh));
+		if (nh.rtnh_len < sizeof(nh) || nh.rtnh_len > len)
+		{
+			return false;
+		}
+		hlen = RTNH_ALIGN(sizeof(nh));
+		if (nh.rtnh_len > hlen &&
+			!walk_attrs(pos + hlen, nh.rtnh_len - hlen, hop_attr, ctx))
+		{
+			return false;
+		}
+		if (!ctx->first_hop)
+		{
+			ctx->first_hop = true;
+			ctx->hop_oif = nh.rtnh_ifindex;
+		}
+		hlen = RTNH_ALIGN(nh.rtnh_len);
+		if (hlen > len)
+		{
+			hlen = len;
+		}
+		pos += hlen;
+		len -= hlen;
+	}
+	return len == 0;
+}
+
+/**
+ * Attributes of RTM_NEWROUTE.
+ */
+static bool route_attr(const struct nlattr *attr, void *data)
+{
+	route_ctx_t *ctx = data;
+	dpc_route_t *route = ctx->route;
+	dpc_addr_t addr;
+	uint32_t value;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case RTA_TABLE:
+			return attr_u32(attr, &route->table);
+		case RTA_OIF:
+			return attr_u32(attr, &ctx->oif);
+		case RTA_GATEWAY:
+			return attr_addr(attr, ctx->family, &route->gateway);
+		case RTA_VIA:
+			return attr_via(attr, &route->gateway);
+		case RTA_PREFSRC:
+			return attr_addr(attr, ctx->family, &route->prefsrc);
+		case RTA_DST:
+		case RTA_SRC:
+			return attr_addr(attr, ctx->family, &addr);
+		case RTA_IIF:
+		case RTA_MARK:
+		case RTA_PRIORITY:
+		case RTA_UID:
+			return attr_u32(attr, &value);
+		case RTA_MULTIPATH:
+			return !ctx->multipath && parse_multipath(ctx, attr);
+		default:
+			return true;
+	}
+}
+
+/**
+ * Parse NLMSG_ERROR as the answer to a route question.
+ */
+static bool parse_route_error(const struct nlmsghdr *nlh, size_t len,
+							  dpc_route_t *route)
+{
+	struct nlmsgerr err;
+
+	if (!msg_ok(nlh, len, NLMSG_ERROR, sizeof(err)))
+	{
+		return false;
+	}
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err.error >= 0 || err.error < -MAX_ERRNO)
+	{	/* an ACK is no answer, positive values are garbage */
+		return false;
+	}
+	route->error = -err.error;
+	return true;
+}
+
+bool dpc_rtnl_parse_route(const struct nlmsghdr *nlh, size_t len,
+						  dpc_ifmap_t *map, dpc_route_t *route)
+{
+	route_ctx_t ctx = { .route = route };
+	struct rtmsg rtm;
+
+	memset(route, 0, sizeof(*route));
+	if (nlh && len >= sizeof(struct nlmsghdr) &&
+		nlh->nlmsg_type == NLMSG_ERROR)
+	{
+		return parse_route_error(nlh, len, route);
+	}
+	if (!msg_ok(nlh, len, RTM_NEWROUTE, sizeof(rtm)))
+	{
+		return false;
+	}
+	memcpy(&rtm, mnl_nlmsg_get_payload(nlh), sizeof(rtm));
+	if (rtm.rtm_family != AF_INET && rtm.rtm_family != AF_INET6)
+	{
+		return false;
+	}
+	ctx.family = rtm.rtm_family;
+	route->type = rtm.rtm_type;
+	route->table = rtm.rtm_table;
+	if (!walk_msg_attrs(nlh, sizeof(rtm), route_attr, &ctx))
+	{
+		memset(route, 0, sizeof(*route));
+		return false;
+	}
+	if (ctx.first_hop)
+	{
+		if (!ctx.oif)
+		{
+			ctx.oif = ctx.hop_oif;
+		}
+		if (!route->gateway.family)
+		{
+			route->gateway = ctx.hop_gw;
+		}
+	}
+	if (ctx.oif && (!map || !map->get_name(map, ctx.oif, route->oif)))
+	{
+		snprintf(route->oif, sizeof(route->oif), "if%u", ctx.oif);
+	}
+	return true;
+}
+
+/**
+ * Attributes of IFLA_LINKINFO.
+ */
+static bool linkinfo_attr(const struct nlattr *attr, void *data)
+{
+	dpc_link_t *link = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND)
+	{
+		return attr_str(attr, link->kind, sizeof(link->kind), true);
+	}
+	return true;
+}
+
+/**
+ * Attributes of RTM_NEWLINK.
+ */
+static bool link_attr(const struct nlattr *attr, void *data)
+{
+	dpc_link_t *link = data;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case IFLA_IFNAME:
+			return attr_str(attr, link->name, sizeof(link->name), false);
+		case IFLA_MTU:
+			return attr_u32(attr, &link->mtu);
+		case IFLA_LINKINFO:
+			return walk_attrs(mnl_attr_get_payload(attr),
+							  mnl_attr_get_payload_len(attr),
+							  linkinfo_attr, link);
+		default:
+			return true;
+	}
+}
+
+bool dpc_rtnl_parse_link(const struct nlmsghdr *nlh, size_t len,
+						 dpc_link_t *link)
+{
+	struct ifinfomsg ifi;
+
+	memset(link, 0, sizeof(*link));
+	if (!msg_ok(nlh, len, RTM_NEWLINK, sizeof(ifi)))
+	{
+		return false;
+	}
+	memcpy(&ifi, mnl_nlmsg_get_payload(nlh), sizeof(ifi));
+	if (ifi.ifi_index <= 0)
+	{
+		return false;
+	}
+	link->index = ifi.ifi_index;
+	link->flags = ifi.ifi_flags;
+	link->up = (ifi.ifi_flags & IFF_UP) != 0;
+	if (!walk_msg_attrs(nlh, sizeof(ifi), link_attr, link) || !link->name[0])
+	{
+		memset(link, 0, sizeof(*link));
+		return false;
+	}
+	return true;
+}
+
+/**
+ * State while parsing an address.
+ */
+typedef struct {
+	/** ifa_family */
+	int family;
+	/** IFA_LOCAL */
+	dpc_addr_t local;
+	/** IFA_ADDRESS */
+	dpc_addr_t address;
+	/** IFA_FLAGS, if present */
+	uint32_t flags;
+	/** IFA_FLAGS seen */
+	bool has_flags;
+} addr_ctx_t;
+
+/**
+ * Attributes of RTM_NEWADDR.
+ */
+static bool addr_attr(const struct nlattr *attr, void *data)
+{
+	addr_ctx_t *ctx = data;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case IFA_LOCAL:
+			return attr_addr(attr, ctx->family, &ctx->local);
+		case IFA_ADDRESS:
+			return attr_addr(attr, ctx->family, &ctx->address);
+		case IFA_FLAGS:
+			ctx->has_flags = true;
+			return attr_u32(attr, &ctx->flags);
+		default:
+			return true;
+	}
+}
+
+bool dpc_rtnl_parse_addr(const struct nlmsghdr *nlh, size_t len,
+						 dpc_ifaddr_t *addr)
+{
+	addr_ctx_t ctx = { .has_flags = false };
+	struct ifaddrmsg ifa;
+
+	memset(addr, 0, sizeof(*addr));
+	if (!msg_ok(nlh, len, RTM_NEWADDR, sizeof(ifa)))
+	{
+		return false;
+	}
+	memcpy(&ifa, mnl_nlmsg_get_payload(nlh), sizeof(ifa));
+	if ((ifa.ifa_family != AF_INET || ifa.ifa_prefixlen > 32) &&
+		(ifa.ifa_family != AF_INET6 || ifa.ifa_prefixlen > 128))
+	{
+		return false;
+	}
+	if (!ifa.ifa_index)
+	{
+		return false;
+	}
+	ctx.family = ifa.ifa_family;
+	if (!walk_msg_attrs(nlh, sizeof(ifa), addr_attr, &ctx))
+	{
+		return false;
+	}
+	if (ctx.local.family)
+	{	/* on point-to-point links IFA_ADDRESS is the peer */
+		addr->addr = ctx.local;
+	}
+	else if (ctx.address.family)
+	{
+		addr->addr = ctx.address;
+	}
+	else
+	{
+		return false;
+	}
+	addr->index = ifa.ifa_index;
+	addr->prefixlen = ifa.ifa_prefixlen;
+	addr->scope = ifa.ifa_scope;
+	addr->flags = ctx.has_flags ? ctx.flags : ifa.ifa_flags;
+	return true;
+}

@@ -1,0 +1,796 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "nfsim_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+char *nfsim_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/**
+ * Make room for one more pointer in a growable array.
+ */
+static bool grow(void **arr, size_t *size, size_t count, size_t elem)
+{
+	void *n;
+	size_t ns;
+
+	if (count < *size)
+	{
+		return true;
+	}
+	ns = *size ? *size * 2 : 8;
+	n = realloc(*arr, ns * elem);
+	if (!n)
+	{
+		return false;
+	}
+	*arr = n;
+	*size = ns;
+	return true;
+}
+
+nfsim_ruleset_t *nfsim_ruleset_create(void)
+{
+	return calloc(1, sizeof(nfsim_ruleset_t));
+}
+
+nfsim_table_t *nfsim_table_find(const nfsim_ruleset_t *rs,
+								nfsim_backend_t backend, uint8_t family,
+								const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->ntables; i++)
+	{
+		nfsim_table_t *t = rs->tables[i];
+
+		if (t->backend == backend && t->family == family &&
+			strcmp(t->name, name) == 0)
+		{
+			return t;
+		}
+	}
+	return NULL;
+}
+
+nfsim_table_t *nfsim_table_add(nfsim_ruleset_t *rs, nfsim_backend_t backend,
+							   uint8_t family, const char *name)
+{
+	nfsim_table_t *t;
+
+	if (!name)
+	{
+		return NULL;
+	}
+	t = nfsim_table_find(rs, backend, family, name);
+	if (t)
+	{
+		return t;
+	}
+	if (!grow((void**)&rs->tables, &rs->tables_size, rs->ntables,
+			  sizeof(*rs->tables)))
+	{
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+	{
+		return NULL;
+	}
+	t->name = strdup(name);
+	if (!t->name)
+	{
+		free(t);
+		return NULL;
+	}
+	t->rs = rs;
+	t->backend = backend;
+	t->family = family;
+	t->order = rs->ntables;
+	rs->tables[rs->ntables++] = t;
+	rs->finalized = false;
+	return t;
+}
+
+void nfsim_table_set_flags(nfsim_table_t *table, uint32_t flags)
+{
+	table->flags = flags;
+}
+
+nfsim_chain_t *nfsim_chain_find(const nfsim_table_t *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < table->nchains; i++)
+	{
+		if (strcmp(table->chains[i]->name, name) == 0)
+		{
+			return table->chains[i];
+		}
+	}
+	return NULL;
+}
+
+nfsim_chain_t *nfsim_chain_add(nfsim_table_t *table, const char *name)
+{
+	nfsim_chain_t *c;
+
+	if (!name)
+	{
+		return NULL;
+	}
+	c = nfsim_chain_find(table, name);
+	if (c)
+	{
+		return c;
+	}
+	if (!grow((void**)&table->chains, &table->chains_size, table->nchains,
+			  sizeof(*table->chains)))
+	{
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+	{
+		return NULL;
+	}
+	c->name = strdup(name);
+	if (!c->name)
+	{
+		free(c);
+		return NULL;
+	}
+	c->table = table;
+	c->policy = NF_ACCEPT;
+	table->chains[table->nchains++] = c;
+	table->rs->finalized = false;
+	return c;
+}
+
+void nfsim_chain_set_base(nfsim_chain_t *chain, nfsim_chain_type_t type,
+						  nfsim_hook_t hook, int32_t prio, int policy,
+						  const char *dev)
+{
+	chain->base = hook < NFSIM_HOOK_MAX;
+	chain->type = type;
+	chain->hook = hook;
+	chain->prio = prio;
+	chain->policy = policy == NF_DROP ? NF_DROP : NF_ACCEPT;
+	memset(chain->dev, 0, sizeof(chain->dev));
+	if (dev)
+	{
+		strncpy(chain->dev, dev, sizeof(chain->dev) - 1);
+	}
+	chain->table->rs->finalized = false;
+}
+
+void nfsim_chain_set_handle(nfsim_chain_t *chain, uint64_t handle)
+{
+	chain->handle = handle;
+}
+
+nfsim_rule_t *nfsim_rule_add(nfsim_chain_t *chain, uint64_t handle)
+{
+	nfsim_rule_t *r;
+
+	if (!grow((void**)&chain->rules, &chain->rules_size, chain->nrules,
+			  sizeof(*chain->rules)))
+	{
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+	{
+		return NULL;
+	}
+	r->chain = chain;
+	r->handle = handle;
+	chain->rules[chain->nrules++] = r;
+	r->position = chain->nrules;
+	chain->table->rs->finalized = false;
+	return r;
+}
+
+void nfsim_rule_set_comment(nfsim_rule_t *rule, const char *comment)
+{
+	free(rule->comment);
+	rule->comment = nfsim_strdup(comment);
+}
+
+nfsim_expr_t *nfsim_rule_push(nfsim_rule_t *rule, const nfsim_expr_ops_t *ops)
+{
+	nfsim_expr_t *e;
+
+	if (!grow((void**)&rule->exprs, &rule->exprs_size, rule->nexprs,
+			  sizeof(*rule->exprs)))
+	{
+		return NULL;
+	}
+	e = &rule->exprs[rule->nexprs++];
+	memset(e, 0, sizeof(*e));
+	e->ops = ops;
+	return e;
+}
+
+void nfsim_rule_pop(nfsim_rule_t *rule)
+{
+	if (rule->nexprs)
+	{
+		nfsim_expr_t *e = &rule->exprs[--rule->nexprs];
+
+		if (e->ops->destroy)
+		{
+			e->ops->destroy(e);
+		}
+	}
+}
+
+nfsim_set_t *nfsim_set_find(const nfsim_table_t *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < table->nsets; i++)
+	{
+		if (strcmp(table->sets[i]->name, name) == 0)
+		{
+			return table->sets[i];
+		}
+	}
+	return NULL;
+}
+
+nfsim_set_t *nfsim_set_add(nfsim_table_t *table, const char *name,
+						   uint32_t flags, uint32_t klen, uint32_t dlen,
+						   uint32_t dtype)
+{
+	nfsim_set_t *s;
+
+	if (!name || klen == 0 || klen > NFSIM_DATA_MAX ||
+		dlen > NFSIM_DATA_MAX)
+	{
+		return NULL;
+	}
+	s = nfsim_set_find(table, name);
+	if (s)
+	{
+		return s;
+	}
+	if (!grow((void**)&table->sets, &table->sets_size, table->nsets,
+			  sizeof(*table->sets)))
+	{
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+	{
+		return NULL;
+	}
+	s->name = strdup(name);
+	if (!s->name)
+	{
+		free(s);
+		return NULL;
+	}
+	s->table = table;
+	s->flags = flags;
+	s->klen = klen;
+	s->dlen = dlen;
+	s->dtype = dtype;
+	table->sets[table->nsets++] = s;
+	table->rs->finalized = false;
+	return s;
+}
+
+bool nfsim_set_set_fields(nfsim_set_t *set, const uint8_t *lens,
+						  unsigned count)
+{
+	uint32_t total = 0;
+	unsigned i;
+
+	if (count > NFSIM_SET_FIELDS)
+	{
+		return false;
+	}
+	for (i = 0; i < count; i++)
+	{
+		if (lens[i] == 0)
+		{
+			return false;
+		}
+		total += (lens[i] + 3) & ~3u;
+	}
+	if (total > set->klen)
+	{
+		return false;
+	}
+	memcpy(set->field_len, lens, count);
+	set->nfields = count;
+	return true;
+}
+
+/**
+ * Copy a blob (NULL for len 0).
+ */
+static uint8_t *memdup(const void *data, uint32_t len)
+{
+	uint8_t *p;
+
+	p = malloc(len ? len : 1);
+	if (p && len)
+	{
+		memcpy(p, data, len);
+	}
+	return p;
+}
+
+bool nfsim_set_add_elem(nfsim_set_t *set, const void *key, uint32_t key_len,
+						const void *key_end, uint32_t flags, const void *data,
+						uint32_t data_len, int verdict, const char *chain)
+{
+	nfsim_elem_t *e;
+
+	if (key && key_len != set->klen)
+	{
+		return false;
+	}
+	if (!key && !(flags & NFT_SET_ELEM_CATCHALL))
+	{
+		return false;
+	}
+	if (data && (set->dtype == NFT_DATA_VERDICT || data_len != set->dlen))
+	{
+		return false;
+	}
+	if (!grow((void**)&set->elems, &set->elems_size, set->nelems,
+			  sizeof(*set->elems)))
+	{
+		return false;
+	}
+	e = &set->elems[set->nelems];
+	memset(e, 0, sizeof(*e));
+	e->flags = flags;
+	if (key)
+	{
+		e->key = memdup(key, key_len);
+		if (!e->key)
+		{
+			return false;
+		}
+	}
+	if (key && key_end)
+	{
+		e->key_end = memdup(key_end, key_len);
+		set->ranges = true;
+	}
+	if (data)
+	{
+		e->data = memdup(data, data_len);
+	}
+	e->verdict.code = verdict;
+	e->verdict.chain_name = nfsim_strdup(chain);
+	set->nelems++;
+	set->table->rs->finalized = false;
+	return true;
+}
+
+bool nfsim_reg_offset(uint32_t reg, uint32_t len, uint8_t *off)
+{
+	uint32_t o;
+
+	if (len == 0 || len > NFSIM_DATA_MAX)
+	{
+		return false;
+	}
+	if (reg <= NFT_REG_4)
+	{
+		o = reg * 16;
+	}
+	else if (reg >= NFT_REG32_00 && reg <= NFT_REG32_15)
+	{
+		o = (reg - NFT_REG32_00) * 4 + 16;
+	}
+	else
+	{
+		return false;
+	}
+	if (o + len > NFSIM_REGS_LEN)
+	{
+		return false;
+	}
+	*off = o;
+	return true;
+}
+
+/**
+ * Turn an expression whose reference cannot be resolved into an invalid
+ * one, keeping its name.
+ */
+static void invalidate(nfsim_expr_t *e)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "%s", e->ops->name);
+	if (e->ops->destroy)
+	{
+		e->ops->destroy(e);
+	}
+	memset(e, 0, sizeof(*e));
+	e->ops = &nfsim_expr_invalid_ops;
+	snprintf(e->opaque.name, sizeof(e->opaque.name), "%s", name);
+}
+
+/**
+ * Resolve the target of a verdict; false if it does not exist or is a base
+ * chain (the kernel refuses both).
+ */
+static bool resolve_verdict(nfsim_verdict_data_t *v, const nfsim_table_t *t)
+{
+	const nfsim_chain_t *c;
+
+	if (v->code != NFT_JUMP && v->code != NFT_GOTO)
+	{
+		return true;
+	}
+	if (!v->chain_name)
+	{
+		return false;
+	}
+	c = nfsim_chain_find(t, v->chain_name);
+	if (!c || c->base)
+	{
+		return false;
+	}
+	v->chain = c;
+	return true;
+}
+
+/**
+ * Order base chains: priority, then the later registered first (the
+ * kernel inserts a hook before existing ones of equal priority).
+ */
+static int cmp_chain(const void *a, const void *b)
+{
+	const nfsim_chain_t *ca = *(const nfsim_chain_t**)a;
+	const nfsim_chain_t *cb = *(const nfsim_chain_t**)b;
+	size_t ia, ib, i;
+
+	if (ca->prio != cb->prio)
+	{
+		return ca->prio < cb->prio ? -1 : 1;
+	}
+	if (ca->table != cb->table)
+	{
+		return ca->table->order > cb->table->order ? -1 : 1;
+	}
+	ia = ib = 0;
+	for (i = 0; i < ca->table->nchains; i++)
+	{
+		if (ca->table->chains[i] == ca)
+		{
+			ia = i;
+		}
+		if (ca->table->chains[i] == cb)
+		{
+			ib = i;
+		}
+	}
+	return ia > ib ? -1 : (ia < ib);
+}
+
+/**
+ * Whether the hooks of a table family are simulated.
+ */
+static bool family_simulated(uint8_t family)
+{
+	switch (family)
+	{
+		case NFPROTO_IPV4:
+		case NFPROTO_IPV6:
+		case NFPROTO_INET:
+		case NFPROTO_NETDEV:
+			return true;
+		default:
+			return false;
+	}
+}
+
+unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs)
+{
+	unsigned bad = 0;
+	size_t i, j, k, n;
+	int h;
+
+	for (i = 0; i < rs->ntables; i++)
+	{
+		nfsim_table_t *t = rs->tables[i];
+
+		for (j = 0; j < t->nsets; j++)
+		{
+			nfsim_set_t *s = t->sets[j];
+
+			nfsim_set_finalize(s);
+			for (k = 0; k < s->nelems; k++)
+			{
+				if (!resolve_verdict(&s->elems[k].verdict, t))
+				{
+					/* the kernel refuses such an element; make it undecidable */
+					s->elems[k].verdict.code = NFSIM_V_UNKNOWN;
+					bad++;
+				}
+			}
+		}
+		for (j = 0; j < t->nchains; j++)
+		{
+			nfsim_chain_t *c = t->chains[j];
+
+			for (k = 0; k < c->nrules; k++)
+			{
+				nfsim_rule_t *r = c->rules[k];
+
+				r->position = k + 1;
+				for (n = 0; n < r->nexprs; n++)
+				{
+					nfsim_expr_t *e = &r->exprs[n];
+
+					if (e->ops == &nfsim_expr_xt_ops)
+					{
+						t->xt = t->xt || t->backend == NFSIM_BACKEND_NFT;
+					}
+					if (e->ops == &nfsim_expr_immediate_ops &&
+						e->imm.dreg == 0 &&
+						!resolve_verdict(&e->imm.verdict, t))
+					{
+						invalidate(e);
+						bad++;
+					}
+					else if (e->ops->finalize && !e->ops->finalize(e, r))
+					{
+						invalidate(e);
+						bad++;
+					}
+				}
+			}
+		}
+	}
+	for (h = 0; h < NFSIM_HOOK_MAX; h++)
+	{
+		free(rs->hooks[h]);
+		rs->hooks[h] = NULL;
+		rs->nhooks[h] = 0;
+		n = 0;
+		for (i = 0; i < rs->ntables; i++)
+		{
+			for (j = 0; j < rs->tables[i]->nchains; j++)
+			{
+				n++;
+			}
+		}
+		if (!n)
+		{
+			continue;
+		}
+		rs->hooks[h] = calloc(n, sizeof(*rs->hooks[h]));
+		if (!rs->hooks[h])
+		{
+			continue;
+		}
+		for (i = 0; i < rs->ntables; i++)
+		{
+			nfsim_table_t *t = rs->tables[i];
+
+			if (!family_simulated(t->family) ||
+				(t->flags & NFT_TABLE_F_DORMANT))
+			{
+				continue;
+			}
+			for (j = 0; j < t->nchains; j++)
+			{
+				nfsim_chain_t *c = t->chains[j];
+
+				if (c->base && (int)c->hook == h)
+				{
+					rs->hooks[h][rs->nhooks[h]++] = c;
+				}
+			}
+		}
+		qsort(rs->hooks[h], rs->nhooks[h], sizeof(*rs->hooks[h]), cmp_chain);
+	}
+	rs->finalized = true;
+	return bad;
+}
+
+static void destroy_rule(nfsim_rule_t *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nexprs; i++)
+	{
+		if (r->exprs[i].ops->destroy)
+		{
+			r->exprs[i].ops->destroy(&r->exprs[i]);
+		}
+	}
+	free(r->exprs);
+	free(r->comment);
+	free(r);
+}
+
+void nfsim_ruleset_destroy(nfsim_ruleset_t *rs)
+{
+	size_t i, j, k;
+	int h;
+
+	if (!rs)
+	{
+		return;
+	}
+	for (i = 0; i < rs->ntables; i++)
+	{
+		nfsim_table_t *t = rs->tables[i];
+
+		for (j = 0; j < t->nchains; j++)
+		{
+			nfsim_chain_t *c = t->chains[j];
+
+			for (k = 0; k < c->nrules; k++)
+			{
+				destroy_rule(c->rules[k]);
+			}
+			free(c->rules);
+			free(c->name);
+			free(c);
+		}
+		for (j = 0; j < t->nsets; j++)
+		{
+			nfsim_set_destroy(t->sets[j]);
+		}
+		free(t->chains);
+		free(t->sets);
+		free(t->name);
+		free(t);
+	}
+	for (h = 0; h < NFSIM_HOOK_MAX; h++)
+	{
+		free(rs->hooks[h]);
+	}
+	free(rs->tables);
+	free(rs);
+}
+
+/* ---- public accessors ---- */
+
+const nfsim_table_t *nfsim_chain_table(const nfsim_chain_t *chain)
+{
+	return chain->table;
+}
+
+const char *nfsim_chain_name(const nfsim_chain_t *chain)
+{
+	return chain->name;
+}
+
+const char *nfsim_table_name(const nfsim_table_t *table)
+{
+	return table->name;
+}
+
+uint8_t nfsim_table_family(const nfsim_table_t *table)
+{
+	return table->family;
+}
+
+nfsim_backend_t nfsim_table_backend(const nfsim_table_t *table)
+{
+	return table->backend;
+}
+
+bool nfsim_table_xt(const nfsim_table_t *table)
+{
+	return table->xt;
+}
+
+const nfsim_chain_t *nfsim_rule_chain(const nfsim_rule_t *rule)
+{
+	return rule->chain;
+}
+
+uint64_t nfsim_rule_handle(const nfsim_rule_t *rule)
+{
+	return rule->handle;
+}
+
+unsigned nfsim_rule_position(const nfsim_rule_t *rule)
+{
+	return rule->position;
+}
+
+size_t nfsim_ruleset_table_count(const nfsim_ruleset_t *rs)
+{
+	return rs->ntables;
+}
+
+const nfsim_table_t *nfsim_ruleset_table(const nfsim_ruleset_t *rs, size_t i)
+{
+	return i < rs->ntables ? rs->tables[i] : NULL;
+}
+
+size_t nfsim_ruleset_rule_count(const nfsim_ruleset_t *rs,
+								nfsim_backend_t backend)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < rs->ntables; i++)
+	{
+		if (rs->tables[i]->backend != backend)
+		{
+			continue;
+		}
+		for (j = 0; j < rs->tables[i]->nchains; j++)
+		{
+			n += rs->tables[i]->chains[j]->nrules;
+		}
+	}
+	return n;
+}
+
+const char *nfsim_family_name(uint8_t nfproto)
+{
+	switch (nfproto)
+	{
+		case NFPROTO_INET:
+			return "inet";
+		case NFPROTO_IPV4:
+			return "ip";
+		case NFPROTO_ARP:
+			return "arp";
+		case NFPROTO_NETDEV:
+			return "netdev";
+		case NFPROTO_BRIDGE:
+			return "bridge";
+		case NFPROTO_IPV6:
+			return "ip6";
+		default:
+			return "unknown";
+	}
+}
+
+const char *nfsim_hook_name(nfsim_hook_t hook)
+{
+	static const char *names[] = {
+		"prerouting", "input", "forward", "output", "postrouting", "ingress",
+	};
+
+	return hook < NFSIM_HOOK_MAX ? names[hook] : "unknown";
+}
+
+const char *nfsim_verdict_name(nfsim_verdict_t verdict)
+{
+	static const char *names[] = {
+		"continue", "accept", "drop", "reject", "queue", "unknown",
+	};
+
+	return verdict <= NFSIM_VERDICT_UNKNOWN ? names[verdict] : "unknown";
+}
+
+const char *nfsim_nat_name(nfsim_nat_type_t type)
+{
+	static const char *names[] = {
+		"none", "snat", "dnat", "masquerade", "redirect",
+	};
+
+	return type <= NFSIM_NAT_REDIRECT ? names[type] : "unknown";
+}

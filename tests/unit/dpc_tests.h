@@ -1,0 +1,28 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * Suites of the unit test runner, one per test file.
+ */
+
+#ifndef DPC_TESTS_H_
+#define DPC_TESTS_H_
+
+#include <check.h>
+
+Suite *ts_suite(void);
+Suite *store_suite(void);
+Suite *settings_suite(void);
+Suite *vici_msg_suite(void);
+Suite *rtnl_parse_suite(void);
+Suite *checks_suite(void);
+Suite *traffic_suite(void);
+Suite *report_suite(void);
+
+#endif /* DPC_TESTS_H_ */

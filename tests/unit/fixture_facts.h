@@ -1,0 +1,61 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * System facts from fixtures, for tests of the checks: local addresses,
+ * route answers by destination prefix and input interface, sysctls.
+ */
+
+#ifndef FIXTURE_FACTS_H_
+#define FIXTURE_FACTS_H_
+
+#include "facts/dpc_facts.h"
+
+/**
+ * Create empty fixture facts for a data plane (tun: libipsec TUN name).
+ */
+dpc_facts_t *fixture_facts_create(dpc_dataplane_t dataplane, const char *tun);
+
+/**
+ * Add a local address "10.10.1.1" on an interface.
+ */
+void fixture_facts_addr(dpc_facts_t *facts, const char *addr,
+						const char *ifname);
+
+/**
+ * Add a route answer: lookups for destinations in "dst" (CIDR) with input
+ * interface iif ("" matches output lookups, "*" any) get this answer. The
+ * first matching entry in order of addition wins.
+ *
+ * @param error		errno to answer with, 0 for a route
+ * @param type		route type if error is 0
+ * @param oif		output interface
+ * @param gateway	gateway address or NULL
+ * @param table		routing table
+ */
+void fixture_facts_route(dpc_facts_t *facts, const char *dst, const char *iif,
+						 int error, dpc_rt_type_t type, const char *oif,
+						 const char *gateway, uint32_t table);
+
+/**
+ * Forget all route answers.
+ */
+void fixture_facts_reset_routes(dpc_facts_t *facts);
+
+/**
+ * Set a sysctl value ("net/ipv4/ip_forward").
+ */
+void fixture_facts_sysctl(dpc_facts_t *facts, const char *path, int value);
+
+/**
+ * Number of route lookups answered so far.
+ */
+int fixture_facts_lookups(dpc_facts_t *facts);
+
+#endif /* FIXTURE_FACTS_H_ */

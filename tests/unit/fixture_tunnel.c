@@ -1,0 +1,136 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "fixture_tunnel.h"
+#include "fixture_facts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+void bed_set_ts(dpc_ts_list_t *list, const char *str)
+{
+	dpc_ts_t ts;
+
+	dpc_ts_list_clear(list);
+	dpc_ts_parse(&ts, str);
+	dpc_ts_list_add(list, &ts);
+}
+
+void bed_init(bed_t *bed)
+{
+	dpc_ike_rec_t ike;
+	dpc_child_rec_t *child;
+
+	memset(bed, 0, sizeof(*bed));
+	dpc_settings_defaults(&bed->settings, "/var/run");
+	bed->facts = fixture_facts_create(DPC_DATAPLANE_LIBIPSEC, "ipsec0");
+	fixture_facts_addr(bed->facts, "10.10.1.1", "lan");
+	fixture_facts_addr(bed->facts, "192.0.2.2", "wan");
+	/* table 220 route to the remote selector, connected LAN, default */
+	fixture_facts_route(bed->facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed->facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	fixture_facts_route(bed->facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+	fixture_facts_sysctl(bed->facts, "net/ipv4/ip_forward", 1);
+	fixture_facts_sysctl(bed->facts, "net/ipv4/conf/lan/forwarding", 1);
+	fixture_facts_sysctl(bed->facts, "net/ipv4/conf/ipsec0/forwarding", 1);
+
+	dpc_tunnels_init(&bed->tunnels);
+	dpc_ike_rec_init(&ike);
+	snprintf(ike.name, sizeof(ike.name), "s2s");
+	ike.unique_id = 1;
+	ike.state = DPC_STATE_UP;
+	ike.version = 2;
+	dpc_addr_parse(&ike.local, "192.0.2.2");
+	ike.local.port = 4500;
+	dpc_addr_parse(&ike.remote, "198.51.100.2");
+	ike.remote.port = 4500;
+	ike.initial_local = ike.local;
+	ike.initial_remote = ike.remote;
+	ike.initial_local.port = ike.initial_remote.port = 500;
+	ike.nat = DPC_NAT_ANY | DPC_NAT_HERE;
+	ike.established = 1000;
+	child = dpc_ike_rec_add_child(&ike);
+	snprintf(child->name, sizeof(child->name), "net");
+	child->unique_id = 1;
+	child->reqid = 1;
+	child->state = DPC_STATE_UP;
+	snprintf(child->mode, sizeof(child->mode), "TUNNEL");
+	snprintf(child->protocol, sizeof(child->protocol), "ESP");
+	child->encap = true;
+	bed_set_ts(&child->cfg_local, "10.10.1.0/24");
+	bed_set_ts(&child->cfg_remote, "10.20.1.0/24");
+	bed_set_ts(&child->local, "10.10.1.0/24");
+	bed_set_ts(&child->remote, "10.20.1.0/24");
+	child->installed = 1000;
+	dpc_tunnels_add_copy(&bed->tunnels, &ike);
+	dpc_ike_rec_clear(&ike);
+	dpc_findings_init(&bed->findings);
+	bed->ctx = (dpc_check_ctx_t){
+		.settings = &bed->settings,
+		.facts = bed->facts,
+		.tunnels = &bed->tunnels,
+		.now = 2000,
+		.out = &bed->findings,
+	};
+}
+
+dpc_ike_rec_t *bed_ike(bed_t *bed)
+{
+	return &bed->tunnels.ikes[0];
+}
+
+dpc_child_rec_t *bed_child(bed_t *bed)
+{
+	return &bed->tunnels.ikes[0].children[0];
+}
+
+void bed_run(bed_t *bed)
+{
+	dpc_findings_clear(&bed->findings);
+	dpc_findings_init(&bed->findings);
+	dpc_check_all(&bed->ctx);
+}
+
+dpc_finding_t *bed_find(bed_t *bed, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < bed->findings.count; i++)
+	{
+		if (!strcmp(bed->findings.items[i].code, code))
+		{
+			return &bed->findings.items[i];
+		}
+	}
+	return NULL;
+}
+
+int bed_problems(bed_t *bed)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < bed->findings.count; i++)
+	{
+		n += bed->findings.items[i].severity >= DPC_WARNING;
+	}
+	return n;
+}
+
+void bed_free(bed_t *bed)
+{
+	dpc_findings_clear(&bed->findings);
+	dpc_tunnels_clear(&bed->tunnels);
+	bed->facts->destroy(bed->facts);
+}

@@ -1,0 +1,68 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * Tunnel records and a check context for tests of the checks: the lab's
+ * gateway A (10.10.1.0/24 <-> 10.20.1.0/24, behind NAT, kernel-libipsec).
+ */
+
+#ifndef FIXTURE_TUNNEL_H_
+#define FIXTURE_TUNNEL_H_
+
+#include "checks/dpc_check.h"
+
+/**
+ * A test bed: settings, facts, one IKE_SA with one CHILD_SA, findings.
+ */
+typedef struct {
+	dpc_settings_t settings;
+	dpc_facts_t *facts;
+	dpc_tunnels_t tunnels;
+	dpc_findings_t findings;
+	dpc_check_ctx_t ctx;
+} bed_t;
+
+/**
+ * Set up gateway A of the lab with a healthy tunnel: addresses, routes
+ * (table 220 to 10.20.1.0/24 via ipsec0, default via wan), forwarding on.
+ */
+void bed_init(bed_t *bed);
+
+/**
+ * The IKE_SA and CHILD_SA of the bed.
+ */
+dpc_ike_rec_t *bed_ike(bed_t *bed);
+dpc_child_rec_t *bed_child(bed_t *bed);
+
+/**
+ * Run all checks (findings are cleared first).
+ */
+void bed_run(bed_t *bed);
+
+/**
+ * Find a finding by code, NULL if absent.
+ */
+dpc_finding_t *bed_find(bed_t *bed, const char *code);
+
+/**
+ * Number of warning and error findings.
+ */
+int bed_problems(bed_t *bed);
+
+/**
+ * Replace a selector list with one parsed selector.
+ */
+void bed_set_ts(dpc_ts_list_t *list, const char *ts);
+
+/**
+ * Free everything.
+ */
+void bed_free(bed_t *bed);
+
+#endif /* FIXTURE_TUNNEL_H_ */

@@ -1,0 +1,324 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dpc_tests.h"
+#include "fixture_facts.h"
+#include "fixture_tunnel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool has_evidence(dpc_finding_t *f, const char *key, const char *part)
+{
+	int i;
+
+	for (i = 0; i < f->n_evidence; i++)
+	{
+		if (!strcmp(f->evidence[i].key, key) &&
+			strstr(f->evidence[i].value, part))
+		{
+			return true;
+		}
+	}
+	return false;
+}
+
+START_TEST(test_healthy)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	bed_run(&bed);
+	ck_assert_int_eq(bed_problems(&bed), 0);
+	/* gateway A is behind the NAT: an info finding says so */
+	f = bed_find(&bed, "nat-detected");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_INFO);
+	ck_assert_ptr_nonnull(strstr(f->message, "this gateway is behind NAT"));
+	ck_assert(has_evidence(f, "ports", "500->4500"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_narrowed_unprotected)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	bed_set_ts(&bed_child(&bed)->remote, "10.20.1.0/29");
+	bed_run(&bed);
+	f = bed_find(&bed, "ts-narrowed");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert(has_evidence(f, "configured", "10.20.1.0/24"));
+	ck_assert(has_evidence(f, "negotiated", "10.20.1.0/29"));
+	f = bed_find(&bed, "ts-unprotected");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert(has_evidence(f, "uncovered", "10.20.1.8-10.20.1.255"));
+	/* the table 220 route only covers the /24 here; the fixture's default
+	 * route is what the uncovered hosts take */
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_unprotected_cleartext_via_wan)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	/* as charon installs it: only the narrowed /29 goes into ipsec0 */
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.20.1.0/29", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	fixture_facts_route(bed.facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+	bed_set_ts(&bed_child(&bed)->remote, "10.20.1.0/29");
+	bed_run(&bed);
+	f = bed_find(&bed, "ts-unprotected");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "cleartext via wan"));
+	ck_assert(has_evidence(f, "route", "dev wan"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_narrowed_but_covered)
+{
+	bed_t bed;
+	dpc_ike_rec_t *ike;
+	dpc_child_rec_t *second;
+
+	bed_init(&bed);
+	bed_set_ts(&bed_child(&bed)->remote, "10.20.1.0/25");
+	ike = bed_ike(&bed);
+	second = dpc_ike_rec_add_child(ike);
+	dpc_child_rec_copy(second, &ike->children[0]);
+	second->unique_id = 2;
+	bed_set_ts(&second->remote, "10.20.1.128/25");
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "ts-unprotected"));
+	ck_assert_int_eq(bed_find(&bed, "ts-narrowed")->severity, DPC_INFO);
+	ck_assert_int_eq(bed_problems(&bed), 0);
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_forwarding_disabled)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	fixture_facts_sysctl(bed.facts, "net/ipv4/ip_forward", 0);
+	fixture_facts_sysctl(bed.facts, "net/ipv4/conf/lan/forwarding", 0);
+	fixture_facts_sysctl(bed.facts, "net/ipv4/conf/ipsec0/forwarding", 0);
+	bed_run(&bed);
+	f = bed_find(&bed, "forwarding-disabled");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert(has_evidence(f, "net.ipv4.ip_forward", "0"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "net.ipv4.ip_forward=1"));
+	/* the lookups that fail because of it are not blamed on routes */
+	ck_assert_ptr_null(bed_find(&bed, "inbound-undeliverable"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_forwarding_not_needed_for_gateway_ts)
+{
+	bed_t bed;
+
+	bed_init(&bed);
+	fixture_facts_sysctl(bed.facts, "net/ipv4/ip_forward", 0);
+	bed_set_ts(&bed_child(&bed)->local, "10.10.1.1/32");
+	bed_set_ts(&bed_child(&bed)->cfg_local, "10.10.1.1/32");
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "forwarding-disabled"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_route_missing)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	/* gateway B after 'ip route del ... table 220': no default either */
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	fixture_facts_route(bed.facts, "192.0.2.0/24", "*", 0, DPC_RT_UNICAST,
+						"wan", NULL, 254);
+	bed_run(&bed);
+	f = bed_find(&bed, "route-missing");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "route", "iif lan"));
+	ck_assert(has_evidence(f, "route_own", "from 10.10.1.1"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "table 220"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "dev ipsec0"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_route_blackhole)
+{
+	bed_t bed;
+
+	bed_init(&bed);
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_BLACKHOLE,
+						NULL, NULL, 254);
+	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(&bed);
+	ck_assert_ptr_nonnull(bed_find(&bed, "route-missing"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_inbound_undeliverable)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	/* the LAN route is gone: decrypted packets follow the default route */
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed.facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+	bed_run(&bed);
+	f = bed_find(&bed, "inbound-undeliverable");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "routed back out of wan"));
+	ck_assert(has_evidence(f, "route", "iif ipsec0"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_keepalive)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	bed.settings.keep_alive = 0;
+	bed_run(&bed);
+	f = bed_find(&bed, "keepalive-off");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert_ptr_null(bed_find(&bed, "keepalive-slow"));
+
+	bed.settings.keep_alive = 60;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "keepalive-off"));
+	f = bed_find(&bed, "keepalive-slow");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+
+	/* not behind NAT: keepalives don't matter */
+	bed_ike(&bed)->nat = DPC_NAT_ANY | DPC_NAT_THERE;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "keepalive-slow"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_alerts)
+{
+	bed_t bed;
+	dpc_alert_t alert = { .type = DPC_ALERT_TS_MISMATCH, .count = 1 };
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	snprintf(alert.detail, sizeof(alert.detail), "10.10.1.0/24");
+	snprintf(alert.detail2, sizeof(alert.detail2), "10.20.1.0/24");
+	dpc_ike_rec_add_alert(bed_ike(&bed), &alert);
+	alert = (dpc_alert_t){ .type = DPC_ALERT_INSTALL_SA_FAILED, .count = 1 };
+	snprintf(alert.child_name, sizeof(alert.child_name), "net");
+	dpc_ike_rec_add_alert(bed_ike(&bed), &alert);
+	alert = (dpc_alert_t){ .type = DPC_ALERT_PROPOSAL_MISMATCH_CHILD,
+						   .count = 1 };
+	snprintf(alert.detail, sizeof(alert.detail), "ESP:AES_GCM_16_256");
+	dpc_ike_rec_add_alert(bed_ike(&bed), &alert);
+	bed_run(&bed);
+
+	f = bed_find(&bed, "ts-mismatch");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "tsi", "10.10.1.0/24"));
+	ck_assert_int_eq(f->subject.child_id, 0);
+	f = bed_find(&bed, "child-install-failed");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->subject.child_name, "net");
+	f = bed_find(&bed, "child-proposal-mismatch");
+	ck_assert_ptr_nonnull(f);
+	/* a CHILD_SA is installed: it works until the rekey */
+	ck_assert_ptr_nonnull(strstr(f->message, "until they must be rekeyed"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_disabled)
+{
+	bed_t bed;
+
+	bed_init(&bed);
+	snprintf(bed.settings.disable, sizeof(bed.settings.disable),
+			 "nat-detected,forwarding-disabled");
+	fixture_facts_sysctl(bed.facts, "net/ipv4/ip_forward", 0);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "nat-detected"));
+	ck_assert_ptr_null(bed_find(&bed, "forwarding-disabled"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_down_sa_ignored)
+{
+	bed_t bed;
+
+	bed_init(&bed);
+	fixture_facts_sysctl(bed.facts, "net/ipv4/ip_forward", 0);
+	bed_child(&bed)->state = DPC_STATE_REKEYED;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "forwarding-disabled"));
+	bed_free(&bed);
+}
+END_TEST
+
+Suite *checks_suite(void)
+{
+	Suite *s = suite_create("checks");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_healthy);
+	tcase_add_test(tc, test_narrowed_unprotected);
+	tcase_add_test(tc, test_unprotected_cleartext_via_wan);
+	tcase_add_test(tc, test_narrowed_but_covered);
+	tcase_add_test(tc, test_forwarding_disabled);
+	tcase_add_test(tc, test_forwarding_not_needed_for_gateway_ts);
+	tcase_add_test(tc, test_route_missing);
+	tcase_add_test(tc, test_route_blackhole);
+	tcase_add_test(tc, test_inbound_undeliverable);
+	tcase_add_test(tc, test_keepalive);
+	tcase_add_test(tc, test_alerts);
+	tcase_add_test(tc, test_disabled);
+	tcase_add_test(tc, test_down_sa_ignored);
+	suite_add_tcase(s, tc);
+	return s;
+}

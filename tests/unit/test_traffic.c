@@ -1,0 +1,239 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dpc_tests.h"
+#include "fixture_tunnel.h"
+
+#include <string.h>
+
+/**
+ * Add a sample at time t with cumulative packet counters.
+ */
+static void sample(dpc_child_rec_t *child, time_t t, uint64_t in, uint64_t out)
+{
+	dpc_sample_t s = {
+		.time = t,
+		.packets_in = in,
+		.packets_out = out,
+		.bytes_in = in * 84,
+		.bytes_out = out * 84,
+	};
+	dpc_child_rec_add_sample(child, &s);
+}
+
+static void init(bed_t *bed)
+{
+	bed_init(bed);
+	bed->settings.traffic_window = 60;
+	bed->settings.traffic_min_packets = 3;
+	bed->ctx.now = 2000;
+}
+
+START_TEST(test_both_ways)
+{
+	bed_t bed;
+
+	init(&bed);
+	sample(bed_child(&bed), 1900, 10, 10);
+	sample(bed_child(&bed), 1930, 20, 20);
+	sample(bed_child(&bed), 1960, 30, 30);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-one-way-out"));
+	ck_assert_ptr_null(bed_find(&bed, "traffic-one-way-in"));
+	ck_assert_int_eq(bed_problems(&bed), 0);
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_one_way_out)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	init(&bed);
+	sample(bed_child(&bed), 1900, 5, 10);
+	sample(bed_child(&bed), 1930, 5, 20);
+	sample(bed_child(&bed), 1960, 5, 30);
+	bed_run(&bed);
+	f = bed_find(&bed, "traffic-one-way-out");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-one-way-in"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_one_way_in)
+{
+	bed_t bed;
+
+	init(&bed);
+	sample(bed_child(&bed), 1900, 10, 0);
+	sample(bed_child(&bed), 1960, 40, 0);
+	bed_run(&bed);
+	ck_assert_ptr_nonnull(bed_find(&bed, "traffic-one-way-in"));
+	ck_assert_ptr_null(bed_find(&bed, "traffic-one-way-out"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_below_threshold)
+{
+	bed_t bed;
+
+	init(&bed);
+	sample(bed_child(&bed), 1900, 0, 0);
+	sample(bed_child(&bed), 1960, 0, 2);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-one-way-out"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_short_history)
+{
+	bed_t bed;
+
+	init(&bed);
+	/* 30s of history are not enough to judge a 60s window */
+	sample(bed_child(&bed), 1930, 0, 0);
+	sample(bed_child(&bed), 1960, 0, 50);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-one-way-out"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_window_uses_recent_samples)
+{
+	bed_t bed;
+
+	init(&bed);
+	/* replies came back long ago, but not within the last window */
+	sample(bed_child(&bed), 1800, 0, 0);
+	sample(bed_child(&bed), 1850, 10, 10);
+	sample(bed_child(&bed), 1900, 10, 20);
+	sample(bed_child(&bed), 1960, 10, 30);
+	bed_run(&bed);
+	ck_assert_ptr_nonnull(bed_find(&bed, "traffic-one-way-out"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_none)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	init(&bed);
+	bed.settings.idle_warn = 300;
+	bed_child(&bed)->installed = 1500;
+	sample(bed_child(&bed), 1960, 0, 0);
+	bed_run(&bed);
+	f = bed_find(&bed, "traffic-none");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_INFO);
+
+	/* off by default */
+	bed.settings.idle_warn = 0;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-none"));
+
+	/* any packet makes it quiet */
+	bed.settings.idle_warn = 300;
+	sample(bed_child(&bed), 1990, 1, 0);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-none"));
+	bed_free(&bed);
+}
+END_TEST
+
+/**
+ * Make the bed's CHILD_SA the successor of a rekeyed one.
+ */
+static void rekeyed(bed_t *bed, uint64_t pred_in, uint64_t pred_out)
+{
+	dpc_child_rec_t *child = bed_child(bed);
+
+	child->rekeyed_from = 7;
+	child->pred_samples[0] = (dpc_sample_t){ .time = 1800 };
+	child->pred_samples[1] = (dpc_sample_t){
+		.time = 1880, .packets_in = pred_in, .packets_out = pred_out,
+	};
+	child->n_pred_samples = 2;
+	child->installed = 1900;
+}
+
+START_TEST(test_stopped_after_rekey)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	init(&bed);
+	rekeyed(&bed, 40, 40);
+	sample(bed_child(&bed), 1930, 0, 10);
+	sample(bed_child(&bed), 1990, 0, 30);
+	bed_run(&bed);
+	f = bed_find(&bed, "traffic-stopped-after-rekey");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "outbound packets only"));
+	/* one cause, one finding */
+	ck_assert_ptr_null(bed_find(&bed, "traffic-one-way-out"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_rekey_healthy)
+{
+	bed_t bed;
+
+	init(&bed);
+	rekeyed(&bed, 40, 40);
+	sample(bed_child(&bed), 1930, 5, 5);
+	sample(bed_child(&bed), 1990, 20, 20);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-stopped-after-rekey"));
+	ck_assert_int_eq(bed_problems(&bed), 0);
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_rekey_of_idle_sa)
+{
+	bed_t bed;
+
+	init(&bed);
+	/* the old SA was idle: silence after the rekey proves nothing */
+	rekeyed(&bed, 0, 0);
+	sample(bed_child(&bed), 1930, 0, 0);
+	sample(bed_child(&bed), 1990, 0, 0);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-stopped-after-rekey"));
+	bed_free(&bed);
+}
+END_TEST
+
+Suite *traffic_suite(void)
+{
+	Suite *s = suite_create("traffic");
+	TCase *tc = tcase_create("window");
+
+	tcase_add_test(tc, test_both_ways);
+	tcase_add_test(tc, test_one_way_out);
+	tcase_add_test(tc, test_one_way_in);
+	tcase_add_test(tc, test_below_threshold);
+	tcase_add_test(tc, test_short_history);
+	tcase_add_test(tc, test_window_uses_recent_samples);
+	tcase_add_test(tc, test_none);
+	tcase_add_test(tc, test_stopped_after_rekey);
+	tcase_add_test(tc, test_rekey_healthy);
+	tcase_add_test(tc, test_rekey_of_idle_sa);
+	suite_add_tcase(s, tc);
+	return s;
+}
