@@ -178,7 +178,12 @@ char *dpc_subject_to_str(const dpc_subject_t *subject, char *buf, size_t len);
 /**
  * Print the log line of a finding event (without "dataplane-check: "):
  * "<severity> <code> <subject>: <message> [<k=v> ...] fix: <hint>", or
- * "resolved <code> <subject>: <message>" when resolved is TRUE.
+ * "resolved <code> <subject>: <message>" when resolved is TRUE. The
+ * evidence list and the hint are left out when empty; evidence values that
+ * are empty or contain blanks or quotes are written quoted, k="v", with
+ * quotes and backslashes inside escaped by a backslash. Control characters
+ * become spaces, so it is always one line, NUL-terminated and truncated to
+ * len.
  *
  * @return			buf
  */

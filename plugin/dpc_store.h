@@ -77,6 +77,11 @@ void dpc_store_destroy(dpc_store_t *store);
  * missing from "round" is resolved, or dropped if alive() says its subject
  * is gone.
  *
+ * Events come in two passes: first every resolve/drop (in the order the
+ * findings appeared), then every appear/change in the order of "round". A
+ * key occurring several times in "round" counts once (its first). Changes
+ * of the hint alone are stored without an event.
+ *
  * @param now		monotonic time of the round
  * @param wall		wall clock time of the round
  */

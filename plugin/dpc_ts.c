@@ -462,11 +462,12 @@ static void append_icmp(char *buf, size_t len, size_t *pos, uint16_t port)
 {
 	if (port & 0xff)
 	{
-		append(buf, len, pos, "%u(%u)", port >> 8, port & 0xff);
+		append(buf, len, pos, "%u(%u)", (unsigned)port >> 8,
+			   (unsigned)port & 0xff);
 	}
 	else
 	{
-		append(buf, len, pos, "%u", port >> 8);
+		append(buf, len, pos, "%u", (unsigned)port >> 8);
 	}
 }
 

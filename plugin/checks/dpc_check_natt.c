@@ -76,8 +76,10 @@ static void nat_detected(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 							 ike->initial_remote.port, ike->remote.port);
 	}
 	dpc_finding_evidence(f, "nat", "%s%s%s",
-						 ike->nat & DPC_NAT_HERE ? "local " : "",
-						 ike->nat & DPC_NAT_THERE ? "remote " : "",
+						 ike->nat & DPC_NAT_HERE ? "local" : "",
+						 (ike->nat & DPC_NAT_HERE) &&
+						 (ike->nat & (DPC_NAT_THERE | DPC_NAT_FAKE)) ? "," : "",
+						 ike->nat & DPC_NAT_THERE ? "remote" :
 						 ike->nat & DPC_NAT_FAKE ? "fake" : "");
 	dpc_finding_evidence(f, "encap_child_sas", "%d", encap);
 	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_LIBIPSEC &&

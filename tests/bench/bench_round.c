@@ -1,0 +1,213 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/*
+ * Cost of a check round per CHILD_SA: what a round does besides sampling
+ * counters (deep copy of the records, reading the system facts, every check
+ * over every tunnel, the findings store).
+ *
+ *   bench_round fixture N ROUNDS   facts answered from memory (check code)
+ *   bench_round kernel N ROUNDS    live kernel facts over rtnetlink; run it
+ *                                  in the namespace tests/bench/run.sh sets
+ *                                  up, with N routes in table 220
+ *
+ * Tunnel i protects 10.10.0.0/24 <-> 10.(128 + i / 256).(i % 256).0/24.
+ */
+
+#include "checks/dpc_check.h"
+#include "facts/dpc_kernel_facts.h"
+#include "dpc_store.h"
+#include "../unit/fixture_facts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void set_ts(dpc_ts_list_t *list, const char *str)
+{
+	dpc_ts_t ts;
+
+	dpc_ts_parse(&ts, str);
+	dpc_ts_list_add(list, &ts);
+}
+
+/**
+ * One IKE_SA with one CHILD_SA per tunnel, with traffic both ways.
+ */
+static void build(dpc_tunnels_t *t, int n)
+{
+	dpc_ike_rec_t ike;
+	dpc_child_rec_t *child;
+	dpc_sample_t s;
+	char ts[32];
+	int i, k;
+
+	for (i = 0; i < n; i++)
+	{
+		dpc_ike_rec_init(&ike);
+		snprintf(ike.name, sizeof(ike.name), "peer%d", i);
+		ike.unique_id = i + 1;
+		ike.state = DPC_STATE_UP;
+		dpc_addr_parse(&ike.local, "192.0.2.2");
+		ike.local.port = 4500;
+		dpc_addr_parse(&ike.remote, "198.51.100.2");
+		ike.remote.port = 4500;
+		ike.nat = DPC_NAT_ANY | DPC_NAT_HERE;
+		child = dpc_ike_rec_add_child(&ike);
+		snprintf(child->name, sizeof(child->name), "net");
+		child->unique_id = i + 1;
+		child->state = DPC_STATE_UP;
+		snprintf(child->mode, sizeof(child->mode), "TUNNEL");
+		set_ts(&child->local, "10.10.0.0/24");
+		set_ts(&child->cfg_local, "10.10.0.0/24");
+		snprintf(ts, sizeof(ts), "10.%d.%d.0/24", 128 + i / 256, i % 256);
+		set_ts(&child->remote, ts);
+		set_ts(&child->cfg_remote, ts);
+		for (k = 0; k < 8; k++)
+		{
+			s = (dpc_sample_t){ .time = 100 + k * 30, .packets_in = k * 10,
+								.packets_out = k * 10 };
+			dpc_child_rec_add_sample(child, &s);
+		}
+		dpc_tunnels_add_copy(t, &ike);
+		dpc_ike_rec_clear(&ike);
+	}
+}
+
+static dpc_facts_t *fixture(void)
+{
+	dpc_facts_t *facts;
+
+	facts = fixture_facts_create(DPC_DATAPLANE_XFRM, NULL);
+	fixture_facts_addr(facts, "10.10.0.1", "lan0");
+	fixture_facts_addr(facts, "192.0.2.2", "wan0");
+	fixture_facts_route(facts, "10.10.0.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan0", NULL, 254);
+	fixture_facts_route(facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan0", "192.0.2.1", 220);
+	fixture_facts_sysctl(facts, "net/ipv4/ip_forward", 1);
+	fixture_facts_sysctl(facts, "net/ipv4/conf/lan0/forwarding", 1);
+	fixture_facts_sysctl(facts, "net/ipv4/conf/wan0/forwarding", 1);
+	return facts;
+}
+
+static void event(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
+{
+	(*(int*)ctx)++;
+}
+
+int main(int argc, char *argv[])
+{
+	dpc_settings_t settings;
+	dpc_tunnels_t records, copy;
+	dpc_findings_t findings;
+	dpc_store_t *store;
+	dpc_check_ctx_t ctx;
+	dpc_facts_t *facts;
+	double wall, cpu;
+	bool kernel;
+	int n, rounds, r, i, events = 0;
+
+	if (argc != 4 || (strcmp(argv[1], "fixture") && strcmp(argv[1], "kernel")))
+	{
+		fprintf(stderr, "usage: %s fixture|kernel TUNNELS ROUNDS\n", argv[0]);
+		return 2;
+	}
+	kernel = !strcmp(argv[1], "kernel");
+	n = atoi(argv[2]);
+	rounds = atoi(argv[3]);
+	dpc_settings_defaults(&settings, "/var/run");
+	settings.traffic_window = 60;
+	dpc_tunnels_init(&records);
+	build(&records, n);
+	store = dpc_store_create();
+
+	wall = now_s();
+	cpu = cpu_s();
+	for (r = 0; r < rounds; r++)
+	{
+		/* what a round does: copy the records, read facts, check, diff */
+		dpc_tunnels_init(&copy);
+		for (i = 0; i < records.count; i++)
+		{
+			dpc_tunnels_add_copy(&copy, &records.ikes[i]);
+		}
+		facts = kernel ? dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL)
+					   : fixture();
+		if (!facts)
+		{
+			perror("kernel facts");
+			return 1;
+		}
+		dpc_findings_init(&findings);
+		ctx = (dpc_check_ctx_t){
+			.settings = &settings,
+			.facts = facts,
+			.tunnels = &copy,
+			.now = 400,
+			.out = &findings,
+		};
+		dpc_check_all(&ctx);
+		dpc_store_update(store, &findings, 400, 400, NULL, event, &events);
+		dpc_findings_clear(&findings);
+		facts->destroy(facts);
+		dpc_tunnels_clear(&copy);
+	}
+	wall = now_s() - wall;
+	cpu = cpu_s() - cpu;
+	printf("%s facts: %d CHILD_SAs x %d rounds: %.1f us wall, %.1f us CPU "
+		   "per CHILD_SA per round (%.2f ms per round); %zu active findings\n",
+		   argv[1], n, rounds, wall * 1e6 / ((double)n * rounds),
+		   cpu * 1e6 / ((double)n * rounds), wall * 1e3 / rounds,
+		   dpc_store_count(store));
+	/* what the checks concluded, by code */
+	dpc_findings_init(&findings);
+	dpc_store_get_active(store, &findings);
+	for (i = 0; i < (int)findings.count; i++)
+	{
+		int j, same = 0;
+
+		for (j = 0; j < i; j++)
+		{
+			same += !strcmp(findings.items[j].code, findings.items[i].code);
+		}
+		if (!same)
+		{
+			for (j = i; j < (int)findings.count; j++)
+			{
+				same += !strcmp(findings.items[j].code, findings.items[i].code);
+			}
+			printf("  %s %s: %d\n",
+				   dpc_severity_name(findings.items[i].severity),
+				   findings.items[i].code, same);
+		}
+	}
+	dpc_findings_clear(&findings);
+	dpc_store_destroy(store);
+	dpc_tunnels_clear(&records);
+	return 0;
+}
