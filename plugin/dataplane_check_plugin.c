@@ -106,8 +106,19 @@ static void report_info(private_dataplane_check_plugin_t *this,
 	};
 }
 
-METHOD(dpc_socket_provider_t, provide_status, chunk_t,
-	private_dataplane_check_plugin_t *this)
+/**
+ * The plugin owning an embedded provider.
+ */
+static inline private_dataplane_check_plugin_t *of(dpc_socket_provider_t *p)
+{
+	return (private_dataplane_check_plugin_t*)((char*)p -
+						offsetof(private_dataplane_check_plugin_t, provider));
+}
+
+/**
+ * Build the status reply.
+ */
+static chunk_t status_msg(private_dataplane_check_plugin_t *this)
 {
 	dpc_report_info_t info;
 	dpc_findings_t findings;
@@ -130,16 +141,22 @@ METHOD(dpc_socket_provider_t, provide_status, chunk_t,
 	return chunk_create(msg, len);
 }
 
-METHOD(dpc_socket_provider_t, provide_check, chunk_t,
-	private_dataplane_check_plugin_t *this)
+static chunk_t provide_status(dpc_socket_provider_t *provider)
 {
-	this->round->run(this->round);
-	return provide_status(this);
+	return status_msg(of(provider));
 }
 
-METHOD(dpc_socket_provider_t, provide_version, chunk_t,
-	private_dataplane_check_plugin_t *this)
+static chunk_t provide_check(dpc_socket_provider_t *provider)
 {
+	private_dataplane_check_plugin_t *this = of(provider);
+
+	this->round->run(this->round);
+	return status_msg(this);
+}
+
+static chunk_t provide_version(dpc_socket_provider_t *provider)
+{
+	private_dataplane_check_plugin_t *this = of(provider);
 	dpc_report_info_t info;
 	uint8_t *msg;
 	size_t len;
@@ -258,9 +275,9 @@ plugin_t *dataplane_check_plugin_create()
 			},
 		},
 		.provider = {
-			.status = _provide_status,
-			.check = _provide_check,
-			.version = _provide_version,
+			.status = provide_status,
+			.check = provide_check,
+			.version = provide_version,
 		},
 		.registry = dpc_registry_create(),
 	);

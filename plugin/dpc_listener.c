@@ -480,8 +480,26 @@ METHOD(listener_t, message_hook, bool,
 	private_dpc_listener_t *this, ike_sa_t *ike_sa, message_t *message,
 	bool incoming, bool plain)
 {
+	dpc_addr_t local, remote;
+
+	if (!ike_sa)
+	{
+		return TRUE;
+	}
+	/* remember where IKE_SA_INIT ran, to show the move to port 4500 */
+	if (plain && message->get_exchange_type(message) == IKE_SA_INIT &&
+		!message->get_source(message)->is_anyaddr(message->get_source(message)))
+	{
+		host2addr(incoming ? message->get_destination(message)
+						   : message->get_source(message), &local);
+		host2addr(incoming ? message->get_source(message)
+						   : message->get_destination(message), &remote);
+		this->registry->ike_initial(this->registry,
+									ike_sa->get_unique_id(ike_sa),
+									&local, &remote);
+	}
 	/* the initiator of a CHILD_SA raises no alert for TS_UNACCEPTABLE */
-	if (incoming && plain && ike_sa && !message->get_request(message) &&
+	if (incoming && plain && !message->get_request(message) &&
 		message->get_notify(message, TS_UNACCEPTABLE))
 	{
 		record_alert(this, ike_sa, DPC_ALERT_TS_MISMATCH, NULL,

@@ -82,6 +82,9 @@ static dpc_ike_rec_t *get_ike(private_dpc_registry_t *this, uint32_t id)
 		ike = malloc(sizeof(*ike));
 		dpc_ike_rec_init(ike);
 		ike->unique_id = id;
+		/* a stub until the IKE_SA is up; expires if it never comes up */
+		ike->state = DPC_STATE_DOWN;
+		ike->gone = time_monotonic(NULL);
 		array_insert(this->ikes, ARRAY_TAIL, ike);
 		this->by_ike->put(this->by_ike, KEY(id), ike);
 	}
@@ -107,6 +110,9 @@ static void update_ike(dpc_ike_rec_t *dst, const dpc_ike_rec_t *src)
 	if (!known)
 	{
 		dst->established = src->established;
+	}
+	if (!dst->initial_local.family)
+	{	/* unless IKE_SA_INIT told us where it started */
 		dst->initial_local = src->initial_local;
 		dst->initial_remote = src->initial_remote;
 	}
@@ -199,6 +205,22 @@ METHOD(dpc_registry_t, ike_rekey, void,
 		}
 		old->state = DPC_STATE_REKEYED;
 		old->gone = now;
+	}
+	this->mutex->unlock(this->mutex);
+}
+
+METHOD(dpc_registry_t, ike_initial, void,
+	private_dpc_registry_t *this, uint32_t ike_id, const dpc_addr_t *local,
+	const dpc_addr_t *remote)
+{
+	dpc_ike_rec_t *ike;
+
+	this->mutex->lock(this->mutex);
+	ike = get_ike(this, ike_id);
+	if (!ike->initial_local.family)
+	{
+		ike->initial_local = *local;
+		ike->initial_remote = *remote;
 	}
 	this->mutex->unlock(this->mutex);
 }
@@ -568,6 +590,7 @@ dpc_registry_t *dpc_registry_create()
 			.ike_set = _ike_set,
 			.ike_down = _ike_down,
 			.ike_rekey = _ike_rekey,
+			.ike_initial = _ike_initial,
 			.ike_update = _ike_update,
 			.child_up = _child_up,
 			.child_down = _child_down,

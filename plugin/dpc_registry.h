@@ -62,6 +62,13 @@ struct dpc_registry_t {
 					  const dpc_ike_rec_t *new_ike, time_t now);
 
 	/**
+	 * The endpoints IKE_SA_INIT used (before a move to port 4500).
+	 * Creates a record that the IKE_SA coming up completes.
+	 */
+	void (*ike_initial)(dpc_registry_t *this, uint32_t ike_id,
+						const dpc_addr_t *local, const dpc_addr_t *remote);
+
+	/**
 	 * An IKE_SA's endpoints changed (NAT rebinding, MOBIKE).
 	 */
 	void (*ike_update)(dpc_registry_t *this, uint32_t ike_id,

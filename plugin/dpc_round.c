@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "dpc_round.h"
 #include "dpc_log.h"
+#include "dpc_metrics.h"
 #include "checks/dpc_check.h"
 #include "facts/dpc_kernel_facts.h"
 
@@ -97,6 +98,11 @@ struct private_dpc_round_t {
 	 * Reported once: the kernel facts are unavailable
 	 */
 	bool facts_failed;
+
+	/**
+	 * errno of the last failed metrics write, 0 after a successful one
+	 */
+	int metrics_errno;
 };
 
 /**
@@ -178,6 +184,30 @@ static dpc_child_sample_t *sample_counters(int *count)
 }
 
 /**
+ * Write the metrics file from the active findings and the tunnels of this
+ * round; a failure is logged once until the file can be written again.
+ */
+static void write_metrics(private_dpc_round_t *this, const char *path,
+						  const dpc_findings_t *active,
+						  const dpc_tunnels_t *tunnels, time_t last)
+{
+	dpc_metrics_round_t round = { .last_round = last };
+	size_t len;
+	char *text;
+	int err;
+
+	text = dpc_metrics_render(active, tunnels, &round, &len);
+	err = text ? dpc_metrics_write(path, text, len) : ENOMEM;
+	free(text);
+	if (err && err != this->metrics_errno)
+	{
+		DBG1(DBG_CFG, "dataplane-check: cannot write metrics file %s: %s",
+			 path, strerror(err));
+	}
+	this->metrics_errno = err;
+}
+
+/**
  * Context for store callbacks.
  */
 typedef struct {
@@ -209,12 +239,12 @@ METHOD(dpc_round_t, run, void,
 {
 	dpc_settings_t settings;
 	dpc_tunnels_t tunnels;
-	dpc_findings_t findings;
+	dpc_findings_t findings, active;
 	dpc_check_ctx_t ctx;
 	dpc_facts_t *facts;
 	event_ctx_t ev = { .this = this };
 	dpc_child_sample_t *samples;
-	time_t now;
+	time_t now, last;
 	int count;
 
 	this->running->lock(this->running);
@@ -233,6 +263,7 @@ METHOD(dpc_round_t, run, void,
 
 	dpc_tunnels_init(&tunnels);
 	dpc_findings_init(&findings);
+	dpc_findings_init(&active);
 	this->registry->snapshot(this->registry, &tunnels);
 
 	facts = dpc_kernel_facts_create(this->dataplane, NULL);
@@ -263,10 +294,22 @@ METHOD(dpc_round_t, run, void,
 		ev.ctx = this->event_ctx;
 		dpc_store_update(this->store, &findings, now, time(NULL), alive_cb,
 						 event_cb, &ev);
-		this->last = time(NULL);
+		this->last = last = time(NULL);
+		if (settings.metrics_file[0])
+		{
+			dpc_store_get_active(this->store, &active);
+		}
 		this->mutex->unlock(this->mutex);
+
+		/* rounds are serialized by this->running, so is the writing */
+		if (settings.metrics_file[0])
+		{
+			write_metrics(this, settings.metrics_file, &active, &tunnels,
+						  last);
+		}
 	}
 
+	dpc_findings_clear(&active);
 	dpc_findings_clear(&findings);
 	dpc_tunnels_clear(&tunnels);
 	this->running->unlock(this->running);

@@ -37,16 +37,35 @@ typedef struct {
 } path_t;
 
 /**
- * Does a failed lookup mean "no route" (and not a source check or a bad
- * question)?
+ * Does a lookup answer mean "no route" (and not a failed source check)?
+ *
+ * The kernel answers unreachable routes and missing ones with EHOSTUNREACH
+ * or ENETUNREACH, prohibit with EACCES, but blackhole routes with EINVAL,
+ * which is also what a source check (rp_filter, martian) answers. For
+ * EINVAL a plain output lookup of the destination tells them apart.
  */
-static bool no_route(const dpc_route_t *route)
+static bool no_route(dpc_check_ctx_t *ctx, const dpc_route_t *route,
+					 const dpc_addr_t *dst)
 {
-	if (route->error)
+	dpc_route_query_t q;
+	dpc_route_t plain;
+
+	switch (route->error)
 	{
-		return route->error == ENETUNREACH || route->error == EHOSTUNREACH;
+		case 0:
+			return dpc_check_route_fails(route);
+		case ENETUNREACH:
+		case EHOSTUNREACH:
+		case EACCES:
+			return true;
+		case EINVAL:
+			memset(&q, 0, sizeof(q));
+			q.dst = *dst;
+			return ctx->facts->route_get(ctx->facts, &q, &plain) &&
+				   (plain.error == EINVAL || dpc_check_route_fails(&plain));
+		default:
+			return false;
 	}
-	return dpc_check_route_fails(route);
 }
 
 /**
@@ -173,7 +192,7 @@ static void route_missing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		q.src = p->lhost;
 		memcpy(q.iif, p->lan, IF_NAMESIZE);
 		fwd_fails = ctx->facts->route_get(ctx->facts, &q, &fwd) &&
-					no_route(&fwd);
+					no_route(ctx, &fwd, &q.dst);
 	}
 	if (ctx->facts->local_in_ts(ctx->facts, &child->local.ts[0], &addr, NULL))
 	{
@@ -181,7 +200,7 @@ static void route_missing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		q.dst = p->rhost;
 		q.src = addr;
 		own_fails = ctx->facts->route_get(ctx->facts, &q, &own) &&
-					no_route(&own);
+					no_route(ctx, &own, &q.dst);
 	}
 	if (!fwd_fails && !own_fails)
 	{
@@ -231,7 +250,7 @@ static void inbound(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	}
 	back = !route.error && route.oif[0] &&
 		   (dpc_streq(route.oif, p->tun) || dpc_streq(route.oif, p->wan));
-	if (!no_route(&route) && !back)
+	if (!no_route(ctx, &route, &q.dst) && !back)
 	{
 		return;
 	}

@@ -14,7 +14,10 @@
  * A small rtnetlink client: route questions the way "ip route get" asks
  * them, link and address dumps. One NETLINK_ROUTE socket, one question at
  * a time, every receive bounded by a timeout so a round can never hang.
- * Not thread-safe: use one instance per thread (per round).
+ * Late answers to a question that timed out are recognized by their
+ * sequence number and skipped; a dump that timed out may still keep the
+ * socket busy (EBUSY for the next dump), so a client that saw ETIMEDOUT is
+ * best replaced. Not thread-safe: use one instance per thread (per round).
  */
 
 #ifndef DPC_RTNL_H_
@@ -44,8 +47,8 @@ struct dpc_rtnl_t {
 	 * questions set RTM_F_LOOKUP_TABLE so the table that matched is
 	 * reported (IPv6 always reports it).
 	 *
-	 * An unknown input interface is answered with ENODEV without asking.
-	 * route->text is filled (dpc_route_format()).
+	 * An input interface that does not exist is answered with ENODEV (no
+	 * route question is sent). route->text is filled (dpc_route_format()).
 	 *
 	 * @param q			the question
 	 * @param map		resolves interface names and indices, NULL to ask

@@ -176,6 +176,8 @@ typedef struct {
 	uint8_t proto;
 	/** true for tunnel mode, false for transport mode */
 	bool tunnel;
+	/** family of saddr/daddr (AF_INET, AF_INET6), 0: the packet's */
+	uint8_t family;
 	/** outer source address of the SA, packet family */
 	uint8_t saddr[16];
 	/** outer destination address of the SA, packet family */

@@ -257,6 +257,8 @@ struct nfsim_ctx_t {
 	nfsim_image_t img;
 	/** current mark */
 	uint32_t mark;
+	/** the mark was set from a value that cannot be known */
+	bool mark_unknown;
 	/** the table of the chain being run */
 	const nfsim_table_t *table;
 	/** the base chain being run */
@@ -321,6 +323,10 @@ typedef struct {
 	bool masked;
 	/** the mask */
 	uint8_t mask[16];
+	/** holds a constant (immediate), cval */
+	bool is_const;
+	/** the constant */
+	uint8_t cval[16];
 } nfsim_rdesc_t;
 
 /**
@@ -339,6 +345,8 @@ struct nfsim_render_t {
 	uint8_t table_family;
 	/** legacy iptables rule */
 	bool legacy;
+	/** layer 4 protocol the rule matched on so far, 0 if none */
+	uint8_t l4proto;
 	/** register knowledge, per 32-bit word */
 	nfsim_rdesc_t regs[NFSIM_REGS_LEN / 4];
 };

@@ -180,12 +180,32 @@ START_TEST(test_route_blackhole)
 
 	bed_init(&bed);
 	fixture_facts_reset_routes(bed.facts);
-	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_BLACKHOLE,
-						NULL, NULL, 254);
+	/* the kernel answers lookups hitting a blackhole route with EINVAL */
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", EINVAL, 0,
+						NULL, NULL, 0);
 	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
 						"lan", NULL, 254);
 	bed_run(&bed);
 	ck_assert_ptr_nonnull(bed_find(&bed, "route-missing"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_source_check_is_no_missing_route)
+{
+	bed_t bed;
+
+	bed_init(&bed);
+	/* EINVAL for the input lookup only: rp_filter, not a missing route */
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "lan", EINVAL, 0,
+						NULL, NULL, 0);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "route-missing"));
 	bed_free(&bed);
 }
 END_TEST
@@ -314,6 +334,7 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, test_forwarding_not_needed_for_gateway_ts);
 	tcase_add_test(tc, test_route_missing);
 	tcase_add_test(tc, test_route_blackhole);
+	tcase_add_test(tc, test_source_check_is_no_missing_route);
 	tcase_add_test(tc, test_inbound_undeliverable);
 	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_alerts);

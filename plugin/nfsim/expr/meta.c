@@ -1,0 +1,404 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/*
+ * meta: packet metadata (interfaces, mark, protocol, secpath, ...).
+ */
+
+#include "../nfsim_private.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#ifndef NFT_META_SDIFNAME
+#define NFT_META_SDIFNAME 34
+#endif
+#ifndef NFT_META_BRI_BROUTE
+#define NFT_META_BRI_BROUTE 35
+#endif
+
+/* packet types (linux/if_packet.h) */
+#define PKT_HOST 0
+#define PKT_BROADCAST 1
+#define PKT_MULTICAST 2
+
+/**
+ * A meta key: its name, value type and length.
+ */
+typedef struct {
+	const char *name;
+	nfsim_vtype_t vt;
+	uint8_t len;
+} key_t;
+
+static const key_t keys[] = {
+	[NFT_META_LEN] = { "meta length", NFSIM_VT_DEC, 4 },
+	[NFT_META_PROTOCOL] = { "meta protocol", NFSIM_VT_ETHER, 2 },
+	[NFT_META_PRIORITY] = { "meta priority", NFSIM_VT_HEX, 4 },
+	[NFT_META_MARK] = { "meta mark", NFSIM_VT_HEX, 4 },
+	[NFT_META_IIF] = { "iif", NFSIM_VT_DEC, 4 },
+	[NFT_META_OIF] = { "oif", NFSIM_VT_DEC, 4 },
+	[NFT_META_IIFNAME] = { "iifname", NFSIM_VT_IFNAME, IF_NAMESIZE },
+	[NFT_META_OIFNAME] = { "oifname", NFSIM_VT_IFNAME, IF_NAMESIZE },
+	[NFT_META_IIFTYPE] = { "iiftype", NFSIM_VT_DEC, 2 },
+	[NFT_META_OIFTYPE] = { "oiftype", NFSIM_VT_DEC, 2 },
+	[NFT_META_SKUID] = { "meta skuid", NFSIM_VT_DEC, 4 },
+	[NFT_META_SKGID] = { "meta skgid", NFSIM_VT_DEC, 4 },
+	[NFT_META_NFTRACE] = { "meta nftrace", NFSIM_VT_DEC, 1 },
+	[NFT_META_RTCLASSID] = { "meta rtclassid", NFSIM_VT_DEC, 4 },
+	[NFT_META_SECMARK] = { "meta secmark", NFSIM_VT_DEC, 4 },
+	[NFT_META_NFPROTO] = { "meta nfproto", NFSIM_VT_NFPROTO, 1 },
+	[NFT_META_L4PROTO] = { "meta l4proto", NFSIM_VT_PROTO, 1 },
+	[NFT_META_BRI_IIFNAME] = { "meta ibrname", NFSIM_VT_IFNAME, IF_NAMESIZE },
+	[NFT_META_BRI_OIFNAME] = { "meta obrname", NFSIM_VT_IFNAME, IF_NAMESIZE },
+	[NFT_META_PKTTYPE] = { "meta pkttype", NFSIM_VT_PKTTYPE, 1 },
+	[NFT_META_CPU] = { "meta cpu", NFSIM_VT_DEC, 4 },
+	[NFT_META_IIFGROUP] = { "iifgroup", NFSIM_VT_DEC, 4 },
+	[NFT_META_OIFGROUP] = { "oifgroup", NFSIM_VT_DEC, 4 },
+	[NFT_META_CGROUP] = { "meta cgroup", NFSIM_VT_DEC, 4 },
+	[NFT_META_PRANDOM] = { "meta random", NFSIM_VT_DEC, 4 },
+	[NFT_META_SECPATH] = { "meta ipsec", NFSIM_VT_BOOL, 1 },
+	[NFT_META_IIFKIND] = { "meta iifkind", NFSIM_VT_IFNAME, IF_NAMESIZE },
+	[NFT_META_OIFKIND] = { "meta oifkind", NFSIM_VT_IFNAME, IF_NAMESIZE },
+	[NFT_META_BRI_IIFPVID] = { "meta ibrpvid", NFSIM_VT_DEC, 2 },
+	[NFT_META_BRI_IIFVPROTO] = { "meta ibrvproto", NFSIM_VT_ETHER, 2 },
+	[NFT_META_TIME_NS] = { "meta time", NFSIM_VT_DEC, 8 },
+	[NFT_META_TIME_DAY] = { "meta day", NFSIM_VT_DEC, 1 },
+	[NFT_META_TIME_HOUR] = { "meta hour", NFSIM_VT_DEC, 4 },
+	[NFT_META_SDIF] = { "meta sdif", NFSIM_VT_DEC, 4 },
+	[NFT_META_SDIFNAME] = { "meta sdifname", NFSIM_VT_IFNAME, IF_NAMESIZE },
+	[NFT_META_BRI_BROUTE] = { "meta broute", NFSIM_VT_DEC, 1 },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/**
+ * Whether the hook has an input/output device at all.
+ */
+static bool has_in(const nfsim_ctx_t *ctx)
+{
+	return ctx->hook != NFSIM_HOOK_OUTPUT && ctx->hook != NFSIM_HOOK_POSTROUTING;
+}
+
+static bool has_out(const nfsim_ctx_t *ctx)
+{
+	return ctx->hook != NFSIM_HOOK_PREROUTING && ctx->hook != NFSIM_HOOK_INPUT &&
+		   ctx->hook != NFSIM_HOOK_INGRESS;
+}
+
+/**
+ * The device name as the packet description gives it: 1 if known (name
+ * set, empty for none), 0 if unknown.
+ */
+static int dev_name(const nfsim_ctx_t *ctx, bool in, char *name)
+{
+	const nfsim_packet_t *p = ctx->pkt;
+	uint32_t bit = in ? NFSIM_PKT_IIF : NFSIM_PKT_OIF;
+
+	memset(name, 0, IF_NAMESIZE);
+	if (in ? !has_in(ctx) : !has_out(ctx))
+	{
+		/* postrouting of forwarded packets still knows the input device */
+		if (!(in && ctx->hook == NFSIM_HOOK_POSTROUTING && (p->known & bit)))
+		{
+			return 1;
+		}
+	}
+	if (!(p->known & bit))
+	{
+		return 0;
+	}
+	memcpy(name, in ? p->iif : p->oif, IF_NAMESIZE);
+	name[IF_NAMESIZE - 1] = '\0';
+	return 1;
+}
+
+/**
+ * Load the interface index.
+ */
+static void load_index(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in)
+{
+	const nfsim_packet_t *p = ctx->pkt;
+	char name[IF_NAMESIZE];
+
+	if (!dev_name(ctx, in, name))
+	{
+		nfsim_reg_store_unknown(ctx, e->meta.dreg, 4);
+	}
+	else if (!name[0])
+	{
+		nfsim_reg_store32(ctx, e->meta.dreg, 0);
+	}
+	else if (p->known & (in ? NFSIM_PKT_IIF_INDEX : NFSIM_PKT_OIF_INDEX))
+	{
+		nfsim_reg_store32(ctx, e->meta.dreg, in ? p->iif_index : p->oif_index);
+	}
+	else
+	{
+		nfsim_reg_store_unknown(ctx, e->meta.dreg, 4);
+	}
+}
+
+/**
+ * Keys that need a device and whose value is not modelled: break without
+ * the device, unknown with it.
+ */
+static void load_devattr(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in,
+						 uint32_t len)
+{
+	char name[IF_NAMESIZE];
+
+	if (dev_name(ctx, in, name) && !name[0])
+	{
+		ctx->verdict = NFT_BREAK;
+		return;
+	}
+	nfsim_reg_store_unknown(ctx, e->meta.dreg, len);
+}
+
+/**
+ * Packet type as seen on input.
+ */
+static uint8_t pkttype(const nfsim_ctx_t *ctx)
+{
+	const uint8_t *d = nfsim_image_daddr(&ctx->img, ctx->family);
+
+	if (ctx->family == AF_INET6)
+	{
+		return d[0] == 0xff ? PKT_MULTICAST : PKT_HOST;
+	}
+	if ((d[0] & 0xf0) == 0xe0)
+	{
+		return PKT_MULTICAST;
+	}
+	if ((d[0] & d[1] & d[2] & d[3]) == 0xff)
+	{
+		return PKT_BROADCAST;
+	}
+	return PKT_HOST;
+}
+
+static void eval_set(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+{
+	uint32_t v;
+
+	if (e->meta.key != NFT_META_MARK)
+	{
+		/* priority, nftrace, pkttype, secmark: no effect on the verdict */
+		return;
+	}
+	if (!nfsim_reg_known(ctx, e->meta.sreg, 4))
+	{
+		ctx->mark_unknown = true;
+		return;
+	}
+	memcpy(&v, ctx->regs + e->meta.sreg, 4);
+	ctx->mark = v;
+	ctx->mark_unknown = false;
+}
+
+static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+{
+	const nfsim_packet_t *p = ctx->pkt;
+	uint8_t dreg = e->meta.dreg;
+	char name[IF_NAMESIZE];
+	uint16_t proto;
+
+	if (e->meta.set)
+	{
+		eval_set(e, ctx);
+		return;
+	}
+	switch (e->meta.key)
+	{
+		case NFT_META_LEN:
+			if (ctx->img.len_known)
+			{
+				nfsim_reg_store32(ctx, dreg, ctx->img.len);
+			}
+			else
+			{
+				nfsim_reg_store_unknown(ctx, dreg, 4);
+			}
+			break;
+		case NFT_META_PROTOCOL:
+			proto = htons(ctx->family == AF_INET6 ? 0x86dd : 0x0800);
+			nfsim_reg_store16(ctx, dreg, proto);
+			break;
+		case NFT_META_MARK:
+			if (ctx->mark_unknown)
+			{
+				nfsim_reg_store_unknown(ctx, dreg, 4);
+			}
+			else
+			{
+				nfsim_reg_store32(ctx, dreg, ctx->mark);
+			}
+			break;
+		case NFT_META_IIF:
+		case NFT_META_OIF:
+			load_index(e, ctx, e->meta.key == NFT_META_IIF);
+			break;
+		case NFT_META_IIFNAME:
+		case NFT_META_OIFNAME:
+			if (dev_name(ctx, e->meta.key == NFT_META_IIFNAME, name))
+			{
+				nfsim_reg_store(ctx, dreg, name, IF_NAMESIZE);
+			}
+			else
+			{
+				nfsim_reg_store_unknown(ctx, dreg, IF_NAMESIZE);
+			}
+			break;
+		case NFT_META_IIFTYPE:
+		case NFT_META_IIFGROUP:
+		case NFT_META_IIFKIND:
+			load_devattr(e, ctx, true, keys[e->meta.key].len);
+			break;
+		case NFT_META_OIFTYPE:
+		case NFT_META_OIFGROUP:
+		case NFT_META_OIFKIND:
+			load_devattr(e, ctx, false, keys[e->meta.key].len);
+			break;
+		case NFT_META_SKUID:
+		case NFT_META_SKGID:
+		case NFT_META_CGROUP:
+			if (ctx->hook == NFSIM_HOOK_FORWARD)
+			{
+				/* forwarded packets have no socket */
+				ctx->verdict = NFT_BREAK;
+				break;
+			}
+			nfsim_reg_store_unknown(ctx, dreg, 4);
+			break;
+		case NFT_META_NFTRACE:
+			nfsim_reg_store8(ctx, dreg, 0);
+			break;
+		case NFT_META_NFPROTO:
+			nfsim_reg_store8(ctx, dreg, ctx->family == AF_INET6 ?
+							 NFPROTO_IPV6 : NFPROTO_IPV4);
+			break;
+		case NFT_META_L4PROTO:
+			nfsim_reg_store8(ctx, dreg, ctx->img.l4proto);
+			break;
+		case NFT_META_BRI_IIFNAME:
+		case NFT_META_BRI_OIFNAME:
+		case NFT_META_BRI_IIFPVID:
+		case NFT_META_BRI_IIFVPROTO:
+		case NFT_META_BRI_BROUTE:
+			/* routed packets are not on a bridge port */
+			ctx->verdict = NFT_BREAK;
+			break;
+		case NFT_META_PKTTYPE:
+			nfsim_reg_store8(ctx, dreg, pkttype(ctx));
+			break;
+		case NFT_META_SECPATH:
+			nfsim_reg_store8(ctx, dreg, p->xfrm_in.present ? 1 : 0);
+			break;
+		default:
+			if (e->meta.key < NKEYS && keys[e->meta.key].name)
+			{
+				/* priority, rtclassid, secmark, cpu, random, time, sdif */
+				nfsim_reg_store_unknown(ctx, dreg, keys[e->meta.key].len);
+			}
+			else
+			{
+				nfsim_undecidable(ctx);
+			}
+			break;
+	}
+}
+
+static void render(const nfsim_expr_t *e, nfsim_render_t *r)
+{
+	const key_t *k = e->meta.key < NKEYS ? &keys[e->meta.key] : NULL;
+
+	if (e->meta.set)
+	{
+		nfsim_render_space(r);
+		if (k && k->name)
+		{
+			nfsim_render_printf(r, "%s set ", k->name);
+		}
+		else
+		{
+			nfsim_render_printf(r, "meta %u set ", e->meta.key);
+		}
+		nfsim_render_regname(r, e->meta.sreg, k && k->name ? k->len : 4);
+		return;
+	}
+	if (k && k->name)
+	{
+		nfsim_render_desc(r, e->meta.dreg, k->len, k->vt, "%s", k->name);
+	}
+	else
+	{
+		nfsim_render_desc(r, e->meta.dreg, 4, NFSIM_VT_RAW, "meta %u",
+						  e->meta.key);
+	}
+}
+
+const nfsim_expr_ops_t nfsim_expr_meta_ops = {
+	.name = "meta",
+	.eval = eval,
+	.render = render,
+};
+
+/**
+ * Length of a key's value, 4 for keys not known here.
+ */
+static uint32_t key_len(uint32_t key)
+{
+	return key < NKEYS && keys[key].name ? keys[key].len : 4;
+}
+
+bool nfsim_add_meta(nfsim_rule_t *rule, uint32_t key, uint32_t dreg)
+{
+	nfsim_expr_t *e;
+	uint8_t off;
+
+	if (!nfsim_reg_offset(dreg, key_len(key), &off) || dreg == NFT_REG_VERDICT)
+	{
+		nfsim_add_invalid(rule, "meta");
+		return false;
+	}
+	e = nfsim_rule_push(rule, &nfsim_expr_meta_ops);
+	if (!e)
+	{
+		return false;
+	}
+	e->meta.key = key;
+	e->meta.dreg = off;
+	return true;
+}
+
+bool nfsim_add_meta_set(nfsim_rule_t *rule, uint32_t key, uint32_t sreg)
+{
+	nfsim_expr_t *e;
+	uint8_t off;
+
+	if (!nfsim_reg_offset(sreg, key_len(key), &off) || sreg == NFT_REG_VERDICT)
+	{
+		nfsim_add_invalid(rule, "meta");
+		return false;
+	}
+	e = nfsim_rule_push(rule, &nfsim_expr_meta_ops);
+	if (!e)
+	{
+		return false;
+	}
+	e->meta.key = key;
+	e->meta.sreg = off;
+	e->meta.set = true;
+	return true;
+}
