@@ -824,8 +824,8 @@ CALLBACK(on_accept, bool,
 		this->mutex->unlock(this->mutex);
 		DBG1(DBG_CFG, "dataplane-check: query socket has %d clients, "
 			 "refusing another", MAX_CLIENTS);
-		stream->destroy(stream);
-		return TRUE;
+		/* the service closes the stream */
+		return FALSE;
 	}
 	INIT(entry,
 		.this = this,

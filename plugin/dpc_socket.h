@@ -95,6 +95,9 @@ struct dpc_socket_t {
 
 	/**
 	 * Close all connections and the socket.
+	 *
+	 * No provider method may be running any more (charon cancels its
+	 * worker threads before it unloads plugins).
 	 */
 	void (*destroy)(dpc_socket_t *this);
 };

@@ -275,6 +275,43 @@ void nfsim_image_nat(nfsim_image_t *img, uint8_t family, const nfsim_nat_t *nat)
 }
 
 /**
+ * Whether the hook has an input/output device at all.
+ */
+static bool has_in(const nfsim_ctx_t *ctx)
+{
+	return ctx->hook != NFSIM_HOOK_OUTPUT && ctx->hook != NFSIM_HOOK_POSTROUTING;
+}
+
+static bool has_out(const nfsim_ctx_t *ctx)
+{
+	return ctx->hook != NFSIM_HOOK_PREROUTING && ctx->hook != NFSIM_HOOK_INPUT &&
+		   ctx->hook != NFSIM_HOOK_INGRESS;
+}
+
+bool nfsim_dev_name(const nfsim_ctx_t *ctx, bool in, char *name)
+{
+	const nfsim_packet_t *p = ctx->pkt;
+	uint32_t bit = in ? NFSIM_PKT_IIF : NFSIM_PKT_OIF;
+
+	memset(name, 0, IF_NAMESIZE);
+	if (in ? !has_in(ctx) : !has_out(ctx))
+	{
+		/* postrouting of forwarded packets still knows the input device */
+		if (!(in && ctx->hook == NFSIM_HOOK_POSTROUTING && (p->known & bit)))
+		{
+			return true;
+		}
+	}
+	if (!(p->known & bit))
+	{
+		return false;
+	}
+	memcpy(name, in ? p->iif : p->oif, IF_NAMESIZE);
+	name[IF_NAMESIZE - 1] = '\0';
+	return true;
+}
+
+/**
  * Whether addr is in the network of an interface address.
  */
 static bool in_net(const nfsim_ifaddr_t *a, const uint8_t *addr)

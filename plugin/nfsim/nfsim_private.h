@@ -24,6 +24,9 @@
 #include "nfsim_ruleset.h"
 
 #include <stdarg.h>
+#include <netinet/in.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 
 /** depth of the jump stack (NFT_JUMP_STACK_SIZE) */
 #define NFSIM_JUMP_STACK 16
@@ -404,6 +407,13 @@ void nfsim_reg_store32(nfsim_ctx_t *ctx, uint8_t off, uint32_t val);
  */
 bool nfsim_reg_known(const nfsim_ctx_t *ctx, uint8_t off, uint32_t len);
 
+/**
+ * Three-valued comparison of register bytes (with unknown bits) and a
+ * constant, NFT_CMP_* operator, memcmp order.
+ */
+nfsim_tri_t nfsim_cmp_tri(const uint8_t *reg, const uint8_t *unk,
+						  uint8_t op, const uint8_t *data, uint32_t len);
+
 /* ---- packet helpers (nfsim_packet.c) ---- */
 
 /**
@@ -442,6 +452,17 @@ const uint8_t *nfsim_image_saddr(const nfsim_image_t *img, uint8_t family);
  * Current destination address of the image.
  */
 const uint8_t *nfsim_image_daddr(const nfsim_image_t *img, uint8_t family);
+
+/**
+ * The input (in) or output device name as the kernel sees it at the
+ * current hook: empty if there is none.
+ *
+ * @param ctx		context
+ * @param in		input device, else output device
+ * @param name		receives the name (IF_NAMESIZE bytes, zero padded)
+ * @return			true if known
+ */
+bool nfsim_dev_name(const nfsim_ctx_t *ctx, bool in, char *name);
 
 /**
  * Select the masquerade source address: the gateway address on the output

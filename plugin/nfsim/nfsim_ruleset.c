@@ -295,6 +295,14 @@ nfsim_set_t *nfsim_set_add(nfsim_table_t *table, const char *name,
 	return s;
 }
 
+void nfsim_set_get_lengths(const nfsim_set_t *set, uint32_t *klen,
+						   uint32_t *dlen, uint32_t *dtype)
+{
+	*klen = set->klen;
+	*dlen = set->dlen;
+	*dtype = set->dtype;
+}
+
 bool nfsim_set_set_fields(nfsim_set_t *set, const uint8_t *lens,
 						  unsigned count)
 {

@@ -130,6 +130,12 @@ nfsim_set_t *nfsim_set_add(nfsim_table_t *table, const char *name,
 nfsim_set_t *nfsim_set_find(const nfsim_table_t *table, const char *name);
 
 /**
+ * Key and data lengths and data type of a set.
+ */
+void nfsim_set_get_lengths(const nfsim_set_t *set, uint32_t *klen,
+						   uint32_t *dlen, uint32_t *dtype);
+
+/**
  * Describe the fields of a concatenated key (NFTA_SET_DESC_CONCAT).
  *
  * @param set		the set

@@ -19,7 +19,8 @@ teardown() { stop_pings; "$LAB_DIR/down.sh" >/dev/null 2>&1 || "$LAB_DIR/down.sh
 trap 'teardown' EXIT
 trap 'echo; echo "demo: interrupted"; exit 130' INT TERM
 
-B=$(tput bold 2>/dev/null || true); N=$(tput sgr0 2>/dev/null || true)
+B=""; N=""
+if [ -t 1 ]; then B=$(tput bold 2>/dev/null || true); N=$(tput sgr0 2>/dev/null || true); fi
 step() { printf '\n%s==== %s ====%s\n' "$B" "$*" "$N"; }
 say() { printf '%s\n' "$*" | fold -s -w 100; }
 run() { printf '%s# %s%s\n' "$B" "$*" "$N"; }
@@ -48,7 +49,7 @@ await() { # gw code [appeared|resolved] [timeout]
 }
 show_log() { # gw
 	run "swanctl --log on $1 (or journalctl -u strongswan), plugin lines only"
-	new_lines "$1" | sed -E 's/^([0-9:.]+) [0-9]+\[/\1 [/' | sed 's/^/  /' | fold -s -w 160
+	new_lines "$1" | sed -E 's/^([0-9:.]+) [0-9]+\[/\1 [/' | sed 's/^/  /'
 }
 show_list() { # gw
 	local rc

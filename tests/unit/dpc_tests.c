@@ -16,6 +16,7 @@ int main(void)
 	Suite *(*suites[])(void) = {
 		ts_suite, store_suite, settings_suite, vici_msg_suite,
 		rtnl_parse_suite, checks_suite, traffic_suite, report_suite,
+		metrics_suite,
 	};
 	SRunner *sr;
 	size_t i;

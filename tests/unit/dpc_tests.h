@@ -24,5 +24,6 @@ Suite *rtnl_parse_suite(void);
 Suite *checks_suite(void);
 Suite *traffic_suite(void);
 Suite *report_suite(void);
+Suite *metrics_suite(void);
 
 #endif /* DPC_TESTS_H_ */

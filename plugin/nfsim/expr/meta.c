@@ -39,9 +39,9 @@ typedef struct {
 	const char *name;
 	nfsim_vtype_t vt;
 	uint8_t len;
-} key_t;
+} meta_key_t;
 
-static const key_t keys[] = {
+static const meta_key_t keys[] = {
 	[NFT_META_LEN] = { "meta length", NFSIM_VT_DEC, 4 },
 	[NFT_META_PROTOCOL] = { "meta protocol", NFSIM_VT_ETHER, 2 },
 	[NFT_META_PRIORITY] = { "meta priority", NFSIM_VT_HEX, 4 },
@@ -83,47 +83,6 @@ static const key_t keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 /**
- * Whether the hook has an input/output device at all.
- */
-static bool has_in(const nfsim_ctx_t *ctx)
-{
-	return ctx->hook != NFSIM_HOOK_OUTPUT && ctx->hook != NFSIM_HOOK_POSTROUTING;
-}
-
-static bool has_out(const nfsim_ctx_t *ctx)
-{
-	return ctx->hook != NFSIM_HOOK_PREROUTING && ctx->hook != NFSIM_HOOK_INPUT &&
-		   ctx->hook != NFSIM_HOOK_INGRESS;
-}
-
-/**
- * The device name as the packet description gives it: 1 if known (name
- * set, empty for none), 0 if unknown.
- */
-static int dev_name(const nfsim_ctx_t *ctx, bool in, char *name)
-{
-	const nfsim_packet_t *p = ctx->pkt;
-	uint32_t bit = in ? NFSIM_PKT_IIF : NFSIM_PKT_OIF;
-
-	memset(name, 0, IF_NAMESIZE);
-	if (in ? !has_in(ctx) : !has_out(ctx))
-	{
-		/* postrouting of forwarded packets still knows the input device */
-		if (!(in && ctx->hook == NFSIM_HOOK_POSTROUTING && (p->known & bit)))
-		{
-			return 1;
-		}
-	}
-	if (!(p->known & bit))
-	{
-		return 0;
-	}
-	memcpy(name, in ? p->iif : p->oif, IF_NAMESIZE);
-	name[IF_NAMESIZE - 1] = '\0';
-	return 1;
-}
-
-/**
  * Load the interface index.
  */
 static void load_index(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in)
@@ -131,7 +90,7 @@ static void load_index(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in)
 	const nfsim_packet_t *p = ctx->pkt;
 	char name[IF_NAMESIZE];
 
-	if (!dev_name(ctx, in, name))
+	if (!nfsim_dev_name(ctx, in, name))
 	{
 		nfsim_reg_store_unknown(ctx, e->meta.dreg, 4);
 	}
@@ -158,7 +117,7 @@ static void load_devattr(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in,
 {
 	char name[IF_NAMESIZE];
 
-	if (dev_name(ctx, in, name) && !name[0])
+	if (nfsim_dev_name(ctx, in, name) && !name[0])
 	{
 		ctx->verdict = NFT_BREAK;
 		return;
@@ -251,7 +210,7 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 			break;
 		case NFT_META_IIFNAME:
 		case NFT_META_OIFNAME:
-			if (dev_name(ctx, e->meta.key == NFT_META_IIFNAME, name))
+			if (nfsim_dev_name(ctx, e->meta.key == NFT_META_IIFNAME, name))
 			{
 				nfsim_reg_store(ctx, dreg, name, IF_NAMESIZE);
 			}
@@ -321,7 +280,7 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
-	const key_t *k = e->meta.key < NKEYS ? &keys[e->meta.key] : NULL;
+	const meta_key_t *k = e->meta.key < NKEYS ? &keys[e->meta.key] : NULL;
 
 	if (e->meta.set)
 	{

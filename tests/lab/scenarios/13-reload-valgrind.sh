@@ -16,20 +16,34 @@ bg_ping hostA "$HOSTB_IP"
 wait_for_finding gwA nat-detected 60
 
 conf=$LAB_RUN/gwA/strongswan.conf
-for iv in 3s 5s 2s; do
-	sed -i "s/^\(\t\t\tinterval = \).*/\1$iv/" "$conf"
+last_round() { dpc_json gwA | jq -r '.last_round // empty'; }
+reload_interval() { # new interval
+	sed -i "s/^\(\t\t\tinterval = \).*/\1$1/" "$conf"
 	if lab_swanctl gwA --reload-settings >/dev/null 2>&1; then
-		ok "reload-settings with interval = $iv"
+		ok "reload-settings with interval = $1"
 	else
-		fail "swanctl --reload-settings (interval = $iv) failed"
+		fail "swanctl --reload-settings (interval = $1) failed"
 	fi
-	sleep 2
 	if timeout 30 "$DPC_CLI" --list --uri "$(lab_dpc_uri gwA)" >"$LAB_RUN/list.out" 2>&1 || [ $? -le 2 ]; then
 		ok "--list after reload ($(wc -l <"$LAB_RUN/list.out") lines)"
 	else
 		fail "--list after reload failed: $(head -n 3 "$LAB_RUN/list.out")"
 	fi
-done
+}
+# the new interval must take effect: 30s stops the 2s rounds ...
+reload_interval 30s
+sleep 3	# a round already scheduled may still run
+r1=$(last_round); sleep 6; r2=$(last_round)
+if [ -n "$r1" ] && [ "$r1" = "$r2" ]; then ok "interval = 30s in effect: no round in 6s (last_round $r1)"
+else fail "interval = 30s not in effect: last_round moved from '$r1' to '$r2' in 6s"; fi
+# ... and 2s brings them back (how fast depends on when the plugin reschedules)
+reload_interval 2s
+t0=$(lab_now)
+for i in $(seq 1 80); do r3=$(last_round); [ "$r3" != "$r2" ] && break; sleep 0.5; done
+if [ "$r3" != "$r2" ]; then ok "interval = 2s in effect: a round after $(lab_since "$t0")s"
+else fail "interval = 2s: no round within 40s of the reload"; fi
+reload_interval 5s
+sleep 2
 timeout 30 "$DPC_CLI" --json --uri "$(lab_dpc_uri gwA)" >/dev/null 2>&1; [ $? -le 2 ] && ok "--json works" || fail "--json failed"
 stop_bg
 
