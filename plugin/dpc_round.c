@@ -103,6 +103,11 @@ struct private_dpc_round_t {
 	 * errno of the last failed metrics write, 0 after a successful one
 	 */
 	int metrics_errno;
+
+	/**
+	 * The netfilter ruleset, kept between rounds
+	 */
+	dpc_nf_cache_t *nf;
 };
 
 /**
@@ -266,7 +271,7 @@ METHOD(dpc_round_t, run, void,
 	dpc_findings_init(&active);
 	this->registry->snapshot(this->registry, &tunnels);
 
-	facts = dpc_kernel_facts_create(this->dataplane, NULL);
+	facts = dpc_kernel_facts_create(this->dataplane, NULL, this->nf);
 	if (!facts)
 	{
 		if (!this->facts_failed)
@@ -443,6 +448,7 @@ METHOD(dpc_round_t, set_event_cb, void,
 METHOD(dpc_round_t, destroy, void,
 	private_dpc_round_t *this)
 {
+	DESTROY_IF(this->nf);
 	dpc_store_destroy(this->store);
 	this->mutex->destroy(this->mutex);
 	this->running->destroy(this->running);
@@ -471,6 +477,7 @@ dpc_round_t *dpc_round_create(dpc_registry_t *registry,
 		},
 		.registry = registry,
 		.store = dpc_store_create(),
+		.nf = dpc_nf_cache_create(),
 		.settings = *settings,
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.running = mutex_create(MUTEX_TYPE_DEFAULT),

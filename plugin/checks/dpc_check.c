@@ -52,6 +52,7 @@ void dpc_check_all(dpc_check_ctx_t *ctx)
 	const dpc_child_rec_t *child;
 	int i, j;
 
+	dpc_check_netfilter_host(ctx);
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
 		ike = &ctx->tunnels->ikes[i];
@@ -61,6 +62,7 @@ void dpc_check_all(dpc_check_ctx_t *ctx)
 		}
 		dpc_check_natt(ctx, ike);
 		dpc_check_alerts(ctx, ike);
+		dpc_check_netfilter_ike(ctx, ike);
 		for (j = 0; j < ike->n_children; j++)
 		{
 			child = &ike->children[j];
@@ -71,6 +73,7 @@ void dpc_check_all(dpc_check_ctx_t *ctx)
 			dpc_check_selectors(ctx, ike, child);
 			dpc_check_routing(ctx, ike, child);
 			dpc_check_traffic(ctx, ike, child);
+			dpc_check_netfilter(ctx, ike, child);
 		}
 	}
 }

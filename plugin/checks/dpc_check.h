@@ -77,6 +77,23 @@ void dpc_check_traffic(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					   const dpc_child_rec_t *child);
 
 /**
+ * iptables-mixed-backends (gateway-wide).
+ */
+void dpc_check_netfilter_host(dpc_check_ctx_t *ctx);
+
+/**
+ * filter-blocks-ike, nat-rewrites-ike (per IKE_SA).
+ */
+void dpc_check_netfilter_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike);
+
+/**
+ * nat-before-ipsec, nat-hides-source, filter-blocks-forward,
+ * filter-blocks-pmtu, ruleset-uncertain (per CHILD_SA).
+ */
+void dpc_check_netfilter(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						 const dpc_child_rec_t *child);
+
+/**
  * Start a finding about a CHILD_SA (NULL child: about the IKE_SA), unless
  * its code is disabled.
  *

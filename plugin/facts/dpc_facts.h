@@ -22,6 +22,7 @@
 #define DPC_FACTS_H_
 
 #include "../dpc_ts.h"
+#include "../nfsim/nfsim.h"
 
 #include <net/if.h>
 #include <stdbool.h>
@@ -149,6 +150,24 @@ struct dpc_facts_t {
 	 * Name of the kernel-libipsec TUN device, NULL if none.
 	 */
 	const char *(*get_tun)(dpc_facts_t *this);
+
+	/**
+	 * The netfilter ruleset: nftables (including iptables-nft) and
+	 * iptables-legacy tables, read at most once per round.
+	 *
+	 * @return			finalized ruleset owned by the facts, NULL if it could
+	 *					not be read
+	 */
+	const nfsim_ruleset_t *(*get_ruleset)(dpc_facts_t *this);
+
+	/**
+	 * The gateway's addresses, as the simulator wants them (masquerade
+	 * source selection, address type lookups).
+	 *
+	 * @param addrs		receives the array owned by the facts
+	 * @return			number of addresses
+	 */
+	size_t (*get_addrs)(dpc_facts_t *this, const nfsim_ifaddr_t **addrs);
 
 	/**
 	 * Destroy the facts (and what they cached).

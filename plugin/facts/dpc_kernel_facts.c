@@ -114,6 +114,21 @@ struct private_dpc_kernel_facts_t {
 	size_t naddrs;
 
 	/**
+	 * The addresses as the simulator wants them, built on demand
+	 */
+	nfsim_ifaddr_t *nfaddrs;
+
+	/**
+	 * Entries in nfaddrs
+	 */
+	size_t nnfaddrs;
+
+	/**
+	 * Source of the netfilter ruleset, NULL if none
+	 */
+	dpc_nf_cache_t *nf;
+
+	/**
 	 * How ESP is handled.
 	 */
 	dpc_dataplane_t dataplane;
@@ -610,9 +625,43 @@ METHOD(dpc_facts_t, get_tun, const char*,
 	return NULL;
 }
 
+METHOD(dpc_facts_t, get_ruleset, const nfsim_ruleset_t*,
+	private_dpc_kernel_facts_t *this)
+{
+	return this->nf ? this->nf->get(this->nf) : NULL;
+}
+
+METHOD(dpc_facts_t, get_addrs, size_t,
+	private_dpc_kernel_facts_t *this, const nfsim_ifaddr_t **addrs)
+{
+	nfsim_ifaddr_t *a;
+	size_t i, len;
+
+	if (!this->nfaddrs && this->naddrs)
+	{
+		this->nfaddrs = calloc(this->naddrs, sizeof(nfsim_ifaddr_t));
+		for (i = 0; i < this->naddrs; i++)
+		{
+			if (addr_unusable(&this->addrs[i]))
+			{
+				continue;
+			}
+			a = &this->nfaddrs[this->nnfaddrs++];
+			len = this->addrs[i].addr.family == AF_INET ? 4 : 16;
+			a->family = this->addrs[i].addr.family;
+			memcpy(a->addr, this->addrs[i].addr.a, len);
+			a->plen = this->addrs[i].prefixlen;
+			index_name(this, this->addrs[i].index, a->ifname);
+		}
+	}
+	*addrs = this->nfaddrs;
+	return this->nnfaddrs;
+}
+
 METHOD(dpc_facts_t, destroy, void,
 	private_dpc_kernel_facts_t *this)
 {
+	free(this->nfaddrs);
 	DESTROY_IF(this->rtnl);
 	free(this->links);
 	free(this->addrs);
@@ -625,7 +674,8 @@ METHOD(dpc_facts_t, destroy, void,
  * Described in header
  */
 dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
-									 const char *tun_name)
+									 const char *tun_name,
+									 dpc_nf_cache_t *nf)
 {
 	private_dpc_kernel_facts_t *this;
 	int err;
@@ -639,6 +689,8 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 			.link_exists = _link_exists,
 			.get_dataplane = _get_dataplane,
 			.get_tun = _get_tun,
+			.get_ruleset = _get_ruleset,
+			.get_addrs = _get_addrs,
 			.destroy = _destroy,
 		},
 		.map = {
@@ -646,6 +698,7 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 			.get_index = map_get_index,
 		},
 		.dataplane = dataplane,
+		.nf = nf,
 	);
 	if (tun_name)
 	{

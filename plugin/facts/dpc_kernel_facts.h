@@ -24,6 +24,7 @@
 #define DPC_KERNEL_FACTS_H_
 
 #include "dpc_facts.h"
+#include "dpc_nf_cache.h"
 
 /**
  * Start a round: open a netlink socket and dump links and addresses.
@@ -31,10 +32,12 @@
  * @param dataplane		how ESP is handled (kernel-libipsec loaded or not)
  * @param tun_name		kernel-libipsec TUN device if known, NULL to look
  *						for a "tun" link named "ipsec*"
+ * @param nf			where the netfilter ruleset comes from, NULL for none
  * @return				facts, NULL with errno set if the kernel cannot be
  *						asked (no netlink, not permitted, timeout, ...)
  */
 dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
-									 const char *tun_name);
+									 const char *tun_name,
+									 dpc_nf_cache_t *nf);
 
 #endif /** DPC_KERNEL_FACTS_H_ @}*/

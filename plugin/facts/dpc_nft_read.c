@@ -392,6 +392,21 @@ bool dpc_nft_parse_msg(nfsim_ruleset_t *rs, const struct nlmsghdr *nlh,
 	dpc_nft_tb_t tb;
 	uint32_t id;
 
+	if ((uintptr_t)nlh % 4)
+	{
+		/* attributes are read in place: work on an aligned copy */
+		void *copy = malloc(len ? len : 1);
+		bool ok;
+
+		if (!copy)
+		{
+			return false;
+		}
+		memcpy(copy, nlh, len);
+		ok = dpc_nft_parse_msg(rs, copy, len, genid);
+		free(copy);
+		return ok;
+	}
 	if (len < sizeof(*nlh) || nlh->nlmsg_len > len ||
 		nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(nfg)))
 	{
@@ -444,6 +459,20 @@ unsigned dpc_nft_parse(nfsim_ruleset_t *rs, const void *buf, size_t len,
 	int remaining = len > INT32_MAX ? INT32_MAX : (int)len;
 	unsigned bad = 0;
 
+	if ((uintptr_t)buf % 4)
+	{
+		/* messages are read in place: work on an aligned copy */
+		void *copy = malloc(len ? len : 1);
+
+		if (!copy)
+		{
+			return 1;
+		}
+		memcpy(copy, buf, len);
+		bad = dpc_nft_parse(rs, copy, len, genid);
+		free(copy);
+		return bad;
+	}
 	while (mnl_nlmsg_ok(nlh, remaining))
 	{
 		if (nlh->nlmsg_type >= NLMSG_MIN_TYPE &&

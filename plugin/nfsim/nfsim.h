@@ -464,6 +464,37 @@ nfsim_backend_t nfsim_table_backend(const nfsim_table_t *table);
 bool nfsim_table_xt(const nfsim_table_t *table);
 
 /**
+ * Number of chains of a table.
+ */
+size_t nfsim_table_chain_count(const nfsim_table_t *table);
+
+/**
+ * Chain of a table by index (0 .. nfsim_table_chain_count() - 1).
+ */
+const nfsim_chain_t *nfsim_table_chain(const nfsim_table_t *table, size_t i);
+
+/**
+ * Whether a chain is a base chain; if so, its hook and priority.
+ *
+ * @param chain		the chain
+ * @param hook		receives the hook (may be NULL)
+ * @param prio		receives the priority (may be NULL)
+ * @return			true for a base chain
+ */
+bool nfsim_chain_base(const nfsim_chain_t *chain, nfsim_hook_t *hook,
+					  int32_t *prio);
+
+/**
+ * Number of rules of a chain.
+ */
+size_t nfsim_chain_rule_count(const nfsim_chain_t *chain);
+
+/**
+ * Rule of a chain by index (0 .. nfsim_chain_rule_count() - 1).
+ */
+const nfsim_rule_t *nfsim_chain_rule(const nfsim_chain_t *chain, size_t i);
+
+/**
  * Chain of a rule.
  */
 const nfsim_chain_t *nfsim_rule_chain(const nfsim_rule_t *rule);

@@ -310,6 +310,8 @@ typedef enum {
 	NFSIM_VT_TCPFLAGS,
 	NFSIM_VT_BE_DEC,
 	NFSIM_VT_PKTTYPE,
+	NFSIM_VT_ICMP_TC,
+	NFSIM_VT_ICMP6_TC,
 } nfsim_vtype_t;
 
 /**

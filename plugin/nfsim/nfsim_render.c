@@ -349,6 +349,19 @@ void nfsim_render_value(nfsim_render_t *r, nfsim_vtype_t vt,
 				nfsim_render_printf(r, "%u", d[0]);
 			}
 			return;
+		case NFSIM_VT_ICMP_TC:
+		case NFSIM_VT_ICMP6_TC:
+			/* type and code loaded together: "type X icmp code Y" */
+			nfsim_render_value(r, vt == NFSIM_VT_ICMP_TC ? NFSIM_VT_ICMP
+														 : NFSIM_VT_ICMP6,
+							   d, 1);
+			if (len > 1)
+			{
+				nfsim_render_printf(r, " %s code %u",
+									vt == NFSIM_VT_ICMP_TC ? "icmp" : "icmpv6",
+									d[1]);
+			}
+			return;
 		case NFSIM_VT_NFPROTO:
 			nfsim_render_printf(r, "%s", d[0] == NFPROTO_IPV4 ? "ipv4" :
 								(d[0] == NFPROTO_IPV6 ? "ipv6" : "?"));

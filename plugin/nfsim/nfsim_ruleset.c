@@ -711,6 +711,43 @@ bool nfsim_table_xt(const nfsim_table_t *table)
 	return table->xt;
 }
 
+size_t nfsim_table_chain_count(const nfsim_table_t *table)
+{
+	return table->nchains;
+}
+
+const nfsim_chain_t *nfsim_table_chain(const nfsim_table_t *table, size_t i)
+{
+	return i < table->nchains ? table->chains[i] : NULL;
+}
+
+bool nfsim_chain_base(const nfsim_chain_t *chain, nfsim_hook_t *hook,
+					  int32_t *prio)
+{
+	if (chain->base)
+	{
+		if (hook)
+		{
+			*hook = chain->hook;
+		}
+		if (prio)
+		{
+			*prio = chain->prio;
+		}
+	}
+	return chain->base;
+}
+
+size_t nfsim_chain_rule_count(const nfsim_chain_t *chain)
+{
+	return chain->nrules;
+}
+
+const nfsim_rule_t *nfsim_chain_rule(const nfsim_chain_t *chain, size_t i)
+{
+	return i < chain->nrules ? chain->rules[i] : NULL;
+}
+
 const nfsim_chain_t *nfsim_rule_chain(const nfsim_rule_t *rule)
 {
 	return rule->chain;

@@ -156,7 +156,7 @@ int main(int argc, char *argv[])
 		{
 			dpc_tunnels_add_copy(&copy, &records.ikes[i]);
 		}
-		facts = kernel ? dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL)
+		facts = kernel ? dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL, NULL)
 					   : fixture();
 		if (!facts)
 		{

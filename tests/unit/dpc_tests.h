@@ -25,5 +25,7 @@ Suite *checks_suite(void);
 Suite *traffic_suite(void);
 Suite *report_suite(void);
 Suite *metrics_suite(void);
+Suite *nfsim_suite(void);
+Suite *nf_checks_suite(void);
 
 #endif /* DPC_TESTS_H_ */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define MAX_ENTRIES 32
 
@@ -42,6 +43,8 @@ typedef struct {
 	sysctl_entry_t sysctls[MAX_ENTRIES];
 	int n_sysctls;
 	int lookups;
+	const nfsim_ruleset_t *ruleset;
+	nfsim_ifaddr_t nfaddrs[MAX_ENTRIES];
 } fixture_t;
 
 static bool route_get(dpc_facts_t *facts, const dpc_route_query_t *q,
@@ -152,6 +155,28 @@ static const char *get_tun(dpc_facts_t *facts)
 	return this->tun[0] ? this->tun : NULL;
 }
 
+static const nfsim_ruleset_t *get_ruleset(dpc_facts_t *facts)
+{
+	return ((fixture_t*)facts)->ruleset;
+}
+
+static size_t get_addrs(dpc_facts_t *facts, const nfsim_ifaddr_t **addrs)
+{
+	fixture_t *this = (fixture_t*)facts;
+	int i;
+
+	for (i = 0; i < this->n_addrs; i++)
+	{
+		this->nfaddrs[i].family = this->addrs[i].addr.family;
+		memcpy(this->nfaddrs[i].addr, this->addrs[i].addr.a, 16);
+		this->nfaddrs[i].plen = this->addrs[i].addr.family == AF_INET ? 24
+																		: 64;
+		memcpy(this->nfaddrs[i].ifname, this->addrs[i].ifname, IF_NAMESIZE);
+	}
+	*addrs = this->nfaddrs;
+	return this->n_addrs;
+}
+
 static void destroy(dpc_facts_t *facts)
 {
 	free(facts);
@@ -169,6 +194,8 @@ dpc_facts_t *fixture_facts_create(dpc_dataplane_t dataplane, const char *tun)
 		.link_exists = link_exists,
 		.get_dataplane = get_dataplane,
 		.get_tun = get_tun,
+		.get_ruleset = get_ruleset,
+		.get_addrs = get_addrs,
 		.destroy = destroy,
 	};
 	this->dataplane = dataplane;
@@ -228,6 +255,11 @@ void fixture_facts_sysctl(dpc_facts_t *facts, const char *path, int value)
 	e = &this->sysctls[this->n_sysctls++];
 	snprintf(e->path, sizeof(e->path), "%s", path);
 	e->value = value;
+}
+
+void fixture_facts_ruleset(dpc_facts_t *facts, const nfsim_ruleset_t *rs)
+{
+	((fixture_t*)facts)->ruleset = rs;
 }
 
 int fixture_facts_lookups(dpc_facts_t *facts)

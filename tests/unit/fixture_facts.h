@@ -54,6 +54,11 @@ void fixture_facts_reset_routes(dpc_facts_t *facts);
 void fixture_facts_sysctl(dpc_facts_t *facts, const char *path, int value);
 
 /**
+ * Set the netfilter ruleset (not owned; NULL: none readable).
+ */
+void fixture_facts_ruleset(dpc_facts_t *facts, const nfsim_ruleset_t *rs);
+
+/**
  * Number of route lookups answered so far.
  */
 int fixture_facts_lookups(dpc_facts_t *facts);

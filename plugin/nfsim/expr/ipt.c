@@ -193,9 +193,14 @@ static void render_iface(nfsim_render_t *r, const char *opt, bool inv,
 	memcpy(buf, name, IF_NAMESIZE);
 	buf[IF_NAMESIZE] = '\0';
 	nfsim_render_space(r);
-	/* a mask not covering the terminating NUL is a wildcard */
-	nfsim_render_printf(r, "%s%s %s%s", inv ? "! " : "", opt, buf,
-						n <= strlen(buf) ? "+" : "");
+	/* a mask not covering the terminating NUL is a wildcard ("eth+") */
+	if (n <= strlen(buf))
+	{
+		buf[n] = '\0';
+		nfsim_render_printf(r, "%s%s %s+", inv ? "! " : "", opt, buf);
+		return;
+	}
+	nfsim_render_printf(r, "%s%s %s", inv ? "! " : "", opt, buf);
 }
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)

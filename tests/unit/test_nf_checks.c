@@ -1,0 +1,262 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/*
+ * The netfilter checks on rulesets captured from real nft, iptables-nft and
+ * iptables-legacy (tests/unit/fixtures/nfsim), for a gateway with the LAN
+ * 10.1.0.0/24 on "lan" and its WAN address 192.0.2.2 on "wan", tunnelling
+ * to 10.20.1.0/24 through the kernel's XFRM.
+ */
+
+#include "dpc_tests.h"
+#include "fixture_facts.h"
+#include "fixture_tunnel.h"
+#include "nfsim_fixture.h"
+
+#include <nfsim/nfsim_ruleset.h>
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+	bed_t bed;
+	nfsim_ruleset_t *rs;
+} nfbed_t;
+
+static void nfbed_init(nfbed_t *nb, const char *fixture,
+					   dpc_dataplane_t dataplane)
+{
+	char path[256];
+	dpc_ike_rec_t *ike;
+	dpc_child_rec_t *child;
+	unsigned bad = 0;
+
+	bed_init(&nb->bed);
+	nb->bed.facts->destroy(nb->bed.facts);
+	nb->bed.facts = fixture_facts_create(dataplane, "ipsec0");
+	nb->bed.ctx.facts = nb->bed.facts;
+	fixture_facts_addr(nb->bed.facts, "10.1.0.1", "lan");
+	fixture_facts_addr(nb->bed.facts, "192.0.2.2", "wan");
+	fixture_facts_route(nb->bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						dataplane == DPC_DATAPLANE_XFRM ? "wan" : "ipsec0",
+						dataplane == DPC_DATAPLANE_XFRM ? "192.0.2.1" : NULL,
+						220);
+	fixture_facts_route(nb->bed.facts, "10.1.0.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	fixture_facts_route(nb->bed.facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+	fixture_facts_sysctl(nb->bed.facts, "net/ipv4/ip_forward", 1);
+
+	ike = bed_ike(&nb->bed);
+	ike->nat = 0;
+	ike->local.port = ike->remote.port = 500;
+	ike->initial_local.port = ike->initial_remote.port = 500;
+	child = bed_child(&nb->bed);
+	child->encap = false;
+	child->reqid = 7;
+	bed_set_ts(&child->local, "10.1.0.0/24");
+	bed_set_ts(&child->cfg_local, "10.1.0.0/24");
+
+	snprintf(path, sizeof(path), "%s/nfsim/%s.nl", FIXTURES, fixture);
+	nb->rs = nfsim_fixture_load(path, NULL, &bad);
+	ck_assert_msg(nb->rs, "cannot load %s", path);
+	ck_assert_uint_eq(bad, 0);
+	fixture_facts_ruleset(nb->bed.facts, nb->rs);
+}
+
+static void nfbed_free(nfbed_t *nb)
+{
+	bed_free(&nb->bed);
+	nfsim_ruleset_destroy(nb->rs);
+}
+
+static bool evidence_has(dpc_finding_t *f, const char *key, const char *part)
+{
+	int i;
+
+	for (i = 0; i < f->n_evidence; i++)
+	{
+		if (!strcmp(f->evidence[i].key, key) &&
+			strstr(f->evidence[i].value, part))
+		{
+			return true;
+		}
+	}
+	return false;
+}
+
+START_TEST(test_masquerade_before_ipsec)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	nfbed_init(&nb, "nft_masq", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "nat-before-ipsec");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert_ptr_nonnull(strstr(f->message, "192.0.2.2"));
+	ck_assert(evidence_has(f, "rule", "masquerade"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "rt ipsec exists accept"));
+	ck_assert_ptr_null(bed_find(&nb.bed, "nat-hides-source"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_masquerade_exempt_nft)
+{
+	nfbed_t nb;
+
+	nfbed_init(&nb, "nft_masq_exempt", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "nat-before-ipsec"));
+	ck_assert_ptr_null(bed_find(&nb.bed, "nat-hides-source"));
+	ck_assert_int_eq(bed_problems(&nb.bed), 0);
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_masquerade_exempt_policy_match)
+{
+	nfbed_t nb;
+
+	nfbed_init(&nb, "iptnft_nat", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "nat-before-ipsec"));
+	ck_assert_int_eq(bed_problems(&nb.bed), 0);
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_masquerade_libipsec_exemption_useless)
+{
+	nfbed_t nb;
+
+	/* kernel-libipsec: tunnel traffic leaves through ipsec0, the policy
+	 * match does not apply, but "-o wan" does not match either */
+	nfbed_init(&nb, "iptnft_nat", DPC_DATAPLANE_LIBIPSEC);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "nat-before-ipsec"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_input_drops_natt)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	nfbed_init(&nb, "nft_filter", DPC_DATAPLANE_XFRM);
+	/* NAT-T in use: the IKE_SA moved to 4500 */
+	bed_ike(&nb.bed)->local.port = 4500;
+	bed_ike(&nb.bed)->remote.port = 4500;
+	bed_child(&nb.bed)->encap = true;
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "filter-blocks-ike");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "UDP 4500"));
+	ck_assert(evidence_has(f, "rule", "4500"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_input_allows_ike_500)
+{
+	nfbed_t nb;
+
+	nfbed_init(&nb, "nft_filter", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	/* port 500 and ESP are accepted, 4500 is not used */
+	ck_assert_ptr_null(bed_find(&nb.bed, "filter-blocks-ike"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_pmtu_dropped_legacy)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	nfbed_init(&nb, "legacy", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "filter-blocks-pmtu");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert(evidence_has(f, "rule", "iptables-legacy"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_forward_one_direction)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* FORWARD policy drop, only lan -> wan and established are accepted:
+	 * with kernel-libipsec the decrypted packets come from ipsec0 */
+	nfbed_init(&nb, "legacy", DPC_DATAPLANE_LIBIPSEC);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "filter-blocks-forward");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(evidence_has(f, "direction", "in") ||
+			  evidence_has(f, "direction", "out"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_mixed_backends)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	nfbed_init(&nb, "mixed", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "iptables-mixed-backends");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->subject.ike_id, 0);
+	nfbed_free(&nb);
+
+	nfbed_init(&nb, "legacy", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "iptables-mixed-backends"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_no_ruleset)
+{
+	bed_t bed;
+
+	/* unreadable ruleset: no netfilter verdicts at all */
+	bed_init(&bed);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "nat-before-ipsec"));
+	ck_assert_ptr_null(bed_find(&bed, "filter-blocks-forward"));
+	bed_free(&bed);
+}
+END_TEST
+
+Suite *nf_checks_suite(void)
+{
+	Suite *s = suite_create("netfilter checks");
+	TCase *tc = tcase_create("fixtures");
+
+	tcase_add_test(tc, test_masquerade_before_ipsec);
+	tcase_add_test(tc, test_masquerade_exempt_nft);
+	tcase_add_test(tc, test_masquerade_exempt_policy_match);
+	tcase_add_test(tc, test_masquerade_libipsec_exemption_useless);
+	tcase_add_test(tc, test_input_drops_natt);
+	tcase_add_test(tc, test_input_allows_ike_500);
+	tcase_add_test(tc, test_pmtu_dropped_legacy);
+	tcase_add_test(tc, test_forward_one_direction);
+	tcase_add_test(tc, test_mixed_backends);
+	tcase_add_test(tc, test_no_ruleset);
+	suite_add_tcase(s, tc);
+	return s;
+}
