@@ -131,6 +131,9 @@ typedef struct {
 	bool narrowed;
 	/** negotiated algorithms, e.g. "AES_GCM_16_256" */
 	char alg[DPC_ALG_LEN];
+	/** TCP MSS clamp covering outbound TCP, from the last round ("1360
+	 *  (ip mangle FORWARD #1)", "none"), empty if unknown */
+	char mss_clamp[DPC_ALG_LEN];
 	/** DPD action of the config, as text */
 	char dpd_action[16];
 	/** monotonic install time */

@@ -448,6 +448,20 @@ METHOD(dpc_registry_t, add_samples, void,
 	this->mutex->unlock(this->mutex);
 }
 
+METHOD(dpc_registry_t, set_mss, void,
+	private_dpc_registry_t *this, uint32_t child_id, const char *mss)
+{
+	dpc_child_rec_t *child;
+
+	this->mutex->lock(this->mutex);
+	child = find_child(this, child_id, NULL);
+	if (child)
+	{
+		snprintf(child->mss_clamp, sizeof(child->mss_clamp), "%s", mss);
+	}
+	this->mutex->unlock(this->mutex);
+}
+
 METHOD(dpc_registry_t, snapshot, bool,
 	private_dpc_registry_t *this, dpc_tunnels_t *out)
 {
@@ -598,6 +612,7 @@ dpc_registry_t *dpc_registry_create()
 			.add_alert = _add_alert,
 			.mark_narrowed = _mark_narrowed,
 			.add_samples = _add_samples,
+			.set_mss = _set_mss,
 			.snapshot = _snapshot,
 			.expire = _expire,
 			.is_alive = _is_alive,

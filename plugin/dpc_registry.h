@@ -115,6 +115,11 @@ struct dpc_registry_t {
 						int count);
 
 	/**
+	 * Note which TCP MSS clamp covers a CHILD_SA's traffic.
+	 */
+	void (*set_mss)(dpc_registry_t *this, uint32_t child_id, const char *mss);
+
+	/**
 	 * Deep copy all records.
 	 *
 	 * @return			FALSE on allocation failure

@@ -288,6 +288,10 @@ static void add_child(status_t *st, int ike, int idx,
 	add_ts_list(b, "cfg_local_ts", &c->cfg_local);
 	add_ts_list(b, "cfg_remote_ts", &c->cfg_remote);
 	ADD_FIELD(b, "alg", c->alg);
+	if (c->mss_clamp[0])
+	{
+		ADD_FIELD(b, "mss_clamp", c->mss_clamp);
+	}
 	if (c->installed)
 	{
 		dpc_vici_add_kvf(b, "installed", "%lld",

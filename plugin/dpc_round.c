@@ -12,6 +12,7 @@
 #include "dpc_log.h"
 #include "dpc_metrics.h"
 #include "checks/dpc_check.h"
+#include "checks/dpc_check_nf.h"
 #include "facts/dpc_kernel_facts.h"
 
 #include <daemon.h>
@@ -239,6 +240,33 @@ static void event_cb(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
 	}
 }
 
+/**
+ * Record which MSS clamp covers each CHILD_SA, for reports (and the MTU
+ * check, which needs to know whether large TCP segments are clamped).
+ */
+static void note_mss(private_dpc_round_t *this, dpc_check_ctx_t *ctx)
+{
+	const dpc_ike_rec_t *ike;
+	const dpc_child_rec_t *child;
+	char mss[DPC_ALG_LEN];
+	int i, j;
+
+	for (i = 0; i < ctx->tunnels->count; i++)
+	{
+		ike = &ctx->tunnels->ikes[i];
+		for (j = 0; ike->state == DPC_STATE_UP && j < ike->n_children; j++)
+		{
+			child = &ike->children[j];
+			if (child->state == DPC_STATE_UP &&
+				dpc_check_mss(ctx, ike, child, mss, sizeof(mss)) &&
+				strcmp(mss, child->mss_clamp))
+			{
+				this->registry->set_mss(this->registry, child->unique_id, mss);
+			}
+		}
+	}
+}
+
 METHOD(dpc_round_t, run, void,
 	private_dpc_round_t *this)
 {
@@ -292,6 +320,7 @@ METHOD(dpc_round_t, run, void,
 			.out = &findings,
 		};
 		dpc_check_all(&ctx);
+		note_mss(this, &ctx);
 		facts->destroy(facts);
 
 		this->mutex->lock(this->mutex);
