@@ -623,75 +623,96 @@ static void ike_nat(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 }
 
 /**
- * filter-blocks-pmtu: ICMP "fragmentation needed" must reach the gateway
- * (outer path) and the LAN hosts (inner path).
+ * Report a dropped ICMP "fragmentation needed" / "packet too big".
  */
-static void pmtu(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
-				 const dpc_ike_rec_t *ike, const dpc_child_rec_t *child,
-				 const nf_path_t *p)
+static void pmtu_blocked(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						 const dpc_child_rec_t *child, bool v6,
+						 const nfsim_result_t *res)
+{
+	dpc_finding_t *f;
+
+	f = dpc_check_add(ctx, "filter-blocks-pmtu", DPC_WARNING, ike, child);
+	if (!f)
+	{
+		return;
+	}
+	snprintf(f->discrim, sizeof(f->discrim), "%s", child ? "inner" : "outer");
+	dpc_finding_message(f, "the %s filter drops ICMP%s \"%s\" %s: path "
+						"MTU discovery fails and large packets vanish",
+						child ? "FORWARD" : "INPUT", v6 ? "v6" : "",
+						v6 ? "packet too big" : "fragmentation needed",
+						child ? "for the LAN hosts" : "for the tunnel's "
+						"outer packets");
+	dpc_nf_evidence(f, "rule", res);
+	dpc_finding_hint(f, "accept ICMP%s %s before that rule ('ct state "
+					 "related accept' covers it), or clamp the TCP MSS",
+					 v6 ? "v6" : "", v6 ? "type packet-too-big" :
+					 "type destination-unreachable code frag-needed");
+}
+
+/**
+ * Turn a packet into the ICMP error path MTU discovery depends on.
+ */
+static void make_pmtu_error(nfsim_packet_t *pkt, bool v6)
+{
+	pkt->icmp_type = v6 ? ICMPV6_PKT_TOOBIG : ICMP_DEST_UNREACH;
+	pkt->icmp_code = v6 ? 0 : ICMP_FRAG_NEEDED;
+	pkt->ct_state = NFSIM_CT_RELATED;
+	pkt->ct_dir = 1;
+}
+
+/**
+ * filter-blocks-pmtu, outer path: from a router on the path (or the peer)
+ * to the gateway's WAN address.
+ */
+static void pmtu_outer(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
+					   const dpc_ike_rec_t *ike)
 {
 	nfsim_packet_t pkt;
 	nfsim_result_t res;
-	dpc_finding_t *f;
 	char wan[IF_NAMESIZE];
 	bool v6 = ike->local.family == AF_INET6;
-	int i;
 
-	for (i = 0; i < 2; i++)
+	if (!ike->remote.family ||
+		!ctx->facts->is_local(ctx->facts, &ike->local, wan))
 	{
-		if (i == 0)
-		{	/* from a router on the path (or the peer) to our WAN address */
-			if (!ctx->facts->is_local(ctx->facts, &ike->local, wan))
-			{
-				continue;
-			}
-			dpc_nf_packet(ctx, &pkt, &ike->remote, &ike->local,
-						  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
-			dpc_nf_ifaces(&pkt, wan, "");
-		}
-		else
-		{	/* from the far side, decrypted, to a LAN host */
-			if (!p->ok)
-			{
-				continue;
-			}
-			v6 = p->lhost.family == AF_INET6;
-			dpc_nf_packet(ctx, &pkt, &p->rhost, &p->lhost,
-						  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
-			dpc_nf_ifaces(&pkt, p->tun, p->lan);
-			if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_XFRM)
-			{
-				dpc_nf_xfrm(&pkt.xfrm_in, ike, child, true);
-			}
-		}
-		pkt.icmp_type = v6 ? ICMPV6_PKT_TOOBIG : ICMP_DEST_UNREACH;
-		pkt.icmp_code = v6 ? 0 : ICMP_FRAG_NEEDED;
-		pkt.ct_state = NFSIM_CT_RELATED;
-		pkt.ct_dir = 1;
-		nfsim_eval(rs, i == 0 ? NFSIM_HOOK_INPUT : NFSIM_HOOK_FORWARD, &pkt,
-				   &res);
-		if (!stops(res.verdict))
-		{
-			continue;
-		}
-		f = dpc_check_add(ctx, "filter-blocks-pmtu", DPC_WARNING, ike,
-						  i ? child : NULL);
-		if (!f)
-		{
-			continue;
-		}
-		snprintf(f->discrim, sizeof(f->discrim), "%s", i ? "inner" : "outer");
-		dpc_finding_message(f, "the %s filter drops ICMP%s \"%s\" %s: path "
-							"MTU discovery fails and large packets vanish",
-							i ? "FORWARD" : "INPUT", v6 ? "v6" : "",
-							v6 ? "packet too big" : "fragmentation needed",
-							i ? "for the LAN hosts" : "for the tunnel's "
-							"outer packets");
-		dpc_nf_evidence(f, "rule", &res);
-		dpc_finding_hint(f, "accept ICMP%s %s before that rule ('ct state "
-						 "related accept' covers it), or clamp the TCP MSS",
-						 v6 ? "v6" : "", v6 ? "type packet-too-big" :
-						 "type destination-unreachable code frag-needed");
+		return;
+	}
+	dpc_nf_packet(ctx, &pkt, &ike->remote, &ike->local,
+				  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	dpc_nf_ifaces(&pkt, wan, "");
+	make_pmtu_error(&pkt, v6);
+	nfsim_eval(rs, NFSIM_HOOK_INPUT, &pkt, &res);
+	if (stops(res.verdict))
+	{
+		pmtu_blocked(ctx, ike, NULL, v6, &res);
+	}
+}
+
+/**
+ * filter-blocks-pmtu, inner path: from the far side, decrypted, to a LAN
+ * host.
+ */
+static void pmtu_inner(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
+					   const dpc_ike_rec_t *ike, const dpc_child_rec_t *child,
+					   const nf_path_t *p)
+{
+	nfsim_packet_t pkt;
+	nfsim_result_t res;
+	bool v6 = p->lhost.family == AF_INET6;
+
+	dpc_nf_packet(ctx, &pkt, &p->rhost, &p->lhost,
+				  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	dpc_nf_ifaces(&pkt, p->tun, p->lan);
+	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_XFRM)
+	{
+		dpc_nf_xfrm(&pkt.xfrm_in, ike, child, true);
+	}
+	make_pmtu_error(&pkt, v6);
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &pkt, &res);
+	if (stops(res.verdict))
+	{
+		pmtu_blocked(ctx, ike, child, v6, &res);
 	}
 }
 
@@ -800,6 +821,7 @@ void dpc_check_netfilter_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 	{
 		ike_filter(ctx, rs, ike);
 		ike_nat(ctx, rs, ike);
+		pmtu_outer(ctx, rs, ike);
 	}
 }
 
@@ -821,6 +843,6 @@ void dpc_check_netfilter(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		source_nat(ctx, rs, ike, child, &p);
 		forward_filter(ctx, rs, ike, child, &p);
+		pmtu_inner(ctx, rs, ike, child, &p);
 	}
-	pmtu(ctx, rs, ike, child, &p);
 }

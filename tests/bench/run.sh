@@ -37,3 +37,40 @@ ip netns add $NS
 } | ip -n $NS -batch -
 ip netns exec $NS sysctl -qw net.ipv4.ip_forward=1
 ip netns exec $NS "$B/bench_round" kernel "$N" "$ROUNDS"
+
+# the same with a 5,000-rule nftables ruleset: filter rules that never match
+# tunnel traffic before the accepting ones, NAT with an IPsec exemption
+RULES=${RULES:-5000}
+{
+	echo "table inet filter {"
+	echo "  chain forward { type filter hook forward priority filter; policy drop;"
+	echo "    ct state established,related accept"
+	for i in $(seq 1 $((RULES * 8 / 10))); do
+		echo "    ip saddr 172.$((16 + i / 65536)).$(((i / 256) % 256)).$((i % 256)) tcp dport $((1024 + i % 60000)) drop"
+	done
+	echo "    meta ipsec exists accept"
+	echo "    rt ipsec exists accept"
+	echo "  }"
+	echo "  chain input { type filter hook input priority filter; policy drop;"
+	echo "    ct state established,related accept"
+	for i in $(seq 1 $((RULES / 10))); do
+		echo "    ip saddr 203.0.$(((i / 256) % 256)).$((i % 256)) udp dport $((2000 + i)) drop"
+	done
+	echo "    udp dport { 500, 4500 } accept"
+	echo "    meta l4proto esp accept"
+	echo "  }"
+	echo "}"
+	echo "table ip nat {"
+	echo "  chain post { type nat hook postrouting priority srcnat; policy accept;"
+	echo "    rt ipsec exists accept"
+	for i in $(seq 1 $((RULES / 10 - 4))); do
+		echo "    ip saddr 100.64.$(((i / 256) % 256)).$((i % 256)) oifname \"wan0\" snat to 192.0.2.2"
+	done
+	echo "    oifname \"wan0\" masquerade"
+	echo "  }"
+	echo "}"
+} >"$B/ruleset.nft"
+ip netns exec $NS nft -f "$B/ruleset.nft"
+echo "with $(ip netns exec $NS nft list ruleset | grep -c -E 'accept|drop|snat|masquerade') rules loaded:"
+ip netns exec $NS "$B/bench_round" kernel "$N" "$ROUNDS"
+rm -f "$B/ruleset.nft"
