@@ -109,6 +109,11 @@ struct private_dpc_round_t {
 	 * The netfilter ruleset, kept between rounds
 	 */
 	dpc_nf_cache_t *nf;
+
+	/**
+	 * Generation of the ruleset the MSS clamps were found in
+	 */
+	uint64_t nf_generation;
 };
 
 /**
@@ -249,7 +254,15 @@ static void note_mss(private_dpc_round_t *this, dpc_check_ctx_t *ctx)
 	const dpc_ike_rec_t *ike;
 	const dpc_child_rec_t *child;
 	char mss[DPC_ALG_LEN];
+	uint64_t generation;
+	bool changed;
 	int i, j;
+
+	/* the clamp only changes with the ruleset (or a new CHILD_SA) */
+	ctx->facts->get_ruleset(ctx->facts);
+	generation = this->nf->get_generation(this->nf);
+	changed = generation != this->nf_generation;
+	this->nf_generation = generation;
 
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
@@ -258,6 +271,7 @@ static void note_mss(private_dpc_round_t *this, dpc_check_ctx_t *ctx)
 		{
 			child = &ike->children[j];
 			if (child->state == DPC_STATE_UP &&
+				(changed || !child->mss_clamp[0]) &&
 				dpc_check_mss(ctx, ike, child, mss, sizeof(mss)) &&
 				strcmp(mss, child->mss_clamp))
 			{

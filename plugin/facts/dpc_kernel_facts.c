@@ -129,6 +129,16 @@ struct private_dpc_kernel_facts_t {
 	dpc_nf_cache_t *nf;
 
 	/**
+	 * The ruleset of this round, valid if nf_asked
+	 */
+	const nfsim_ruleset_t *ruleset;
+
+	/**
+	 * The ruleset was fetched from nf for this round
+	 */
+	bool nf_asked;
+
+	/**
 	 * How ESP is handled.
 	 */
 	dpc_dataplane_t dataplane;
@@ -628,7 +638,13 @@ METHOD(dpc_facts_t, get_tun, const char*,
 METHOD(dpc_facts_t, get_ruleset, const nfsim_ruleset_t*,
 	private_dpc_kernel_facts_t *this)
 {
-	return this->nf ? this->nf->get(this->nf) : NULL;
+	/* asking whether it changed costs a netlink request: once a round */
+	if (this->nf && !this->nf_asked)
+	{
+		this->ruleset = this->nf->get(this->nf);
+		this->nf_asked = TRUE;
+	}
+	return this->ruleset;
 }
 
 METHOD(dpc_facts_t, get_addrs, size_t,

@@ -51,6 +51,11 @@ struct private_dpc_nf_cache_t {
 	uint64_t sig4, sig6;
 
 	/**
+	 * Incremented on every read
+	 */
+	uint64_t generation;
+
+	/**
 	 * What could not be read
 	 */
 	char error[128];
@@ -99,6 +104,7 @@ METHOD(dpc_nf_cache_t, get, const nfsim_ruleset_t*,
 		return this->rs;
 	}
 	this->error[0] = '\0';
+	this->generation++;
 	rs = nfsim_ruleset_create();
 	if (!rs)
 	{
@@ -148,6 +154,12 @@ METHOD(dpc_nf_cache_t, get, const nfsim_ruleset_t*,
 	return this->rs;
 }
 
+METHOD(dpc_nf_cache_t, get_generation, uint64_t,
+	private_dpc_nf_cache_t *this)
+{
+	return this->generation;
+}
+
 METHOD(dpc_nf_cache_t, get_error, const char*,
 	private_dpc_nf_cache_t *this)
 {
@@ -171,6 +183,7 @@ dpc_nf_cache_t *dpc_nf_cache_create()
 	INIT(this,
 		.public = {
 			.get = _get,
+			.get_generation = _get_generation,
 			.get_error = _get_error,
 			.destroy = _destroy,
 		},

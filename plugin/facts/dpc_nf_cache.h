@@ -38,6 +38,11 @@ struct dpc_nf_cache_t {
 	const nfsim_ruleset_t *(*get)(dpc_nf_cache_t *this);
 
 	/**
+	 * A number that changes whenever get() read the ruleset again.
+	 */
+	uint64_t (*get_generation)(dpc_nf_cache_t *this);
+
+	/**
 	 * Why the last get() returned NULL, or what it could not read of the
 	 * ruleset (e.g. "iptables-legacy: permission denied"); empty if all
 	 * was read.

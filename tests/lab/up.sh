@@ -34,6 +34,7 @@ fi
 DPC_LAB_KEEP_RUN=0 "$LAB_DIR/down.sh" >/dev/null
 trap on_exit EXIT
 mkdir -p "$LAB_RUN"
+lab_unconfined_binaries || die "cannot copy charon/swanctl to $LAB_RUN/bin"
 
 lab_net_up || die "network setup failed"
 
