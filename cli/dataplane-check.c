@@ -12,6 +12,9 @@
  *
  * Exit status (monitoring-plugins convention): 0 no warning or error
  * findings, 1 warnings, 2 errors, 3 cannot connect or protocol error.
+ * --trace: 0 the packet is delivered, forwarded or encrypted, 1 the verdict
+ * is uncertain, 2 it is dropped or leaves in cleartext although a CHILD_SA
+ * covers it, 3 cannot connect or the request was refused.
  */
 
 #include "dpc_cli_print.h"
@@ -49,6 +52,7 @@ typedef enum {
 	CMD_LIST,
 	CMD_CHECK,
 	CMD_MONITOR,
+	CMD_TRACE,
 	CMD_VERSION,
 	CMD_HELP,
 } command_t;
@@ -60,6 +64,8 @@ typedef struct {
 	bool json;
 	/** seconds to wait for a reply */
 	int timeout;
+	/** --trace: the packet, as given (the plugin checks the values) */
+	const char *src, *dst, *proto, *sport, *dport, *type, *iif;
 } options_t;
 
 /** result of receiving a packet */
@@ -323,13 +329,14 @@ static recv_t recv_packet(int fd, time_t deadline, uint8_t **data,
 	return ret;
 }
 
-static bool send_packet(int fd, dpc_vici_packet_type_t type, const char *name)
+static bool send_packet(int fd, dpc_vici_packet_type_t type, const char *name,
+						const uint8_t *msg, size_t msglen)
 {
 	uint8_t *pkt;
 	size_t len, done = 0;
 	ssize_t n;
 
-	pkt = dpc_vici_packet_build(type, name, NULL, 0, &len);
+	pkt = dpc_vici_packet_build(type, name, msg, msglen, &len);
 	if (!pkt)
 	{
 		return false;
@@ -372,9 +379,11 @@ static int connect_or_fail(const options_t *opts)
 }
 
 /**
- * Send a command and return the parsed reply, NULL on failure.
+ * Send a command with a message (NULL: none) and return the parsed reply,
+ * NULL on failure.
  */
-static dpc_vici_node_t *request(const options_t *opts, const char *cmd)
+static dpc_vici_node_t *request(const options_t *opts, const char *cmd,
+								const uint8_t *msg, size_t msglen)
 {
 	dpc_vici_node_t *reply = NULL;
 	dpc_vici_packet_t pkt;
@@ -390,7 +399,7 @@ static dpc_vici_node_t *request(const options_t *opts, const char *cmd)
 		return NULL;
 	}
 	deadline = time(NULL) + opts->timeout;
-	if (send_packet(fd, DPC_VICI_CMD_REQUEST, cmd))
+	if (send_packet(fd, DPC_VICI_CMD_REQUEST, cmd, msg, msglen))
 	{
 		while ((ret = recv_packet(fd, deadline, &data, &pkt)) == RECV_OK)
 		{
@@ -448,7 +457,7 @@ static int cmd_status(const options_t *opts, const char *cmd)
 	dpc_vici_node_t *reply;
 	int severity;
 
-	reply = request(opts, cmd);
+	reply = request(opts, cmd, NULL, 0);
 	if (!reply)
 	{
 		return EXIT_UNKNOWN;
@@ -482,7 +491,7 @@ static int cmd_monitor(const options_t *opts)
 	{
 		return EXIT_UNKNOWN;
 	}
-	if (!send_packet(fd, DPC_VICI_EVENT_REGISTER, "finding"))
+	if (!send_packet(fd, DPC_VICI_EVENT_REGISTER, "finding", NULL, 0))
 	{
 		close(fd);
 		return EXIT_UNKNOWN;
@@ -554,7 +563,7 @@ static int cmd_version(const options_t *opts)
 	dpc_vici_node_t *reply;
 
 	printf("dataplane-check %s\n", VERSION);
-	reply = request(opts, "version");
+	reply = request(opts, "version", NULL, 0);
 	if (reply)
 	{
 		dpc_cli_sanitize(reply);
@@ -562,6 +571,76 @@ static int cmd_version(const options_t *opts)
 		dpc_vici_node_free(reply);
 	}
 	return EXIT_OK;
+}
+
+static int cmd_trace(const options_t *opts)
+{
+	dpc_vici_builder_t b;
+	dpc_vici_node_t *reply;
+	const char *verdict;
+	uint8_t *msg;
+	size_t len;
+	int status;
+
+	dpc_vici_builder_init(&b);
+	dpc_vici_add_kv_str(&b, "src", opts->src);
+	dpc_vici_add_kv_str(&b, "dst", opts->dst);
+	if (opts->proto)
+	{
+		dpc_vici_add_kv_str(&b, "proto", opts->proto);
+	}
+	if (opts->sport)
+	{
+		dpc_vici_add_kv_str(&b, "sport", opts->sport);
+	}
+	if (opts->dport)
+	{
+		dpc_vici_add_kv_str(&b, "dport", opts->dport);
+	}
+	if (opts->type)
+	{
+		dpc_vici_add_kv_str(&b, "type", opts->type);
+	}
+	if (opts->iif)
+	{
+		dpc_vici_add_kv_str(&b, "iif", opts->iif);
+	}
+	if (!dpc_vici_builder_finish(&b, &msg, &len))
+	{
+		err_msg("trace request too large");
+		return EXIT_UNKNOWN;
+	}
+	reply = request(opts, "trace", msg, len);
+	free(msg);
+	if (!reply)
+	{
+		return EXIT_UNKNOWN;
+	}
+	if (opts->json)
+	{
+		dpc_cli_print_json(stdout, reply, true);
+	}
+	else
+	{
+		dpc_cli_sanitize(reply);
+		dpc_cli_print_trace(stdout, reply);
+	}
+	verdict = dpc_vici_find_str(reply, "verdict", "");
+	if (!strcmp(verdict, "allow") || !strcmp(verdict, "encrypt"))
+	{
+		status = EXIT_OK;
+	}
+	else if (!strcmp(verdict, "drop") || !strcmp(verdict, "reject") ||
+			 !strcmp(verdict, "cleartext"))
+	{
+		status = EXIT_ERROR;
+	}
+	else
+	{
+		status = EXIT_WARNING;
+	}
+	dpc_vici_node_free(reply);
+	return status;
 }
 
 static void usage(FILE *out)
@@ -577,6 +656,8 @@ static void usage(FILE *out)
 "  -c, --check       run the checks now, then show like --list\n"
 "  -m, --monitor     print findings as they appear, change and resolve,\n"
 "                    until interrupted\n"
+"  -t, --trace       trace a packet through the gateway: route lookup,\n"
+"                    netfilter hooks, IPsec policy and CHILD_SA\n"
 "  -v, --version     show client and plugin versions\n"
 "  -h, --help        show this help\n"
 "\n"
@@ -585,8 +666,21 @@ static void usage(FILE *out)
 "  -u, --uri URI     socket of the plugin (default %s)\n"
 "      --timeout S   seconds to wait for a reply (default 30, --check 120)\n"
 "\n"
+"Packet of --trace:\n"
+"      --src ADDR    source address (required); one of the gateway's own\n"
+"                    addresses traces a packet the gateway sends\n"
+"      --dst ADDR    destination address (required)\n"
+"      --proto P     tcp, udp, sctp, icmp (default), icmpv6 or a number\n"
+"      --dport N     destination port (required for tcp, udp and sctp)\n"
+"      --sport N     source port (default 32768)\n"
+"      --icmp-type T ICMP type or type/code (default echo request)\n"
+"      --iif IF      input interface (default: where the route back to\n"
+"                    the source leads)\n"
+"\n"
 "Exit status: 0 no warnings or errors, 1 warnings, 2 errors,\n"
-"3 cannot connect or protocol error.\n",
+"3 cannot connect or protocol error. --trace: 0 delivered, forwarded or\n"
+"encrypted, 1 uncertain, 2 dropped, or leaves in cleartext although a\n"
+"CHILD_SA covers it, 3 cannot connect or request refused.\n",
 		DEFAULT_URI);
 }
 
@@ -599,11 +693,26 @@ static bool parse_options(int argc, char *argv[], options_t *opts)
 {
 	enum {
 		OPT_TIMEOUT = 0x100,
+		OPT_SRC,
+		OPT_DST,
+		OPT_PROTO,
+		OPT_SPORT,
+		OPT_DPORT,
+		OPT_TYPE,
+		OPT_IIF,
 	};
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "monitor", no_argument, NULL, 'm' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "src", required_argument, NULL, OPT_SRC },
+		{ "dst", required_argument, NULL, OPT_DST },
+		{ "proto", required_argument, NULL, OPT_PROTO },
+		{ "sport", required_argument, NULL, OPT_SPORT },
+		{ "dport", required_argument, NULL, OPT_DPORT },
+		{ "icmp-type", required_argument, NULL, OPT_TYPE },
+		{ "iif", required_argument, NULL, OPT_IIF },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
@@ -611,12 +720,12 @@ static bool parse_options(int argc, char *argv[], options_t *opts)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool have_cmd = false;
+	bool have_cmd = false, have_packet = false;
 	char *end;
 	long val;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "lcmvhju:", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "lcmtvhju:", longopts, NULL)) != -1)
 	{
 		command_t cmd;
 
@@ -631,6 +740,37 @@ static bool parse_options(int argc, char *argv[], options_t *opts)
 			case 'm':
 				cmd = CMD_MONITOR;
 				break;
+			case 't':
+				cmd = CMD_TRACE;
+				break;
+			case OPT_SRC:
+				opts->src = optarg;
+				have_packet = true;
+				continue;
+			case OPT_DST:
+				opts->dst = optarg;
+				have_packet = true;
+				continue;
+			case OPT_PROTO:
+				opts->proto = optarg;
+				have_packet = true;
+				continue;
+			case OPT_SPORT:
+				opts->sport = optarg;
+				have_packet = true;
+				continue;
+			case OPT_DPORT:
+				opts->dport = optarg;
+				have_packet = true;
+				continue;
+			case OPT_TYPE:
+				opts->type = optarg;
+				have_packet = true;
+				continue;
+			case OPT_IIF:
+				opts->iif = optarg;
+				have_packet = true;
+				continue;
 			case 'v':
 				cmd = CMD_VERSION;
 				break;
@@ -670,6 +810,17 @@ static bool parse_options(int argc, char *argv[], options_t *opts)
 		err_msg("unexpected argument '%s'", argv[optind]);
 		return false;
 	}
+	if (have_packet && opts->cmd != CMD_TRACE)
+	{
+		err_msg("--src, --dst, --proto, --sport, --dport, --icmp-type and "
+				"--iif go with --trace");
+		return false;
+	}
+	if (opts->cmd == CMD_TRACE && (!opts->src || !opts->dst))
+	{
+		err_msg("--trace needs --src and --dst");
+		return false;
+	}
 	if (!opts->timeout)
 	{
 		opts->timeout = opts->cmd == CMD_CHECK ? 120 : 30;
@@ -706,6 +857,8 @@ int main(int argc, char *argv[])
 			return cmd_status(&opts, "check");
 		case CMD_MONITOR:
 			return cmd_monitor(&opts);
+		case CMD_TRACE:
+			return cmd_trace(&opts);
 		case CMD_VERSION:
 			return cmd_version(&opts);
 		case CMD_HELP:

@@ -18,17 +18,19 @@ static const char *numeric_keys[] = {
 	"local_port", "remote_port", "initial_local_port", "initial_remote_port",
 	"dpd_delay", "rekeys", "rekeyed_from", "updates", "established",
 	"installed", "packets_in", "packets_out", "bytes_in", "bytes_out",
-	"truncated", "truncated_findings",
+	"truncated", "truncated_findings", "sport", "dport", "icmp_type",
+	"icmp_code",
 };
 
 /** keys whose yes/no values are printed as JSON booleans */
 static const char *bool_keys[] = {
 	"initiator", "encap", "nat_local", "nat_remote", "nat_fake", "nat_any",
+	"decrypted", "certain", "landed",
 };
 
 /** sections that are arrays even when empty */
 static const char *array_keys[] = {
-	"findings", "ike_sas", "children",
+	"findings", "ike_sas", "children", "phases",
 };
 
 static bool in_set(const char *name, const char **set, size_t n)
@@ -748,4 +750,112 @@ void dpc_cli_print_version(FILE *out, const dpc_vici_node_t *version)
 			str(version, "plugin"), str(version, "version"),
 			str(version, "daemon"), str(version, "strongswan"),
 			str(version, "dataplane"));
+}
+
+/**
+ * packet-tracer's type of a phase.
+ */
+static const char *trace_type(const char *phase)
+{
+	static const struct {
+		const char *phase, *type;
+	} types[] = {
+		{ "ipsec-in", "VPN-DECRYPT" },
+		{ "route", "ROUTE-LOOKUP" },
+		{ "ipsec", "VPN" },
+		{ "outer", "VPN-ENCAPSULATION" },
+	};
+	static char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+	{
+		if (strcmp(phase, types[i].phase) == 0)
+		{
+			return types[i].type;
+		}
+	}
+	for (i = 0; phase[i] && i < sizeof(buf) - 1; i++)
+	{
+		buf[i] = (phase[i] >= 'a' && phase[i] <= 'z') ? phase[i] - 'a' + 'A'
+													  : phase[i];
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+/**
+ * Print a verdict in capitals.
+ */
+static void print_upper(FILE *out, const char *s)
+{
+	for (; *s; s++)
+	{
+		fputc((*s >= 'a' && *s <= 'z') ? *s - 'a' + 'A' : *s, out);
+	}
+}
+
+void dpc_cli_print_trace(FILE *out, const dpc_vici_node_t *trace)
+{
+	const dpc_vici_node_t *phases, *ph, *child;
+	const char *iif, *oif;
+	int n = 0;
+
+	fprintf(out, "Packet: %s %s -> %s", str(trace, "proto"),
+			str(trace, "src"), str(trace, "dst"));
+	if (*str(trace, "dport"))
+	{
+		fprintf(out, ", source port %s, destination port %s",
+				str(trace, "sport"), str(trace, "dport"));
+	}
+	if (*str(trace, "icmp_type"))
+	{
+		fprintf(out, ", type %s code %s", str(trace, "icmp_type"),
+				str(trace, "icmp_code"));
+	}
+	fputs("\n", out);
+	phases = dpc_vici_get(trace, "phases");
+	for (ph = phases ? phases->first : NULL; ph; ph = ph->next)
+	{
+		if (ph->type != DPC_VICI_NODE_SECTION ||
+			strcmp(str(ph, "phase"), "result") == 0)
+		{
+			continue;
+		}
+		fprintf(out, "\nPhase: %d\nType: %s\nResult: ", ++n,
+				trace_type(str(ph, "phase")));
+		print_upper(out, str(ph, "verdict"));
+		fputs("\nConfig:\n", out);
+		if (*str(ph, "rule_where"))
+		{
+			fprintf(out, "%s\n", str(ph, "rule_where"));
+		}
+		if (*str(ph, "rule"))
+		{
+			fprintf(out, "%s\n", str(ph, "rule"));
+		}
+		fprintf(out, "Additional Information:\n%s\n", str(ph, "detail"));
+	}
+	iif = str(trace, "iif");
+	oif = str(trace, "oif");
+	fputs("\nResult:\n", out);
+	fprintf(out, "input-interface: %s\n", *iif ? iif : "(this host)");
+	fprintf(out, "output-interface: %s\n", *oif ? oif : "(none)");
+	fprintf(out, "path: %s%s\n", str(trace, "path"),
+			strcmp(str(trace, "decrypted"), "yes") ? "" : ", decrypted");
+	child = dpc_vici_get(trace, "child");
+	if (child && child->type == DPC_VICI_NODE_SECTION)
+	{
+		fprintf(out, "CHILD_SA: %s{%s} of %s[%s], reqid %s%s\n",
+				str(child, "child"), str(child, "child_id"),
+				str(child, "ike"), str(child, "ike_id"), str(child, "reqid"),
+				strcmp(str(child, "landed"), "yes") ? ", not used" : "");
+	}
+	fputs("Action: ", out);
+	print_upper(out, str(trace, "verdict"));
+	if (strcmp(str(trace, "certain"), "no") == 0)
+	{
+		fputs(" (uncertain)", out);
+	}
+	fprintf(out, "\nVerdict: %s\n", str(trace, "summary"));
 }

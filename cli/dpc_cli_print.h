@@ -54,6 +54,13 @@ void dpc_cli_print_status(FILE *out, const dpc_vici_node_t *status);
 void dpc_cli_print_event(FILE *out, const dpc_vici_node_t *event);
 
 /**
+ * Print a trace reply for humans, the way packet-tracer does: numbered
+ * phases with type, result, the deciding rule and details, then the result
+ * with interfaces, CHILD_SA and the one-line verdict.
+ */
+void dpc_cli_print_trace(FILE *out, const dpc_vici_node_t *trace);
+
+/**
  * Print a version reply for humans.
  */
 void dpc_cli_print_version(FILE *out, const dpc_vici_node_t *version);

@@ -15,8 +15,11 @@
 #include "dpc_round.h"
 #include "dpc_settings.h"
 #include "dpc_socket.h"
+#include "dpc_trace.h"
 
 #include <daemon.h>
+
+#include <errno.h>
 
 /* strongSwan's VERSION: config.h of the tree the plugin was built against */
 const char *dataplane_check_plugin_version = VERSION;
@@ -169,6 +172,54 @@ static chunk_t provide_version(dpc_socket_provider_t *provider)
 	return chunk_create(msg, len);
 }
 
+static chunk_t provide_trace(dpc_socket_provider_t *provider, chunk_t request)
+{
+	private_dataplane_check_plugin_t *this = of(provider);
+	dpc_vici_node_t *req;
+	dpc_trace_query_t q;
+	dpc_trace_result_t *res;
+	const char *perr = NULL;
+	char err[256];
+	uint8_t *msg;
+	size_t len;
+	bool ok;
+
+	req = dpc_vici_parse(request.ptr, request.len, &perr);
+	if (!req)
+	{
+		snprintf(err, sizeof(err), "malformed request: %s",
+				 perr ? perr : "cannot parse");
+	}
+	if (!req || !dpc_trace_parse_request(req, &q, err, sizeof(err)))
+	{
+		dpc_vici_node_free(req);
+		if (!dpc_trace_report_error(err, &msg, &len))
+		{
+			return chunk_empty;
+		}
+		return chunk_create(msg, len);
+	}
+	dpc_vici_node_free(req);
+
+	res = malloc(sizeof(*res));
+	if (!res)
+	{
+		return chunk_empty;
+	}
+	if (this->round->trace(this->round, &q, res))
+	{
+		ok = dpc_trace_report(&q, res, &msg, &len);
+	}
+	else
+	{
+		snprintf(err, sizeof(err), "cannot read the kernel's state over "
+				 "netlink: %s", strerror(errno));
+		ok = dpc_trace_report_error(err, &msg, &len);
+	}
+	free(res);
+	return ok ? chunk_create(msg, len) : chunk_empty;
+}
+
 /**
  * Raise finding events on the socket.
  */
@@ -277,6 +328,7 @@ plugin_t *dataplane_check_plugin_create()
 		.provider = {
 			.status = provide_status,
 			.check = provide_check,
+			.trace = provide_trace,
 			.version = provide_version,
 		},
 		.registry = dpc_registry_create(),

@@ -476,6 +476,56 @@ METHOD(listener_t, alert, bool,
 	return TRUE;
 }
 
+/**
+ * The peer refused our traffic selectors: name the child config and its
+ * selectors when the peer config has only one (the message does not say
+ * which CHILD_SA it answers).
+ */
+static void ts_unacceptable(private_dpc_listener_t *this, ike_sa_t *ike_sa)
+{
+	peer_cfg_t *peer_cfg;
+	child_cfg_t *cfg, *only = NULL;
+	enumerator_t *enumerator;
+	linked_list_t *hosts, *local, *remote;
+	dpc_alert_t alert = {
+		.type = DPC_ALERT_TS_MISMATCH,
+		.time = time_monotonic(NULL),
+		.count = 1,
+		.peer_refused = TRUE,
+	};
+	int count = 0;
+
+	peer_cfg = ike_sa->get_peer_cfg(ike_sa);
+	if (peer_cfg)
+	{
+		enumerator = peer_cfg->create_child_cfg_enumerator(peer_cfg);
+		while (enumerator->enumerate(enumerator, &cfg))
+		{
+			only = cfg;
+			count++;
+		}
+		enumerator->destroy(enumerator);
+	}
+	if (count == 1)
+	{
+		hosts = ike_sa_get_dynamic_hosts(ike_sa, TRUE);
+		local = only->get_traffic_selectors(only, TRUE, NULL, hosts, FALSE);
+		hosts->destroy(hosts);
+		hosts = ike_sa_get_dynamic_hosts(ike_sa, FALSE);
+		remote = only->get_traffic_selectors(only, FALSE, NULL, hosts, FALSE);
+		hosts->destroy(hosts);
+		snprintf(alert.child_name, sizeof(alert.child_name), "%s",
+				 only->get_name(only));
+		tslist2str(local, alert.detail, sizeof(alert.detail));
+		tslist2str(remote, alert.detail2, sizeof(alert.detail2));
+		local->destroy_offset(local, offsetof(traffic_selector_t, destroy));
+		remote->destroy_offset(remote, offsetof(traffic_selector_t, destroy));
+	}
+	this->registry->add_alert(this->registry, ike_sa->get_unique_id(ike_sa),
+							  ike_sa->get_name(ike_sa), &alert);
+	this->round->trigger(this->round);
+}
+
 METHOD(listener_t, message_hook, bool,
 	private_dpc_listener_t *this, ike_sa_t *ike_sa, message_t *message,
 	bool incoming, bool plain)
@@ -502,8 +552,7 @@ METHOD(listener_t, message_hook, bool,
 	if (incoming && plain && !message->get_request(message) &&
 		message->get_notify(message, TS_UNACCEPTABLE))
 	{
-		record_alert(this, ike_sa, DPC_ALERT_TS_MISMATCH, NULL,
-					 "peer answered TS_UNACCEPTABLE to our proposal", NULL);
+		ts_unacceptable(this, ike_sa);
 	}
 	return TRUE;
 }

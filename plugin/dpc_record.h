@@ -79,6 +79,8 @@ typedef struct {
 	char detail2[DPC_ALERT_TEXT_LEN];
 	/** TRUE if we were the initiator of the exchange (rekey vs. create) */
 	bool rekey;
+	/** the peer refused what we proposed (details: our local/remote TS) */
+	bool peer_refused;
 	/** monotonic time raised */
 	time_t time;
 	/** how often raised */

@@ -75,6 +75,11 @@ struct private_dpc_round_t {
 	bool started;
 
 	/**
+	 * Generation of the periodic schedule
+	 */
+	u_int periodic_generation;
+
+	/**
 	 * Receiver of finding events
 	 */
 	dpc_round_event_cb_t event_cb;
@@ -378,15 +383,58 @@ static job_requeue_t triggered_round(private_dpc_round_t *this)
 /**
  * Periodic round.
  */
-static job_requeue_t periodic_round(private_dpc_round_t *this)
-{
-	uint32_t interval;
+/**
+ * Data of the periodic job.
+ */
+typedef struct {
+	/** the round manager */
+	private_dpc_round_t *this;
+	/** generation of the periodic schedule the job belongs to */
+	u_int generation;
+} periodic_t;
 
+static job_requeue_t periodic_round(periodic_t *job)
+{
+	private_dpc_round_t *this = job->this;
+	uint32_t interval;
+	bool current;
+
+	this->mutex->lock(this->mutex);
+	current = job->generation == this->periodic_generation;
+	this->mutex->unlock(this->mutex);
+	if (!current)
+	{	/* replaced after the interval changed */
+		return JOB_REQUEUE_NONE;
+	}
 	run(this);
 	this->mutex->lock(this->mutex);
 	interval = this->settings.interval;
 	this->mutex->unlock(this->mutex);
 	return JOB_RESCHEDULE_MS(interval * 1000);
+}
+
+/**
+ * Schedule the periodic rounds of a new generation (the job of an older one
+ * ends when it runs next).
+ */
+static void schedule_periodic(private_dpc_round_t *this)
+{
+	periodic_t *job;
+	uint32_t interval;
+
+	INIT(job,
+		.this = this,
+	);
+	this->mutex->lock(this->mutex);
+	job->generation = ++this->periodic_generation;
+	interval = this->settings.interval;
+	this->mutex->unlock(this->mutex);
+
+	lib->scheduler->schedule_job_ms(lib->scheduler,
+		(job_t*)callback_job_create_with_prio(
+						(callback_job_cb_t)periodic_round, job,
+						(callback_job_cleanup_t)free, NULL,
+						JOB_PRIO_LOW), interval * 1000);
 }
 
 METHOD(dpc_round_t, trigger, void,
@@ -413,8 +461,6 @@ METHOD(dpc_round_t, trigger, void,
 METHOD(dpc_round_t, start, void,
 	private_dpc_round_t *this)
 {
-	uint32_t interval;
-
 	this->mutex->lock(this->mutex);
 	if (this->started)
 	{
@@ -422,21 +468,25 @@ METHOD(dpc_round_t, start, void,
 		return;
 	}
 	this->started = TRUE;
-	interval = this->settings.interval;
 	this->mutex->unlock(this->mutex);
 
-	lib->scheduler->schedule_job_ms(lib->scheduler,
-		(job_t*)callback_job_create_with_prio(
-						(callback_job_cb_t)periodic_round, this, NULL, NULL,
-						JOB_PRIO_LOW), interval * 1000);
+	schedule_periodic(this);
 }
 
 METHOD(dpc_round_t, set_settings, void,
 	private_dpc_round_t *this, const dpc_settings_t *settings)
 {
+	bool reschedule;
+
 	this->mutex->lock(this->mutex);
+	reschedule = this->started &&
+				 this->settings.interval != settings->interval;
 	this->settings = *settings;
 	this->mutex->unlock(this->mutex);
+	if (reschedule)
+	{	/* don't wait for the old interval to pass */
+		schedule_periodic(this);
+	}
 }
 
 METHOD(dpc_round_t, get_settings, void,
@@ -479,6 +529,36 @@ METHOD(dpc_round_t, get_dataplane, const char*,
 	return dataplane == DPC_DATAPLANE_LIBIPSEC ? "libipsec" : "xfrm";
 }
 
+METHOD(dpc_round_t, trace, bool,
+	private_dpc_round_t *this, const dpc_trace_query_t *q,
+	dpc_trace_result_t *res)
+{
+	dpc_tunnels_t tunnels;
+	dpc_facts_t *facts;
+
+	/* the ruleset cache is not thread-safe: one user at a time */
+	this->running->lock(this->running);
+
+	this->mutex->lock(this->mutex);
+	detect_dataplane(this);
+	this->mutex->unlock(this->mutex);
+
+	facts = dpc_kernel_facts_create(this->dataplane, NULL, this->nf);
+	if (!facts)
+	{
+		this->running->unlock(this->running);
+		return FALSE;
+	}
+	dpc_tunnels_init(&tunnels);
+	this->registry->snapshot(this->registry, &tunnels);
+	dpc_trace_run(q, facts, &tunnels, res);
+	dpc_tunnels_clear(&tunnels);
+	facts->destroy(facts);
+
+	this->running->unlock(this->running);
+	return TRUE;
+}
+
 METHOD(dpc_round_t, set_event_cb, void,
 	private_dpc_round_t *this, dpc_round_event_cb_t cb, void *ctx)
 {
@@ -515,6 +595,7 @@ dpc_round_t *dpc_round_create(dpc_registry_t *registry,
 			.get_settings = _get_settings,
 			.get_state = _get_state,
 			.get_dataplane = _get_dataplane,
+			.trace = _trace,
 			.set_event_cb = _set_event_cb,
 			.destroy = _destroy,
 		},

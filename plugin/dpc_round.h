@@ -18,6 +18,7 @@
 #include "dpc_registry.h"
 #include "dpc_settings.h"
 #include "dpc_store.h"
+#include "dpc_trace.h"
 
 typedef struct dpc_round_t dpc_round_t;
 
@@ -79,6 +80,18 @@ struct dpc_round_t {
 	 * Name of the data plane ("xfrm" or "libipsec").
 	 */
 	const char *(*get_dataplane)(dpc_round_t *this);
+
+	/**
+	 * Trace a packet through the gateway (see dpc_trace.h) on the kernel's
+	 * current state and the tracked tunnels. Runs in the calling thread,
+	 * after a running round (they share the ruleset cache).
+	 *
+	 * @param q			the packet
+	 * @param res		receives the outcome
+	 * @return			FALSE if the kernel's state cannot be read
+	 */
+	bool (*trace)(dpc_round_t *this, const dpc_trace_query_t *q,
+				  dpc_trace_result_t *res);
 
 	/**
 	 * Register the receiver of finding events (one, NULL to unset).

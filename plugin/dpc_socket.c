@@ -614,8 +614,8 @@ static void handle(private_dpc_socket_t *this, u_int id, chunk_t data)
 	switch (pkt.type)
 	{
 		case DPC_VICI_CMD_REQUEST:
-			/* no command takes arguments yet, but the message must be
-			 * well-formed */
+			/* the message must be well-formed, whether the command takes
+			 * arguments or not */
 			tree = dpc_vici_parse(pkt.msg, pkt.len, &err);
 			if (!tree)
 			{
@@ -630,6 +630,11 @@ static void handle(private_dpc_socket_t *this, u_int id, chunk_t data)
 			else if (streq(pkt.name, "version"))
 			{
 				reply = this->provider->version(this->provider);
+			}
+			else if (streq(pkt.name, "trace"))
+			{
+				reply = this->provider->trace(this->provider,
+							chunk_create((u_char*)pkt.msg, pkt.len));
 			}
 			else if (streq(pkt.name, "check"))
 			{

@@ -13,8 +13,8 @@
  *
  * The query socket: the vici wire format on the plugin's own stream service.
  *
- * Commands `status`, `check` and `version` answer with the message the
- * provider builds; the event `finding` is raised through notify(). Unknown
+ * Commands `status`, `check`, `trace` and `version` answer with the message
+ * the provider builds; the event `finding` is raised through notify(). Unknown
  * commands get CMD_UNKNOWN, unknown events EVENT_UNKNOWN. A declared packet
  * length above DPC_VICI_MAX_PACKET or a malformed packet closes that
  * connection, and so does a client that lets too much output queue up.
@@ -59,6 +59,16 @@ struct dpc_socket_provider_t {
 	 * @return			encoded message, chunk_empty on failure
 	 */
 	chunk_t (*check)(dpc_socket_provider_t *this);
+
+	/**
+	 * Trace a packet: build the reply to `trace` (see dpc_trace.h). A
+	 * request that cannot be traced gets a reply with success=no and a
+	 * clear errmsg.
+	 *
+	 * @param request	the request message: well-formed, keys unchecked
+	 * @return			encoded message, chunk_empty on failure
+	 */
+	chunk_t (*trace)(dpc_socket_provider_t *this, chunk_t request);
 
 	/**
 	 * Build the reply to `version`.

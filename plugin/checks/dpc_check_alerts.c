@@ -55,17 +55,27 @@ static void ts_mismatch(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
-	if (alert->detail2[0])
+	if (alert->peer_refused)
+	{
+		dpc_finding_message(f, "CHILD_SA not created: the peer refused our "
+							"traffic selectors (TS_UNACCEPTABLE)%s%s%s%s",
+							alert->detail[0] ? ": local " : "", alert->detail,
+							alert->detail2[0] ? ", remote " : "",
+							alert->detail2);
+		if (alert->detail[0])
+		{
+			dpc_finding_evidence(f, "local_ts", "%s", alert->detail);
+			dpc_finding_evidence(f, "remote_ts", "%s", alert->detail2);
+		}
+		dpc_finding_evidence(f, "notify", "TS_UNACCEPTABLE");
+	}
+	else
 	{
 		dpc_finding_message(f, "CHILD_SA refused: the traffic selectors "
 							"TSi %s / TSr %s match no local child config",
 							alert->detail, alert->detail2);
 		dpc_finding_evidence(f, "tsi", "%s", alert->detail);
 		dpc_finding_evidence(f, "tsr", "%s", alert->detail2);
-	}
-	else
-	{
-		dpc_finding_message(f, "CHILD_SA not created: %s", alert->detail);
 	}
 	dpc_finding_hint(f, "make local_ts/remote_ts of both ends mirror each "
 					 "other (our local_ts = their remote_ts and vice versa); "

@@ -57,6 +57,30 @@ static bool window_delta(const dpc_sample_t *s, int n, uint32_t window,
 }
 
 /**
+ * Did any window of the sampled history see packets in both directions?
+ */
+static bool ever_bidirectional(const dpc_sample_t *s, int n, uint32_t window)
+{
+	int i, j = 0;
+
+	for (i = 1; i < n; i++)
+	{
+		/* j: the youngest sample at least a window older than i */
+		while (j + 1 < i && s[i].time - s[j + 1].time >= (time_t)window)
+		{
+			j++;
+		}
+		if (s[i].time - s[j].time >= (time_t)window &&
+			s[i].packets_in > s[j].packets_in &&
+			s[i].packets_out > s[j].packets_out)
+		{
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
  * Did the rekeyed predecessor carry traffic both ways up to the rekey?
  */
 static bool pred_bidirectional(const dpc_child_rec_t *child)
@@ -188,30 +212,22 @@ void dpc_check_traffic(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					   const dpc_child_rec_t *child)
 {
 	const dpc_settings_t *s = ctx->settings;
-	const dpc_sample_t *last;
 	delta_t d;
 
 	none(ctx, ike, child);
-	/* the new SA never carried both ways, although its predecessor did up
-	 * to the rekey */
-	if (child->n_samples && pred_bidirectional(child) &&
-		ctx->now - child->installed >= (time_t)s->traffic_window)
-	{
-		last = &child->samples[child->n_samples - 1];
-		if (!last->packets_in || !last->packets_out)
-		{
-			d = (delta_t){
-				.in = last->packets_in,
-				.out = last->packets_out,
-				.span = ctx->now - child->installed,
-			};
-			stopped_after_rekey(ctx, ike, child, &d);
-			return;
-		}
-	}
 	if (!window_delta(child->samples, child->n_samples, s->traffic_window,
 					  &d))
 	{
+		return;
+	}
+	/* the predecessor carried traffic both ways up to the rekey, the new
+	 * SA has not carried both ways in any window since (a packet or two
+	 * right after the rekey don't count) */
+	if (pred_bidirectional(child) && (!d.in || !d.out) &&
+		!ever_bidirectional(child->samples, child->n_samples,
+							s->traffic_window))
+	{
+		stopped_after_rekey(ctx, ike, child, &d);
 		return;
 	}
 	if ((d.out >= s->traffic_min_packets && !d.in) ||

@@ -452,12 +452,35 @@ bool dpc_nft_parse_msg(nfsim_ruleset_t *rs, const struct nlmsghdr *nlh,
 	}
 }
 
+/**
+ * Walk messages: mnl_nlmsg_ok() compares a message length cast to int, so
+ * a length beyond 2 GiB passes it and walks backwards; check it here.
+ */
+static const struct nlmsghdr *next_msg(const uint8_t *buf, size_t len,
+									   size_t *off)
+{
+	const struct nlmsghdr *nlh;
+
+	if (len - *off < sizeof(*nlh))
+	{
+		return NULL;
+	}
+	nlh = (const struct nlmsghdr*)(buf + *off);
+	if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - *off)
+	{
+		return NULL;
+	}
+	*off += NLMSG_ALIGN(nlh->nlmsg_len) < len - *off ?
+			NLMSG_ALIGN(nlh->nlmsg_len) : len - *off;
+	return nlh;
+}
+
 unsigned dpc_nft_parse(nfsim_ruleset_t *rs, const void *buf, size_t len,
 					   uint32_t *genid)
 {
-	const struct nlmsghdr *nlh = buf;
-	int remaining = len > INT32_MAX ? INT32_MAX : (int)len;
+	const struct nlmsghdr *nlh;
 	unsigned bad = 0;
+	size_t off = 0;
 
 	if ((uintptr_t)buf % 4)
 	{
@@ -473,14 +496,13 @@ unsigned dpc_nft_parse(nfsim_ruleset_t *rs, const void *buf, size_t len,
 		free(copy);
 		return bad;
 	}
-	while (mnl_nlmsg_ok(nlh, remaining))
+	while ((nlh = next_msg(buf, len, &off)))
 	{
 		if (nlh->nlmsg_type >= NLMSG_MIN_TYPE &&
-			!dpc_nft_parse_msg(rs, nlh, remaining, genid))
+			!dpc_nft_parse_msg(rs, nlh, nlh->nlmsg_len, genid))
 		{
 			bad++;
 		}
-		nlh = mnl_nlmsg_next(nlh, &remaining);
 	}
 	return bad;
 }
@@ -789,7 +811,8 @@ int dpc_nft_read(nfsim_ruleset_t *rs, uint32_t *genid, dpc_nft_tap_t tap,
 	uint32_t seq = time(NULL), id = 0;
 	const struct nlmsghdr *nlh;
 	read_ctx_t ctx;
-	int ret = -EINTR, attempt, remaining;
+	size_t off = 0;
+	int ret = -EINTR, attempt;
 	char *buf;
 
 	buf = malloc(RECV_BUF);
@@ -814,16 +837,13 @@ int dpc_nft_read(nfsim_ruleset_t *rs, uint32_t *genid, dpc_nft_tap_t tap,
 	free(buf);
 	if (ret == 0)
 	{
-		remaining = ctx.len;
-		nlh = (const struct nlmsghdr*)ctx.msgs;
-		while (mnl_nlmsg_ok(nlh, remaining))
+		while ((nlh = next_msg(ctx.msgs, ctx.len, &off)))
 		{
 			if (tap)
 			{
 				tap(user, nlh);
 			}
-			dpc_nft_parse_msg(rs, nlh, remaining, NULL);
-			nlh = mnl_nlmsg_next(nlh, &remaining);
+			dpc_nft_parse_msg(rs, nlh, nlh->nlmsg_len, NULL);
 		}
 		if (genid)
 		{

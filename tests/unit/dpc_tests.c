@@ -16,7 +16,7 @@ int main(void)
 	Suite *(*suites[])(void) = {
 		ts_suite, store_suite, settings_suite, vici_msg_suite,
 		rtnl_parse_suite, checks_suite, traffic_suite, report_suite,
-		metrics_suite, nfsim_suite, nf_checks_suite,
+		metrics_suite, nfsim_suite, nf_checks_suite, trace_suite,
 	};
 	SRunner *sr;
 	size_t i;

@@ -27,5 +27,6 @@ Suite *report_suite(void);
 Suite *metrics_suite(void);
 Suite *nfsim_suite(void);
 Suite *nf_checks_suite(void);
+Suite *trace_suite(void);
 
 #endif /* DPC_TESTS_H_ */

@@ -189,6 +189,42 @@ START_TEST(test_stopped_after_rekey)
 }
 END_TEST
 
+START_TEST(test_stopped_after_rekey_stray_packet)
+{
+	bed_t bed;
+
+	init(&bed);
+	rekeyed(&bed, 40, 40);
+	/* one reply made it through the new SA before the return path broke */
+	sample(bed_child(&bed), 1930, 1, 10);
+	sample(bed_child(&bed), 1990, 1, 30);
+	bed_run(&bed);
+	ck_assert_ptr_nonnull(bed_find(&bed, "traffic-stopped-after-rekey"));
+	ck_assert_ptr_null(bed_find(&bed, "traffic-one-way-out"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_one_way_long_after_rekey)
+{
+	bed_t bed;
+
+	init(&bed);
+	rekeyed(&bed, 40, 40);
+	bed_child(&bed)->installed = 1700;
+	/* the new SA worked both ways for a while, then replies stopped:
+	 * that is not the rekey's fault */
+	sample(bed_child(&bed), 1710, 0, 0);
+	sample(bed_child(&bed), 1780, 20, 20);
+	sample(bed_child(&bed), 1900, 20, 40);
+	sample(bed_child(&bed), 1960, 20, 60);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "traffic-stopped-after-rekey"));
+	ck_assert_ptr_nonnull(bed_find(&bed, "traffic-one-way-out"));
+	bed_free(&bed);
+}
+END_TEST
+
 START_TEST(test_rekey_healthy)
 {
 	bed_t bed;
@@ -232,6 +268,8 @@ Suite *traffic_suite(void)
 	tcase_add_test(tc, test_window_uses_recent_samples);
 	tcase_add_test(tc, test_none);
 	tcase_add_test(tc, test_stopped_after_rekey);
+	tcase_add_test(tc, test_stopped_after_rekey_stray_packet);
+	tcase_add_test(tc, test_one_way_long_after_rekey);
 	tcase_add_test(tc, test_rekey_healthy);
 	tcase_add_test(tc, test_rekey_of_idle_sa);
 	suite_add_tcase(s, tc);

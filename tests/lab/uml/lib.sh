@@ -1,0 +1,322 @@
+# Helpers for the UML lab scenarios (tests/lab/uml/scenarios/NN-name.sh),
+# sourced INSIDE UML. The same vocabulary as the netns tier's tests/lab/lib.sh,
+# plus probes of the real XFRM data plane.
+#
+#   lab_up [VAR=value ...]      topology + both charons with the plugin loaded
+#                               (LAB_PRELOAD=$DPC_PLUGIN, LAB_EXTRA_PLUGINS=
+#                               dataplane-check, fast settings in
+#                               LAB_CHARON_EXTRA), initiated unless LAB_INITIATE=0;
+#                               returns 0 up, 2 initiate failed, 1 failure
+#   bg_ping FROM DST            continuous ping in the background (stopped at exit)
+#   wait_for_finding GW CODE [TIMEOUT]   CODE in the charon log AND in --json
+#   wait_for_resolved GW CODE [TIMEOUT]  "resolved CODE" logged and gone from --json
+#   assert_no_finding GW CODE   neither in the log (ever) nor in --json (now)
+#   assert_healthy GW           no warning/error finding (log and --json), --list exit 0
+#   assert_severity GW CODE SEV
+#   has_finding GW CODE / finding_text GW CODE / finding_json GW CODE / all_codes GW
+#   dpc_json GW                 the plugin's state (dataplane-check --json)
+#   xfrm_packets GW in|out      packet counter of that gateway's kernel SA for
+#                               the tunnel (ip -s xfrm state), empty if none
+#   xfrm_show GW                the SAs with their counters, one line each
+#   ping_count FROM DST N [ping args]   number of echo replies received
+#   cap_start NODE IF NAME [filter] / cap_stop NAME / cap_count NAME [filter]
+#                               tcpdump in a node; count matching packets
+#   ipt GW ARGS...              iptables-legacy in a node
+#   fail MSG / ok MSG / note MSG / finish
+#
+# No cleanup is needed: the EXIT trap prints diagnostics when something
+# failed and stops both charons (lab_down), reporting a charon that crashed
+# or did not stop; the rest of the lab ends with the UML poweroff.
+
+set -u
+. "$UML_DIR/topology.sh"
+
+SCEN_NAME=${SCEN_NAME:-$(basename "$0" .sh)}
+SCEN_FAILED=0
+SCEN_T0=$(lab_now)
+BG_PIDS=""
+CAP_PIDS=""
+DEFAULT_TIMEOUT=${DPC_LAB_WAIT:-20}
+
+# the plugin: a host path, visible inside UML through uml_hostpath
+[ -n "${DPC_PLUGIN:-}" ] || { echo "  FAIL DPC_PLUGIN is not set (path of the built plugin)"; exit 1; }
+[ -n "${DPC_CLI:-}" ] || { echo "  FAIL DPC_CLI is not set (path of the built dataplane-check)"; exit 1; }
+DPC_CLI=$(uml_hostpath "$DPC_CLI")
+LAB_PRELOAD=$DPC_PLUGIN
+LAB_EXTRA_PLUGINS="dataplane-check"
+# fast rounds for the lab; the socket is set per gateway by topology.sh
+# (unix://$LAB_RUN/gwX/charon.dpc). DPC_EXTRA adds lines for both gateways.
+LAB_CHARON_EXTRA="plugins {
+		dataplane-check {
+			interval = 2s
+			settle = 1s
+			traffic_window = 6s
+			traffic_min_packets = 3
+			${DPC_EXTRA:-}
+		}
+	}"
+for _b in jq ip iptables-legacy tcpdump ping "$DPC_CLI" "$CHARON" "$SWANCTL"; do
+	command -v "$_b" >/dev/null || { echo "  FAIL missing $_b"; exit 1; }
+done
+[ -f "$(uml_hostpath "$DPC_PLUGIN")" ] || { echo "  FAIL DPC_PLUGIN=$DPC_PLUGIN not found"; exit 1; }
+
+ts() { lab_since "$SCEN_T0"; }
+ok() { echo "  ok   [$(ts)s] $*"; }
+note() { echo "  note [$(ts)s] $*"; }
+fail() { echo "  FAIL [$(ts)s] $*"; SCEN_FAILED=1; }
+finish() { [ "$SCEN_FAILED" = 0 ] && exit 0; exit 1; }
+
+# topology.sh's lab_up, with VAR=value knobs and its output indented; the
+# charons stay children of the scenario's shell (lab_down waits for them)
+eval "_topology_$(declare -f lab_up)"
+lab_up() {
+	local a rc=0
+	for a in "$@"; do export "${a?}"; done
+	_topology_lab_up >"$LAB_OUT/up.out" 2>&1 || rc=$?
+	sed 's/^/  up: /' "$LAB_OUT/up.out"
+	return $rc
+}
+
+bg_ping() { # from dst [extra ping args]
+	local from=$1 dst=$2; shift 2
+	lab_exec "$from" ping -q -i 0.2 -W 1 "$@" "$dst" >/dev/null 2>&1 &
+	BG_PIDS="$BG_PIDS $!"
+}
+stop_bg() {
+	local p
+	for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $BG_PIDS; do wait "$p" 2>/dev/null; done
+	BG_PIDS=""
+}
+
+# --- the plugin's view ---------------------------------------------------------
+
+# the plugin's state of a gateway as JSON (also saved to $LAB_RUN/GW/last.json);
+# fails when the CLI cannot talk to the plugin or prints no valid JSON
+dpc_json() { # gw
+	local out rc=0
+	out=$(timeout 10 "$DPC_CLI" --json --uri "$(lab_dpc_uri "$1")" 2>"$LAB_RUN/$1/last.json.err") || rc=$?
+	printf '%s\n' "$out" >"$LAB_RUN/$1/last.json" 2>/dev/null
+	[ "$rc" -le 2 ] || return 1
+	printf '%s\n' "$out" | jq -e 'type == "object"' >/dev/null 2>&1 || return 1
+	printf '%s\n' "$out"
+}
+
+JQ_ALL='[(.findings // [])[], ((.ike_sas // [])[] | (.findings // [])[], ((.children // [])[] | (.findings // [])[]))]'
+
+json_count() { # gw code: active findings with CODE (empty on error)
+	dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | length" 2>/dev/null
+}
+# lines of GW's charon log reporting CODE (appeared/changed, not resolved)
+log_lines() { # gw code
+	grep -a 'dataplane-check:' "$(lab_log "$1")" 2>/dev/null |
+		grep -av 'dataplane-check: resolved' |
+		grep -aE "(^|[[:space:]])$2([[:space:]]|$)"
+}
+has_finding() { # gw code: in the log or in json
+	[ -n "$(log_lines "$1" "$2")" ] && return 0
+	[ "$(json_count "$1" "$2")" -gt 0 ] 2>/dev/null
+}
+# the first active finding CODE of GW as compact JSON
+finding_json() { # gw code
+	dpc_json "$1" | jq -c --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty" 2>/dev/null
+}
+# message, evidence and hint of the first active finding CODE of GW, one line
+finding_text() { # gw code
+	dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty |
+		[.severity, .message, (.evidence | if type == \"object\" then to_entries | map(.key + \"=\" + (.value|tostring)) | join(\" \")
+		  elif type == \"array\" then map(tostring) | join(\" \") else tostring end), .hint] | join(\" | \")" 2>/dev/null
+}
+all_codes() { # gw: "severity code (ike/child)", comma separated
+	dpc_json "$1" | jq -r '[((.findings // [])[] | "\(.severity) \(.code) (host)"),
+		((.ike_sas // [])[] | . as $i | ((.findings // [])[] | "\(.severity) \(.code) (\($i.name))"),
+			((.children // [])[] | . as $c | (.findings // [])[] | "\(.severity) \(.code) (\($i.name)/\($c.name))"))]
+		| if length == 0 then "none" else join(", ") end' 2>/dev/null || echo "(no json)"
+}
+
+wait_for_finding() { # gw code [timeout]
+	local gw=$1 code=$2 t=${3:-$DEFAULT_TIMEOUT} t0 in_log=no in_json=no n
+	t0=$(lab_now)
+	while :; do
+		[ -n "$(log_lines "$gw" "$code")" ] && in_log=yes
+		n=$(json_count "$gw" "$code")
+		if [ -n "$n" ] && [ "$n" -gt 0 ]; then in_json=yes; else in_json=no; fi
+		if [ $in_log = yes ] && [ $in_json = yes ]; then
+			ok "$code on $gw after $(lab_since "$t0")s (log + json)"
+			return 0
+		fi
+		if awk -v a="$t0" -v b="$(lab_now)" -v t="$t" 'BEGIN{exit !(b-a >= t)}'; then
+			fail "$code not reported by $gw within ${t}s (log: $in_log, json: $in_json; active: $(all_codes "$gw"))"
+			return 1
+		fi
+		sleep 0.5
+	done
+}
+
+wait_for_resolved() { # gw code [timeout]
+	local gw=$1 code=$2 t=${3:-$DEFAULT_TIMEOUT} t0 in_log=no n
+	t0=$(lab_now)
+	while :; do
+		grep -a 'dataplane-check: resolved' "$(lab_log "$gw")" 2>/dev/null |
+			grep -aqE "(^|[[:space:]])$code([[:space:]]|$)" && in_log=yes
+		n=$(json_count "$gw" "$code")
+		if [ $in_log = yes ] && [ "$n" = 0 ]; then
+			ok "$code resolved on $gw after $(lab_since "$t0")s (log + json)"
+			return 0
+		fi
+		if awk -v a="$t0" -v b="$(lab_now)" -v t="$t" 'BEGIN{exit !(b-a >= t)}'; then
+			fail "$code not resolved on $gw within ${t}s (resolved line: $in_log, still in json: ${n:-?})"
+			return 1
+		fi
+		sleep 0.5
+	done
+}
+
+assert_no_finding() { # gw code
+	local gw=$1 code=$2 lines n
+	lines=$(log_lines "$gw" "$code")
+	n=$(json_count "$gw" "$code")
+	if [ -z "$n" ]; then
+		fail "$gw: no JSON from dataplane-check (checking for absence of $code)"
+		return 1
+	fi
+	if [ -n "$lines" ] || [ "$n" -gt 0 ]; then
+		fail "$gw reports $code but must not (json: $n); log: $(echo "$lines" | head -n 2)"
+		return 1
+	fi
+	ok "$gw: no $code"
+}
+
+assert_healthy() { # gw
+	local gw=$1 json bad lines rc=0
+	if ! json=$(dpc_json "$gw"); then
+		fail "$gw: no JSON from dataplane-check: $(head -c 300 "$LAB_RUN/$gw/last.json.err" 2>/dev/null)"
+		return 1
+	fi
+	bad=$(printf '%s\n' "$json" | jq -r "$JQ_ALL | map(select(.severity == \"warning\" or .severity == \"error\")) | map(.severity + \" \" + .code) | join(\", \")")
+	lines=$(grep -aE 'dataplane-check: (warning|error)' "$(lab_log "$gw")")
+	if [ -n "$bad" ] || [ -n "$lines" ]; then
+		fail "$gw not healthy: json [$bad]; log: $(echo "$lines" | head -n 3)"
+		return 1
+	fi
+	timeout 10 "$DPC_CLI" --list --uri "$(lab_dpc_uri "$gw")" >/dev/null 2>&1 || rc=$?
+	if [ $rc != 0 ]; then
+		fail "$gw healthy but dataplane-check --list exits $rc (want 0)"
+		return 1
+	fi
+	ok "$gw healthy (no warning/error in log or json, --list exit 0; active: $(all_codes "$gw"))"
+}
+
+assert_severity() { # gw code severity
+	local sev
+	sev=$(dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0].severity // \"none\"" 2>/dev/null)
+	if [ "$sev" = "$3" ]; then ok "$1: $2 has severity $3"; else fail "$1: $2 has severity '${sev:-?}', want $3"; fi
+}
+
+# --- the real data plane -------------------------------------------------------
+
+ipt() { local n=$1; shift; lab_exec "$n" iptables-legacy "$@"; }
+
+# the kernel SA of GW's tunnel in one direction: outbound SAs leave from the
+# gateway's WAN address, inbound ones arrive there
+xfrm_packets() { # gw in|out
+	local wan
+	case $1 in gwA) wan=$GWA_WAN_IP;; gwB) wan=$GWB_WAN_IP;; *) return 1;; esac
+	lab_exec "$1" ip -s xfrm state 2>/dev/null | awk -v w="$wan" -v d="$2" '
+		/^src / { take = (d == "out" && $2 == w) || (d == "in" && $4 == w); cur = 0; next }
+		/lifetime current:/ { cur = 1; next }
+		cur && take && /\(packets\)/ { sub(/\(packets\).*/, ""); sub(/.*\(bytes\), */, ""); print; exit }'
+}
+xfrm_show() { # gw: one line per SA: src dst spi encap packets
+	lab_exec "$1" ip -s xfrm state 2>/dev/null | awk '
+		/^src / { s = $2 " -> " $4 }
+		/proto esp spi/ { spi = $4 }
+		/encap type/ { enc = " " $3 " " $5 "/" $7 }
+		/lifetime current:/ { cur = 1; next }
+		cur && /\(packets\)/ { p = $0; sub(/^[ \t]*/, "", p); print s " spi " spi enc ": " p; cur = 0; enc = "" }'
+}
+
+ping_count() { # from dst count [ping args]: echo replies received
+	local from=$1 dst=$2 n=$3; shift 3
+	lab_exec "$from" ping -n -q -c "$n" -i 0.2 -W 1 "$@" "$dst" 2>/dev/null |
+		sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p'
+}
+
+cap_start() { # node if name [filter...]: capture to $LAB_RUN/name.pcap
+	local node=$1 ifc=$2 name=$3; shift 3
+	rm -f "$LAB_RUN/$name.pcap"
+	lab_exec "$node" tcpdump --immediate-mode -U -n -i "$ifc" -w "$LAB_RUN/$name.pcap" "$@" \
+		>"$LAB_RUN/$name.tcpdump.out" 2>&1 &
+	CAP_PIDS="$CAP_PIDS $name:$!"
+	# tcpdump prints "listening on" once the capture runs
+	local i
+	for i in $(seq 1 50); do
+		grep -q 'listening on' "$LAB_RUN/$name.tcpdump.out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	note "tcpdump $name did not report 'listening on' within 5 s"
+}
+cap_stop() { # name
+	local e pid
+	for e in $CAP_PIDS; do
+		[ "${e%%:*}" = "$1" ] || continue
+		pid=${e#*:}
+		sleep 0.3; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	done
+}
+cap_count() { # name [filter...]: packets in the capture matching the filter
+	local name=$1; shift
+	tcpdump -n -r "$LAB_RUN/$name.pcap" "$@" 2>/dev/null | wc -l
+}
+cap_show() { # name [filter...]: the first packets, indented
+	local name=$1; shift
+	tcpdump -n -r "$LAB_RUN/$name.pcap" "$@" 2>/dev/null | head -n 6 | sed 's/^/      /'
+}
+
+# --- diagnostics and exit --------------------------------------------------------
+
+show_plugin() { # gw
+	echo "  --- $1: plugin log lines"
+	grep -a 'dataplane-check' "$(lab_log "$1")" 2>/dev/null | tail -n 30 | sed 's/^/    /'
+	echo "  --- $1: dataplane-check --list (exit status last)"
+	{ timeout 10 "$DPC_CLI" --list --uri "$(lab_dpc_uri "$1")" 2>&1; echo "[exit $?]"; } | sed 's/^/    /'
+}
+
+dump_diagnostics() {
+	local gw
+	echo "  ===== diagnostics ($SCEN_NAME) ====="
+	for gw in gwA gwB; do
+		[ -f "$(lab_log "$gw")" ] || continue
+		show_plugin "$gw"
+		echo "  --- $gw: --json"
+		dpc_json "$gw" 2>/dev/null | jq -c . 2>/dev/null | head -c 4000 | sed 's/^/    /'; echo
+		echo "  --- $gw: swanctl --list-sas"
+		lab_swanctl "$gw" --list-sas 2>&1 | head -n 20 | sed 's/^/    /'
+		echo "  --- $gw: XFRM SAs"
+		xfrm_show "$gw" | sed 's/^/    /'
+		echo "  --- $gw: iptables-legacy"
+		{ ipt "$gw" -S; ipt "$gw" -t nat -S; } 2>&1 | grep -v '^-P .* ACCEPT$' | sed 's/^/    /'
+		echo "  --- $gw: tail of charon.log"
+		tail -n 25 "$(lab_log "$gw")" | sed 's/^/    /'
+		if [ -s "$LAB_RUN/$gw/charon.stdout" ]; then
+			echo "  --- $gw: charon stdout/stderr"
+			tail -n 15 "$LAB_RUN/$gw/charon.stdout" | sed 's/^/    /'
+		fi
+	done
+}
+
+scen_exit() {
+	local rc=$? e
+	trap - EXIT INT TERM
+	stop_bg
+	for e in $CAP_PIDS; do kill "${e#*:}" 2>/dev/null; done
+	[ "$SCEN_FAILED" = 1 ] && [ $rc = 0 ] && rc=1
+	[ $rc != 0 ] && dump_diagnostics
+	if [ -n "$(lab_charon_pid gwA)$(lab_charon_pid gwB)" ]; then
+		lab_down || { echo "  FAIL [$(ts)s] a charon did not stop cleanly (see above)"; rc=1; }
+	fi
+	echo "  scenario took $(ts)s inside UML"
+	exit $rc
+}
+trap scen_exit EXIT
+trap 'SCEN_FAILED=1; echo "  FAIL interrupted"; exit 130' INT TERM
