@@ -799,7 +799,8 @@ static bool route_phase(trace_t *t, const char *iif)
 		add_phase(t, "route", DPC_TRACE_UNKNOWN, "the kernel could not be "
 				  "asked for the route");
 		unsure(t, "the route (the kernel could not be asked)");
-		decide(t, DPC_TRACE_UNKNOWN, "the route cannot be told");
+		decide(t, DPC_TRACE_UNKNOWN, "the route cannot be told: the kernel "
+			   "could not be asked");
 		return false;
 	}
 	if (!dpc_check_route_fails(&t->route))
@@ -1204,6 +1205,14 @@ static void trace_incoming(trace_t *t)
 	if (t->q->iif[0])
 	{
 		fmt(iif, sizeof(iif), "%s", t->q->iif);
+		if (!t->facts->link_exists(t->facts, iif, NULL))
+		{
+			add_phase(t, "route", DPC_TRACE_UNKNOWN, "there is no interface "
+					  "%s on this gateway", iif);
+			unsure(t, "the input interface");
+			decide(t, DPC_TRACE_UNKNOWN, "there is no interface %s", iif);
+			return;
+		}
 	}
 	else if (!dpc_ts_from_prefix(&ts, t->src.family, t->src.a,
 								 dpc_addr_len(t->src.family) * 8) ||
@@ -1213,7 +1222,8 @@ static void trace_incoming(trace_t *t)
 				  "%s arrive on cannot be told; give the input interface",
 				  dpc_addr_to_str(&t->src, a, sizeof(a)));
 		unsure(t, "the input interface");
-		decide(t, DPC_TRACE_UNKNOWN, "the input interface cannot be told");
+		decide(t, DPC_TRACE_UNKNOWN, "the input interface cannot be told; "
+			   "give it (iif)");
 		return;
 	}
 	fmt(res->iif, sizeof(res->iif), "%s", iif);
@@ -1405,7 +1415,8 @@ void dpc_trace_run(const dpc_trace_query_t *q, dpc_facts_t *facts,
 		add_phase(t, "route", DPC_TRACE_UNKNOWN, "source and destination "
 				  "must be addresses of one family");
 		unsure(t, "the addresses");
-		decide(t, DPC_TRACE_UNKNOWN, "invalid packet");
+		decide(t, DPC_TRACE_UNKNOWN, "source and destination must be "
+			   "addresses of one family");
 	}
 	else if (facts->is_local(facts, &t->src, NULL))
 	{
@@ -1421,21 +1432,17 @@ void dpc_trace_run(const dpc_trace_query_t *q, dpc_facts_t *facts,
 		decide(t, DPC_TRACE_UNKNOWN, "no verdict");
 	}
 	res->verdict = t->verdict;
-	if (t->unsure[0] && t->verdict != DPC_TRACE_DROP &&
-		t->verdict != DPC_TRACE_REJECT)
+	if (t->verdict == DPC_TRACE_UNKNOWN)
 	{
 		res->certain = false;
+	}
+	else if (t->unsure[0] && t->verdict != DPC_TRACE_DROP &&
+			 t->verdict != DPC_TRACE_REJECT)
+	{	/* it would be dropped either way, else it depends */
+		res->certain = false;
 		res->verdict = DPC_TRACE_UNKNOWN;
-		if (t->verdict == DPC_TRACE_UNKNOWN)
-		{
-			fmt(line, sizeof(line), "uncertain: %s cannot be judged",
-				t->unsure);
-		}
-		else
-		{
-			fmt(line, sizeof(line), "uncertain: depends on %s; if it passes: "
-				"%s", t->unsure, t->line);
-		}
+		fmt(line, sizeof(line), "uncertain: depends on %s; if it passes: %s",
+			t->unsure, t->line);
 		memcpy(t->line, line, sizeof(t->line));
 	}
 	fmt(res->summary, sizeof(res->summary), "%s: %s", t->desc, t->line);

@@ -32,7 +32,7 @@
 #define NFSIM_JUMP_STACK 16
 
 /** expressions one evaluation may run before it gives up (loops) */
-#define NFSIM_EXPR_BUDGET 4000000
+#define NFSIM_EXPR_BUDGET 1000000
 
 /** unknown expressions explored per evaluation */
 #define NFSIM_MAX_SITES 24
@@ -121,6 +121,8 @@ struct nfsim_chain_t {
 	size_t nrules;
 	/** allocated rule slots */
 	size_t rules_size;
+	/** loop check state during finalize */
+	uint8_t visit;
 };
 
 /**

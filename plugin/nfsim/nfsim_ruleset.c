@@ -466,6 +466,82 @@ static bool resolve_verdict(nfsim_verdict_data_t *v, const nfsim_table_t *t)
 	return true;
 }
 
+/** depth of the loop check (well beyond the kernel's jump limit) */
+#define LOOP_DEPTH 64
+
+enum {
+	WHITE = 0,
+	GRAY,
+	BLACK,
+};
+
+/**
+ * Whether following an edge to a chain closes a loop; descends otherwise.
+ */
+static bool closes_loop(const nfsim_chain_t *target, unsigned depth,
+						unsigned *bad);
+
+/**
+ * Depth-first walk of jump/goto edges (verdicts and verdict maps); edges
+ * closing a loop are made unknown, as the kernel refuses such rulesets.
+ */
+static void check_loops(nfsim_chain_t *c, unsigned depth, unsigned *bad)
+{
+	size_t i, j, k;
+
+	c->visit = GRAY;
+	for (i = 0; i < c->nrules; i++)
+	{
+		nfsim_rule_t *r = c->rules[i];
+
+		for (j = 0; j < r->nexprs; j++)
+		{
+			nfsim_expr_t *e = &r->exprs[j];
+
+			if (e->ops == &nfsim_expr_immediate_ops && e->imm.dreg == 0 &&
+				e->imm.verdict.chain &&
+				closes_loop(e->imm.verdict.chain, depth, bad))
+			{
+				invalidate(e);
+				(*bad)++;
+			}
+			if (e->ops == &nfsim_expr_lookup_ops && e->lookup.set &&
+				e->lookup.has_dreg && e->lookup.dreg == 0)
+			{
+				nfsim_set_t *s = (nfsim_set_t*)e->lookup.set;
+
+				for (k = 0; k < s->nelems; k++)
+				{
+					if (s->elems[k].verdict.chain &&
+						closes_loop(s->elems[k].verdict.chain, depth, bad))
+					{
+						s->elems[k].verdict.code = NFSIM_V_UNKNOWN;
+						s->elems[k].verdict.chain = NULL;
+						(*bad)++;
+					}
+				}
+			}
+		}
+	}
+	c->visit = BLACK;
+}
+
+static bool closes_loop(const nfsim_chain_t *target, unsigned depth,
+						unsigned *bad)
+{
+	nfsim_chain_t *t = (nfsim_chain_t*)target;
+
+	if (t->visit == GRAY)
+	{
+		return true;
+	}
+	if (t->visit == WHITE && depth < LOOP_DEPTH)
+	{
+		check_loops(t, depth + 1, bad);
+	}
+	return false;
+}
+
 /**
  * Order base chains: priority, then the later registered first (the
  * kernel inserts a hook before existing ones of equal priority).
@@ -571,6 +647,23 @@ unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs)
 						bad++;
 					}
 				}
+			}
+		}
+	}
+	for (i = 0; i < rs->ntables; i++)
+	{
+		for (j = 0; j < rs->tables[i]->nchains; j++)
+		{
+			rs->tables[i]->chains[j]->visit = WHITE;
+		}
+	}
+	for (i = 0; i < rs->ntables; i++)
+	{
+		for (j = 0; j < rs->tables[i]->nchains; j++)
+		{
+			if (rs->tables[i]->chains[j]->visit == WHITE)
+			{
+				check_loops(rs->tables[i]->chains[j], 0, &bad);
 			}
 		}
 	}

@@ -42,8 +42,11 @@ void nfsim_set_finalize(nfsim_set_t *set)
 {
 	size_t i;
 
-	qsort_r(set->elems, set->nelems, sizeof(*set->elems), cmp_elem,
-			&set->klen);
+	if (set->nelems)
+	{
+		qsort_r(set->elems, set->nelems, sizeof(*set->elems), cmp_elem,
+				&set->klen);
+	}
 	set->catchall = NULL;
 	for (i = 0; i < set->nelems; i++)
 	{

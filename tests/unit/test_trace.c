@@ -551,6 +551,26 @@ START_TEST(test_down_child_ignored)
 }
 END_TEST
 
+static bool no_links(dpc_facts_t *facts, const char *ifname, bool *up)
+{
+	return false;
+}
+
+START_TEST(test_unknown_iif)
+{
+	dpc_trace_result_t *res;
+	tbed_t tb;
+
+	tbed_init(&tb, "nft_masq", DPC_DATAPLANE_XFRM);
+	tb.bed.facts->link_exists = no_links;
+	res = trace(&tb, "10.1.0.5", "10.20.1.10", 0, 0, "eth9");
+	ck_assert_int_eq(res->verdict, DPC_TRACE_UNKNOWN);
+	ck_assert(!res->certain);
+	ck_assert_ptr_nonnull(strstr(res->summary, "no interface eth9"));
+	tbed_free(&tb);
+}
+END_TEST
+
 START_TEST(test_ipv6_mismatch)
 {
 	dpc_trace_result_t *res;
@@ -559,6 +579,34 @@ START_TEST(test_ipv6_mismatch)
 	tbed_init(&tb, "nft_masq", DPC_DATAPLANE_XFRM);
 	res = trace(&tb, "10.1.0.5", "fd00::1", 0, 0, NULL);
 	ck_assert_int_eq(res->verdict, DPC_TRACE_UNKNOWN);
+	tbed_free(&tb);
+}
+END_TEST
+
+START_TEST(test_ipv6)
+{
+	dpc_trace_result_t *res;
+	tbed_t tb;
+
+	tbed_init(&tb, "nft_filter", DPC_DATAPLANE_XFRM);
+	fixture_facts_reset_routes(tb.bed.facts);
+	fixture_facts_route(tb.bed.facts, "fd00::/64", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	fixture_facts_route(tb.bed.facts, "fd01::/64", "*", 0, DPC_RT_UNICAST,
+						"wan", NULL, 254);
+	res = trace(&tb, "fd00::5", "fd01::5", IPPROTO_TCP, 443, NULL);
+	ck_assert_str_eq(res->iif, "lan");
+	ck_assert_ptr_nonnull(strstr(res->summary,
+								 "tcp [fd00::5]:32768 -> [fd01::5]:443"));
+	/* inet forward: lan -> wan, tcp 443 returns from fwd_lan, accepted */
+	ck_assert_int_eq(res->verdict, DPC_TRACE_ALLOW);
+
+	/* a CHILD_SA for it */
+	bed_set_ts(&bed_child(&tb.bed)->local, "fd00::/64");
+	bed_set_ts(&bed_child(&tb.bed)->remote, "fd01::/64");
+	res = trace(&tb, "fd00::5", "fd01::5", 0, 0, NULL);
+	ck_assert_int_eq(res->verdict, DPC_TRACE_ENCRYPT);
+	ck_assert_ptr_nonnull(strstr(res->summary, "icmpv6"));
 	tbed_free(&tb);
 }
 END_TEST
@@ -835,7 +883,9 @@ Suite *trace_suite(void)
 	tcase_add_test(tc, test_narrowed);
 	tcase_add_test(tc, test_selector_ports);
 	tcase_add_test(tc, test_down_child_ignored);
+	tcase_add_test(tc, test_unknown_iif);
 	tcase_add_test(tc, test_ipv6_mismatch);
+	tcase_add_test(tc, test_ipv6);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("socket messages");
