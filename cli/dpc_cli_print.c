@@ -844,7 +844,7 @@ void dpc_cli_print_trace(FILE *out, const dpc_vici_node_t *trace)
 	fprintf(out, "path: %s%s\n", str(trace, "path"),
 			strcmp(str(trace, "decrypted"), "yes") ? "" : ", decrypted");
 	child = dpc_vici_get(trace, "child");
-	if (child && child->type == DPC_VICI_NODE_SECTION)
+	if (child && child->type == DPC_VICI_NODE_SECTION && child->first)
 	{
 		fprintf(out, "CHILD_SA: %s{%s} of %s[%s], reqid %s%s\n",
 				str(child, "child"), str(child, "child_id"),

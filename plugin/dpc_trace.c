@@ -1202,9 +1202,11 @@ static void trace_incoming(trace_t *t)
 	char name[DPC_NAME_LEN * 2 + 32], a[DPC_ADDR_STRLEN];
 	bool local;
 
+	fmt(res->path, sizeof(res->path), "forward");
 	if (t->q->iif[0])
 	{
 		fmt(iif, sizeof(iif), "%s", t->q->iif);
+		fmt(res->iif, sizeof(res->iif), "%s", iif);
 		if (!t->facts->link_exists(t->facts, iif, NULL))
 		{
 			add_phase(t, "route", DPC_TRACE_UNKNOWN, "there is no interface "
@@ -1227,7 +1229,6 @@ static void trace_incoming(trace_t *t)
 		return;
 	}
 	fmt(res->iif, sizeof(res->iif), "%s", iif);
-	fmt(res->path, sizeof(res->path), "forward");
 	reverse_path(t, iif);
 
 	/* decrypted: from a CHILD_SA's remote to its local selectors, arriving
@@ -1438,7 +1439,7 @@ void dpc_trace_run(const dpc_trace_query_t *q, dpc_facts_t *facts,
 	}
 	else if (t->unsure[0] && t->verdict != DPC_TRACE_DROP &&
 			 t->verdict != DPC_TRACE_REJECT)
-	{	/* it would be dropped either way, else it depends */
+	{	/* a drop stands whatever could not be judged, the rest depends */
 		res->certain = false;
 		res->verdict = DPC_TRACE_UNKNOWN;
 		fmt(line, sizeof(line), "uncertain: depends on %s; if it passes: %s",
@@ -1765,9 +1766,10 @@ bool dpc_trace_report(const dpc_trace_query_t *q, const dpc_trace_result_t *res,
 	dpc_vici_add_kv_str(&b, "certain", res->certain ? "yes" : "no");
 	dpc_vici_add_kv(&b, "summary", res->summary,
 					strnlen(res->summary, sizeof(res->summary)));
+	/* empty if no CHILD_SA is concerned */
+	dpc_vici_begin_section(&b, "child");
 	if (res->has_child)
 	{
-		dpc_vici_begin_section(&b, "child");
 		dpc_vici_add_kv(&b, "ike", res->ike_name,
 						strnlen(res->ike_name, sizeof(res->ike_name)));
 		dpc_vici_add_kvf(&b, "ike_id", "%u", res->ike_id);
@@ -1776,8 +1778,8 @@ bool dpc_trace_report(const dpc_trace_query_t *q, const dpc_trace_result_t *res,
 		dpc_vici_add_kvf(&b, "child_id", "%u", res->child_id);
 		dpc_vici_add_kvf(&b, "reqid", "%u", res->reqid);
 		dpc_vici_add_kv_str(&b, "landed", res->landed ? "yes" : "no");
-		dpc_vici_end_section(&b);
 	}
+	dpc_vici_end_section(&b);
 	dpc_vici_begin_section(&b, "phases");
 	for (i = 0; i < res->count && i < DPC_TRACE_MAX_PHASES; i++)
 	{

@@ -34,7 +34,8 @@
  * verdict       allow, drop, reject, encrypt, cleartext or unknown
  * summary       one line
  * certain       no if the verdict depends on what could not be judged
- * child { ike ike_id child child_id reqid landed }  the CHILD_SA concerned
+ * child { ike ike_id child child_id reqid landed }  the CHILD_SA concerned,
+ *               empty if none
  * phases {
  *   0 { phase verdict detail [rule_where rule] } ...
  * }

@@ -280,21 +280,13 @@ static void run(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
-	memset(ctx, 0, offsetof(nfsim_ctx_t, img));
+	memset(ctx, 0, sizeof(*ctx));
 	ctx->pkt = pkt;
 	ctx->hook = hook;
 	ctx->family = pkt->family;
 	nfsim_image_build(&ctx->img, pkt);
 	ctx->mark = pkt->mark;
-	ctx->table = NULL;
-	ctx->base = NULL;
-	ctx->rule = NULL;
-	ctx->expr = NULL;
-	ctx->nat_chain = false;
-	memset(&ctx->mss, 0, sizeof(ctx->mss));
 	ctx->oracle = oracle;
-	ctx->undecided = NULL;
-	ctx->undecided_rule = NULL;
 	ctx->budget = NFSIM_EXPR_BUDGET;
 	res->verdict = NFSIM_VERDICT_CONTINUE;
 

@@ -594,6 +594,9 @@ START_TEST(test_ipv6)
 						"lan", NULL, 254);
 	fixture_facts_route(tb.bed.facts, "fd01::/64", "*", 0, DPC_RT_UNICAST,
 						"wan", NULL, 254);
+	/* the peer (IPv4 outer addresses) */
+	fixture_facts_route(tb.bed.facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
 	res = trace(&tb, "fd00::5", "fd01::5", IPPROTO_TCP, 443, NULL);
 	ck_assert_str_eq(res->iif, "lan");
 	ck_assert_ptr_nonnull(strstr(res->summary,
@@ -823,6 +826,7 @@ START_TEST(test_report)
 	ck_assert_str_eq(dpc_vici_find_str(tree, "path", ""), "forward");
 	ck_assert_str_eq(dpc_vici_find_str(tree, "child.child", ""), "net");
 	ck_assert_str_eq(dpc_vici_find_str(tree, "child.landed", ""), "no");
+	ck_assert_str_eq(dpc_vici_find_str(tree, "child.reqid", ""), "7");
 	ck_assert_str_eq(dpc_vici_find_str(tree, "phases.0.phase", ""), "route");
 	ck_assert_ptr_nonnull(strstr(dpc_vici_find_str(tree,
 								 "phases.3.rule", ""), "masquerade"));
@@ -832,6 +836,18 @@ START_TEST(test_report)
 	last = phases->last;
 	ck_assert_str_eq(dpc_vici_find_str(last, "phase", ""), "result");
 	ck_assert_str_eq(dpc_vici_find_str(last, "verdict", ""), "cleartext");
+	dpc_vici_node_free(tree);
+
+	/* no CHILD_SA concerned: an empty section */
+	res = trace(&tb, "10.1.0.5", "10.66.0.1", 0, 0, NULL);
+	ck_assert(dpc_trace_report(&tb.q, res, &msg, &len));
+	tree = dpc_vici_parse(msg, len, NULL);
+	free(msg);
+	ck_assert_ptr_nonnull(tree);
+	ck_assert_ptr_nonnull(dpc_vici_get(tree, "child"));
+	ck_assert_uint_eq(dpc_vici_get(tree, "child")->count, 0);
+	ck_assert_str_eq(dpc_vici_find_str(tree, "icmp_type", ""), "8");
+	ck_assert_ptr_null(dpc_vici_get(tree, "dport"));
 	dpc_vici_node_free(tree);
 
 	ck_assert(dpc_trace_report_error("trace needs a source address (src)",

@@ -20,7 +20,7 @@
 #   lab_up          namespaces, NAT, configs, both charons, --load-all, and
 #                   initiate unless LAB_INITIATE=0. 0 up, 2 initiate failed
 #                   (lab left running), 1 failure
-#   lab_initiate [timeout]   swanctl --initiate --child net on gwA (20 s)
+#   lab_initiate [timeout]   swanctl --initiate --child net on gwA (30 s)
 #   lab_down        SIGTERM to both charons, wait, report a crash (the
 #                   namespaces go away with the UML poweroff)
 #   lab_exec NODE CMD...     run in hostA|gwA|nat|gwB|hostB
@@ -233,7 +233,7 @@ EOF
 }
 
 lab_initiate() {
-	lab_swanctl gwA --initiate --child net --timeout "${1:-20}"
+	lab_swanctl gwA --initiate --child net --timeout "${1:-30}"
 }
 
 # stop both charons (SIGTERM, SIGKILL after 5 s); 1 if one was gone already,
