@@ -775,7 +775,7 @@ static const char *trace_type(const char *phase)
 			return types[i].type;
 		}
 	}
-	for (i = 0; phase[i] && i < sizeof(buf) - 1; i++)
+	for (i = 0; i < sizeof(buf) - 1 && phase[i]; i++)
 	{
 		buf[i] = (phase[i] >= 'a' && phase[i] <= 'z') ? phase[i] - 'a' + 'A'
 													  : phase[i];
