@@ -315,6 +315,14 @@ plugin_t *dataplane_check_plugin_create()
 	dpc_settings_t settings;
 
 	load_settings(&settings);
+	/* reading nf_tables needs CAP_NET_ADMIN, the legacy tables a raw
+	 * socket: keep both when charon drops its privileges */
+	if (!lib->caps->keep(lib->caps, CAP_NET_ADMIN) ||
+		!lib->caps->keep(lib->caps, CAP_NET_RAW))
+	{
+		DBG1(DBG_CFG, "dataplane-check: charon lacks CAP_NET_ADMIN or "
+			 "CAP_NET_RAW, netfilter rules may not be readable");
+	}
 
 	INIT(this,
 		.public = {

@@ -9,7 +9,7 @@
 
 #include "dpc_ipt_read.h"
 
-#include <nfsim/nfsim_expr.h>
+#include "../nfsim/nfsim_expr.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -17,7 +17,7 @@
 #include "dpc_nft_read.h"
 #include "dpc_nft_attr.h"
 
-#include <nfsim/nfsim_expr.h>
+#include "../nfsim/nfsim_expr.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 #include "dpc_nft_read.h"
 #include "dpc_nft_attr.h"
 
-#include <nfsim/nfsim_expr.h>
+#include "../nfsim/nfsim_expr.h"
 
 #include <errno.h>
 #include <stdlib.h>

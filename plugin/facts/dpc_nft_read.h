@@ -26,8 +26,8 @@
 #ifndef DPC_NFT_READ_H_
 #define DPC_NFT_READ_H_
 
-#include <nfsim/nfsim.h>
-#include <nfsim/nfsim_ruleset.h>
+#include "../nfsim/nfsim.h"
+#include "../nfsim/nfsim_ruleset.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -404,7 +404,8 @@ typedef struct {
  * processing (later chains see the translated packet). NAT chains only see
  * packets whose conntrack state is NEW or unknown.
  *
- * @param rs		finalized ruleset
+ * @param rs		ruleset, finalized since it was last changed (else the
+ *					verdict is NFSIM_VERDICT_UNKNOWN)
  * @param hook		hook to run
  * @param pkt		the packet
  * @param res		receives the outcome

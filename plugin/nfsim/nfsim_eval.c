@@ -446,13 +446,13 @@ nfsim_verdict_t nfsim_eval(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
 	nfsim_result_t alt;
 	nfsim_ctx_t ctx;
 
-	if (!rs || !pkt || hook >= NFSIM_HOOK_MAX ||
+	if (!rs || !rs->finalized || !pkt || hook >= NFSIM_HOOK_MAX ||
 		(pkt->family != AF_INET && pkt->family != AF_INET6))
 	{
 		memset(res, 0, sizeof(*res));
-		res->verdict = NFSIM_VERDICT_UNKNOWN;
+		res->verdict = res->alt_verdict = NFSIM_VERDICT_UNKNOWN;
 		snprintf(res->unknown_what, sizeof(res->unknown_what),
-				 "no ruleset or unsupported packet");
+				 "no finalized ruleset or unsupported packet");
 		return res->verdict;
 	}
 	memset(&oracle, 0, sizeof(oracle));

@@ -426,7 +426,7 @@ uint8_t nfsim_addr_type(const nfsim_packet_t *pkt, uint8_t family,
 		}
 		if (family == AF_INET && a->plen < 31 && in_net(a, addr))
 		{
-			uint32_t v = (addr[0] << 24) | (addr[1] << 16) |
+			uint32_t v = ((uint32_t)addr[0] << 24) | (addr[1] << 16) |
 						 (addr[2] << 8) | addr[3];
 			uint32_t host = a->plen ? 0xffffffffu >> a->plen : 0xffffffffu;
 

@@ -7,7 +7,9 @@
  * option) any later version.
  */
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "nfsim_private.h"
 
 #include <stdlib.h>

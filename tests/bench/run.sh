@@ -11,6 +11,8 @@ NS=dpcbench
 make -s $B/bench_round >/dev/null
 
 "$B/bench_round" fixture "$N" "$ROUNDS"
+make -s $B/bench_nfsim >/dev/null
+"$B/bench_nfsim" "$N" 5
 
 if [ "$(id -u)" != 0 ]; then
 	echo "kernel facts: skipped (needs root for a network namespace)"

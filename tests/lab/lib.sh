@@ -12,6 +12,11 @@
 #   assert_severity GW CODE SEV the active finding has severity SEV
 #   has_finding GW CODE         test only (log or json), no failure recorded
 #   finding_text GW CODE        message, evidence and hint of the finding (json)
+#   finding_evidence GW CODE KEY  evidence KEY of each active CODE finding (json)
+#   host_finding_count GW CODE  active gateway-wide (findings[]) CODE findings
+#   assert_ping FROM DST [OPTS] / assert_no_ping FROM DST [OPTS]
+#                               3 pings (extra ping options) all answered / none
+#   nft_load GW                 load an nft script from stdin into GW
 #   fail MSG / ok MSG / note MSG
 #   finish                      exit 0 if nothing failed, 1 otherwise
 #
@@ -167,6 +172,39 @@ finding_text() { # gw code
 	dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty |
 		[.severity, .message, (.evidence | if type == \"object\" then to_entries | map(.key + \"=\" + (.value|tostring)) | join(\" \")
 		  elif type == \"array\" then map(tostring) | join(\" \") else tostring end), .hint] | join(\" | \")" 2>/dev/null
+}
+
+# evidence KEY of every active finding CODE of GW, one line each
+finding_evidence() { # gw code key
+	dpc_json "$1" | jq -r --arg c "$2" --arg k "$3" \
+		"$JQ_ALL | map(select(.code == \$c)) | .[] | .evidence[\$k] // empty | tostring" 2>/dev/null
+}
+
+# number of active gateway-wide findings CODE (top-level findings[]), empty on error
+host_finding_count() { # gw code
+	dpc_json "$1" | jq -r --arg c "$2" '[(.findings // [])[] | select(.code == $c)] | length' 2>/dev/null
+}
+
+# answered pings out of 3 from FROM to DST (extra ping options after DST)
+ping_received() { # from dst [ping options]
+	local from=$1 dst=$2; shift 2
+	lab_exec "$from" ping -c 3 -i 0.2 -W 2 "$@" "$dst" 2>/dev/null | sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+assert_ping() { # from dst [ping options]
+	local n; n=$(ping_received "$@")
+	if [ "${n:-0}" = 3 ]; then ok "$1 -> $2 pings${3:+ ${*:3}} work (3/3)"; else fail "$1 -> $2 pings${3:+ ${*:3}}: ${n:-0}/3 answered, want 3"; fi
+}
+assert_no_ping() { # from dst [ping options]
+	local n; n=$(ping_received "$@")
+	if [ "${n:-0}" = 0 ]; then ok "$1 -> $2 pings${3:+ ${*:3}} fail (0/3)"; else fail "$1 -> $2 pings${3:+ ${*:3}}: ${n}/3 answered, want none"; fi
+}
+
+# load an nft script (stdin) into a gateway's namespace
+nft_load() { # gw
+	local out
+	if out=$(lab_exec "$1" nft -f - 2>&1); then return 0; fi
+	fail "$1: nft -f failed: $out"
+	return 1
 }
 
 assert_severity() { # gw code severity

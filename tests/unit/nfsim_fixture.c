@@ -14,7 +14,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
 
 static void write_hex(FILE *f, const void *data, size_t len)
 {
@@ -29,9 +32,35 @@ static void write_hex(FILE *f, const void *data, size_t len)
 
 void nfsim_fixture_nft_tap(void *file, const struct nlmsghdr *nlh)
 {
+	struct nlmsghdr *copy;
+	struct nlattr *attr;
+
+	copy = malloc(nlh->nlmsg_len);
+	if (!copy)
+	{
+		return;
+	}
+	memcpy(copy, nlh, nlh->nlmsg_len);
+	/* sequence numbers, port ids and the reader's pid differ between
+	 * captures: zero them so a capture of the same ruleset is the same */
+	copy->nlmsg_seq = 0;
+	copy->nlmsg_pid = 0;
+	if (NFNL_MSG_TYPE(copy->nlmsg_type) == NFT_MSG_NEWGEN &&
+		copy->nlmsg_len >= MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)))
+	{
+		mnl_attr_for_each(attr, copy, sizeof(struct nfgenmsg))
+		{
+			if (mnl_attr_get_type(attr) == NFTA_GEN_PROC_PID &&
+				mnl_attr_get_payload_len(attr) >= sizeof(uint32_t))
+			{
+				memset(mnl_attr_get_payload(attr), 0, sizeof(uint32_t));
+			}
+		}
+	}
 	fprintf(file, "nft ");
-	write_hex(file, nlh, nlh->nlmsg_len);
+	write_hex(file, copy, copy->nlmsg_len);
 	fprintf(file, "\n");
+	free(copy);
 }
 
 void nfsim_fixture_ipt_tap(void *file, const dpc_ipt_record_t *rec)

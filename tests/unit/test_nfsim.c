@@ -1159,6 +1159,253 @@ START_TEST(test_ipv6_masq)
 }
 END_TEST
 
+START_TEST(test_dnat_map)
+{
+	nfsim_chain_t *c = base_chain("nat", NFPROTO_IPV4, "pre", NFSIM_CHAIN_NAT,
+								  NFSIM_HOOK_PREROUTING, -100, NF_ACCEPT);
+	nfsim_table_t *t = nfsim_table_find(rs, NFSIM_BACKEND_NFT, NFPROTO_IPV4,
+										"nat");
+	nfsim_set_t *m = nfsim_set_add(t, "__map0", NFT_SET_MAP | NFT_SET_ANONYMOUS,
+								   4, 4, 7);
+	uint8_t k[4] = { 192, 0, 2, 1 }, v[4] = { 10, 1, 0, 10 };
+	nfsim_packet_t p = pkt4("203.0.113.5", "192.0.2.1", IPPROTO_TCP, 40000,
+							443, "wan", NULL);
+	nfsim_result_t res;
+	nfsim_rule_t *r;
+
+	ck_assert(nfsim_set_add_elem(m, k, 4, NULL, 0, v, 4, 0, NULL));
+	r = rule(c);
+	nfsim_add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1);
+	nfsim_add_lookup(r, NFT_REG_1, NFT_REG_1, "__map0", false);
+	nfsim_add_nat(r, NFSIM_NAT_DNAT, NFPROTO_IPV4, NFT_REG_1, 0, 0, 0,
+				  NF_NAT_RANGE_MAP_IPS);
+	nfsim_ruleset_finalize(rs);
+	nfsim_eval(rs, NFSIM_HOOK_PREROUTING, &p, &res);
+	ck_assert_int_eq(res.nat.type, NFSIM_NAT_DNAT);
+	ck_assert(res.nat.addr_known);
+	ck_assert_mem_eq(res.nat.addr, v, 4);
+	inet_pton(AF_INET, "192.0.2.2", p.dst);
+	nfsim_eval(rs, NFSIM_HOOK_PREROUTING, &p, &res);
+	ck_assert_int_eq(res.nat.type, NFSIM_NAT_NONE);
+}
+END_TEST
+
+START_TEST(test_redirect)
+{
+	nfsim_chain_t *c = base_chain("nat", NFPROTO_IPV4, "pre", NFSIM_CHAIN_NAT,
+								  NFSIM_HOOK_PREROUTING, -100, NF_ACCEPT);
+	nfsim_packet_t p = pkt4("10.1.0.5", "93.184.216.34", IPPROTO_TCP, 40000,
+							80, "lan", NULL);
+	uint16_t port = htons(3128);
+	uint8_t lan[4] = { 10, 1, 0, 1 };
+	nfsim_result_t res;
+	nfsim_rule_t *r;
+
+	r = rule(c);
+	match_dport(r, IPPROTO_TCP, 80);
+	nfsim_add_immediate(r, NFT_REG_1, &port, 2);
+	nfsim_add_nat(r, NFSIM_NAT_REDIRECT, 0, 0, 0, NFT_REG_1, 0, 0);
+	nfsim_ruleset_finalize(rs);
+	ck_assert_str_eq(fmt(r), "meta l4proto tcp tcp dport 80 redirect to :3128");
+	nfsim_eval(rs, NFSIM_HOOK_PREROUTING, &p, &res);
+	ck_assert_int_eq(res.nat.type, NFSIM_NAT_REDIRECT);
+	ck_assert_mem_eq(res.nat.addr, lan, 4);
+	ck_assert_uint_eq(res.nat.port_min, 3128);
+	/* not in postrouting: the kernel refuses the rule there */
+	nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &p, &res);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_CONTINUE);
+}
+END_TEST
+
+START_TEST(test_fib_local_and_ipsec_in)
+{
+	nfsim_chain_t *c = base_chain("filter", NFPROTO_IPV4, "in",
+								  NFSIM_CHAIN_FILTER, NFSIM_HOOK_INPUT, 0,
+								  NF_DROP);
+	nfsim_packet_t p = pkt4("203.0.113.5", "192.0.2.1", IPPROTO_TCP, 40000, 22,
+							"wan", NULL);
+	uint32_t local = 2;
+	uint8_t peer[4] = { 203, 0, 113, 5 };
+	nfsim_result_t res;
+	nfsim_rule_t *r1, *r2;
+
+	/* ipsec in ip saddr 203.0.113.5 accept */
+	r1 = rule(c);
+	nfsim_add_xfrm(r1, NFT_XFRM_KEY_SADDR_IP4, XFRM_POLICY_IN, 0, NFT_REG_1);
+	nfsim_add_cmp(r1, NFT_REG_1, NFT_CMP_EQ, peer, 4);
+	nfsim_add_verdict(r1, NF_ACCEPT, NULL);
+	/* fib daddr type local tcp dport 22 accept */
+	r2 = rule(c);
+	nfsim_add_fib(r2, NFT_FIB_RESULT_ADDRTYPE, NFTA_FIB_F_DADDR, NFT_REG_1);
+	nfsim_add_cmp(r2, NFT_REG_1, NFT_CMP_EQ, &local, 4);
+	match_dport(r2, IPPROTO_TCP, 22);
+	nfsim_add_verdict(r2, NF_ACCEPT, NULL);
+	nfsim_ruleset_finalize(rs);
+	ck_assert_str_eq(fmt(r1), "ipsec in ip saddr 203.0.113.5 accept");
+	ck_assert_str_eq(fmt(r2), "fib daddr type local meta l4proto tcp tcp dport 22 accept");
+
+	nfsim_eval(rs, NFSIM_HOOK_INPUT, &p, &res);
+	ck_assert_ptr_eq(res.rule, r2);
+	ck_assert(res.certain);
+	/* to an address that is not the gateway's: not known to be local */
+	inet_pton(AF_INET, "192.0.2.77", p.dst);
+	nfsim_eval(rs, NFSIM_HOOK_INPUT, &p, &res);
+	ck_assert(!res.certain);
+	p.known |= NFSIM_PKT_ADDRS_COMPLETE;
+	nfsim_eval(rs, NFSIM_HOOK_INPUT, &p, &res);
+	ck_assert(res.certain);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_DROP);
+	/* decrypted from the peer's SA */
+	p.xfrm_in.present = true;
+	p.xfrm_in.known = NFSIM_XFRM_ADDRS;
+	p.xfrm_in.tunnel = true;
+	memcpy(p.xfrm_in.saddr, peer, 4);
+	nfsim_eval(rs, NFSIM_HOOK_INPUT, &p, &res);
+	ck_assert_ptr_eq(res.rule, r1);
+}
+END_TEST
+
+START_TEST(test_exthdr_shift_catchall)
+{
+	nfsim_chain_t *c = base_chain("filter", NFPROTO_IPV4, "fwd",
+								  NFSIM_CHAIN_FILTER, NFSIM_HOOK_FORWARD, 0,
+								  NF_ACCEPT);
+	nfsim_table_t *t = nfsim_table_find(rs, NFSIM_BACKEND_NFT, NFPROTO_IPV4,
+										"filter");
+	nfsim_set_t *m = nfsim_set_add(t, "__map1", NFT_SET_MAP | NFT_SET_ANONYMOUS,
+								   1, 0, NFT_DATA_VERDICT);
+	nfsim_packet_t p = lan_to_remote();
+	uint16_t lo = htons(1461), hi = htons(1600);
+	uint32_t want = 0x12;
+	uint8_t tcp = IPPROTO_TCP;
+	nfsim_result_t res;
+	nfsim_rule_t *r1, *r2, *r3;
+
+	/* tcp option maxseg size 1461-1600 drop */
+	r1 = rule(c);
+	nfsim_add_exthdr(r1, 2, 2, 2, 0, NFT_EXTHDR_OP_TCPOPT, NFT_REG_1);
+	nfsim_add_range(r1, NFT_REG_1, NFT_RANGE_EQ, &lo, &hi, 2);
+	nfsim_add_verdict(r1, NF_DROP, NULL);
+	/* meta mark >> 8 == 0x12 reject */
+	r2 = rule(c);
+	nfsim_add_meta(r2, NFT_META_MARK, NFT_REG_1);
+	nfsim_add_bitwise_shift(r2, NFT_BITWISE_RSHIFT, NFT_REG_1, NFT_REG_1, 4, 8);
+	nfsim_add_cmp(r2, NFT_REG_1, NFT_CMP_EQ, &want, 4);
+	nfsim_add_reject(r2, NFT_REJECT_ICMP_UNREACH, 3);
+	/* meta l4proto vmap { tcp : accept, * : drop } */
+	nfsim_set_add_elem(m, &tcp, 1, NULL, 0, NULL, 0, NF_ACCEPT, NULL);
+	nfsim_set_add_elem(m, NULL, 0, NULL, NFT_SET_ELEM_CATCHALL, NULL, 0,
+					   NF_DROP, NULL);
+	r3 = rule(c);
+	nfsim_add_meta(r3, NFT_META_L4PROTO, NFT_REG_1);
+	nfsim_add_lookup(r3, NFT_REG_1, NFT_REG_VERDICT, "__map1", false);
+	nfsim_ruleset_finalize(rs);
+	ck_assert_str_eq(fmt(r1), "tcp option maxseg size 1461-1600 drop");
+	ck_assert_str_eq(fmt(r3), "meta l4proto vmap { tcp : accept, * : drop }");
+
+	/* MSS not known: the first rule may drop */
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert(!res.certain);
+	p.known |= NFSIM_PKT_TCP_MSS;
+	p.tcp_mss = 1500;
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert_ptr_eq(res.rule, r1);
+	p.tcp_mss = 1400;
+	p.mark = 0x1234;
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_REJECT);
+	p.mark = 0x1334;
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_ACCEPT);
+	ck_assert_ptr_eq(res.rule, r3);
+	p.proto = IPPROTO_UDP;
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_DROP);
+	ck_assert_ptr_eq(res.rule, r3);
+}
+END_TEST
+
+START_TEST(test_payload_set_numgen_ctmark)
+{
+	nfsim_chain_t *a = base_chain("t", NFPROTO_IPV4, "a", NFSIM_CHAIN_FILTER,
+								  NFSIM_HOOK_FORWARD, -10, NF_ACCEPT);
+	nfsim_chain_t *b = base_chain("t", NFPROTO_IPV4, "b", NFSIM_CHAIN_FILTER,
+								  NFSIM_HOOK_FORWARD, 10, NF_ACCEPT);
+	nfsim_packet_t p = lan_to_remote();
+	uint8_t ttl = 1;
+	uint32_t zero = 0, cm = 7;
+	nfsim_result_t res;
+	nfsim_rule_t *r;
+
+	/* ip ttl set 1 */
+	r = rule(a);
+	nfsim_add_immediate(r, NFT_REG_1, &ttl, 1);
+	nfsim_add_payload_set(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 1, NFT_REG_1);
+	/* later: ip ttl 1 ct mark 7 drop */
+	r = rule(b);
+	nfsim_add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 1, NFT_REG_1);
+	nfsim_add_cmp(r, NFT_REG_1, NFT_CMP_EQ, &ttl, 1);
+	nfsim_add_ct(r, NFT_CT_MARK, -1, NFT_REG_1);
+	nfsim_add_cmp(r, NFT_REG_1, NFT_CMP_EQ, &cm, 4);
+	nfsim_add_verdict(r, NF_DROP, NULL);
+	/* numgen random mod 2 == 0 accept (load balancing) */
+	r = rule(b);
+	nfsim_add_opaque(r, "numgen", NFSIM_OPAQUE_LOAD, false, NFT_REG_1, 4,
+					 "numgen random mod 2");
+	nfsim_add_cmp(r, NFT_REG_1, NFT_CMP_EQ, &zero, 4);
+	nfsim_add_verdict(r, NF_ACCEPT, NULL);
+	nfsim_ruleset_finalize(rs);
+	ck_assert_str_eq(fmt(r), "numgen random mod 2 0x00000000 accept");
+
+	/* ct mark not known */
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert(!res.certain);
+	p.known |= NFSIM_PKT_CT_MARK;
+	p.ct_mark = 7;
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert(res.certain);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_DROP);
+	/* the numgen rule accepts, the policy would too: certain */
+	p.ct_mark = 8;
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert(res.certain);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_ACCEPT);
+}
+END_TEST
+
+START_TEST(test_accessors_unfinalized)
+{
+	nfsim_chain_t *c = nat_post();
+	nfsim_packet_t p = lan_to_remote();
+	const nfsim_table_t *t;
+	nfsim_result_t res;
+	nfsim_hook_t hook;
+	int32_t prio;
+
+	masq_rule(c);
+	/* not finalized yet */
+	ck_assert_int_eq(nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &p, &res),
+					 NFSIM_VERDICT_UNKNOWN);
+	nfsim_ruleset_finalize(rs);
+	ck_assert_uint_eq(nfsim_ruleset_table_count(rs), 1);
+	t = nfsim_ruleset_table(rs, 0);
+	ck_assert_str_eq(nfsim_table_name(t), "nat");
+	ck_assert_uint_eq(nfsim_table_family(t), NFPROTO_IPV4);
+	ck_assert_uint_eq(nfsim_table_chain_count(t), 1);
+	ck_assert(nfsim_chain_base(nfsim_table_chain(t, 0), &hook, &prio));
+	ck_assert_int_eq(hook, NFSIM_HOOK_POSTROUTING);
+	ck_assert_int_eq(prio, 100);
+	ck_assert_uint_eq(nfsim_chain_rule_count(nfsim_table_chain(t, 0)), 1);
+	ck_assert_uint_eq(nfsim_rule_position(
+					  nfsim_chain_rule(nfsim_table_chain(t, 0), 0)), 1);
+	ck_assert_ptr_eq(nfsim_chain_rule(nfsim_table_chain(t, 0), 1), NULL);
+	ck_assert_str_eq(nfsim_verdict_name(NFSIM_VERDICT_REJECT), "reject");
+	ck_assert_str_eq(nfsim_hook_name(NFSIM_HOOK_FORWARD), "forward");
+	ck_assert_str_eq(nfsim_nat_name(NFSIM_NAT_MASQUERADE), "masquerade");
+	ck_assert_str_eq(nfsim_family_name(NFPROTO_INET), "inet");
+}
+END_TEST
+
 /* ---- fixtures captured from real kernels ---- */
 
 static nfsim_ruleset_t *frs;
@@ -1755,6 +2002,12 @@ Suite *nfsim_suite(void)
 	tcase_add_test(tc, test_xt_tcpmss_target);
 	tcase_add_test(tc, test_meta_mark_set);
 	tcase_add_test(tc, test_range_and_ct_direction);
+	tcase_add_test(tc, test_dnat_map);
+	tcase_add_test(tc, test_redirect);
+	tcase_add_test(tc, test_fib_local_and_ipsec_in);
+	tcase_add_test(tc, test_exthdr_shift_catchall);
+	tcase_add_test(tc, test_payload_set_numgen_ctmark);
+	tcase_add_test(tc, test_accessors_unfinalized);
 	suite_add_tcase(s, tc);
 
 	return add_fixture_tests(s);

@@ -21,7 +21,11 @@
 #   ping_count FROM DST N [ping args]   number of echo replies received
 #   cap_start NODE IF NAME [filter] / cap_stop NAME / cap_count NAME [filter]
 #                               tcpdump in a node; count matching packets
-#   ipt GW ARGS...              iptables-legacy in a node
+#   ipt NODE ARGS...            iptables-legacy in a node
+#   ipt_pkts NODE TABLE CHAIN NUM|policy   packets that rule (or the policy) matched
+#   json_child_packets GW       "packets_in packets_out" of CHILD_SA net in --json
+#   wait_rounds GW N            N more check rounds of the plugin completed
+#   finding_field GW CODE PATH  one field of a finding, e.g. .evidence.direction
 #   fail MSG / ok MSG / note MSG / finish
 #
 # No cleanup is needed: the EXIT trap prints diagnostics when something
@@ -42,7 +46,9 @@ DEFAULT_TIMEOUT=${DPC_LAB_WAIT:-20}
 [ -n "${DPC_PLUGIN:-}" ] || { echo "  FAIL DPC_PLUGIN is not set (path of the built plugin)"; exit 1; }
 [ -n "${DPC_CLI:-}" ] || { echo "  FAIL DPC_CLI is not set (path of the built dataplane-check)"; exit 1; }
 DPC_CLI=$(uml_hostpath "$DPC_CLI")
-LAB_PRELOAD=$DPC_PLUGIN
+# DPC_PRELOAD_EXTRA: shared objects preloaded before the plugin (e.g. a
+# sanitizer runtime)
+LAB_PRELOAD="${DPC_PRELOAD_EXTRA:+$DPC_PRELOAD_EXTRA }$DPC_PLUGIN"
 LAB_EXTRA_PLUGINS="dataplane-check"
 # fast rounds for the lab; the socket is set per gateway by topology.sh
 # (unix://$LAB_RUN/gwX/charon.dpc). DPC_EXTRA adds lines for both gateways.
@@ -79,7 +85,7 @@ lab_up() {
 
 bg_ping() { # from dst [extra ping args]
 	local from=$1 dst=$2; shift 2
-	lab_exec "$from" ping -q -i 0.2 -W 1 "$@" "$dst" >/dev/null 2>&1 &
+	lab_exec "$from" ping -q -i 0.5 -W 1 "$@" "$dst" >/dev/null 2>&1 &
 	BG_PIDS="$BG_PIDS $!"
 }
 stop_bg() {
@@ -90,36 +96,51 @@ stop_bg() {
 }
 
 # --- the plugin's view ---------------------------------------------------------
+# (few processes per call: every process start costs ~50 ms in UML, more on
+# a busy host)
 
 # the plugin's state of a gateway as JSON (also saved to $LAB_RUN/GW/last.json);
-# fails when the CLI cannot talk to the plugin or prints no valid JSON
+# fails when the CLI cannot talk to the plugin (exit 3)
 dpc_json() { # gw
 	local out rc=0
-	out=$(timeout 10 "$DPC_CLI" --json --uri "$(lab_dpc_uri "$1")" 2>"$LAB_RUN/$1/last.json.err") || rc=$?
-	printf '%s\n' "$out" >"$LAB_RUN/$1/last.json" 2>/dev/null
-	[ "$rc" -le 2 ] || return 1
-	printf '%s\n' "$out" | jq -e 'type == "object"' >/dev/null 2>&1 || return 1
+	out=$("$DPC_CLI" --json --timeout 10 --uri "$(lab_dpc_uri "$1")" 2>"$LAB_RUN/$1/last.json.err") || rc=$?
+	printf '%s\n' "$out" >"$LAB_RUN/$1/last.json"
+	[ "$rc" -le 2 ] && [ -n "$out" ] || return 1
 	printf '%s\n' "$out"
 }
 
 JQ_ALL='[(.findings // [])[], ((.ike_sas // [])[] | (.findings // [])[], ((.children // [])[] | (.findings // [])[]))]'
 
+# codes of the active findings in --json, one per line ("ERROR" if no JSON)
+json_codes() { # gw
+	local json
+	json=$(dpc_json "$1") || { echo ERROR; return 1; }
+	printf '%s\n' "$json" | jq -r "$JQ_ALL | map(.code) | unique | .[]" 2>/dev/null || { echo ERROR; return 1; }
+}
 json_count() { # gw code: active findings with CODE (empty on error)
 	dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | length" 2>/dev/null
 }
-# lines of GW's charon log reporting CODE (appeared/changed, not resolved)
-log_lines() { # gw code
-	grep -a 'dataplane-check:' "$(lab_log "$1")" 2>/dev/null |
-		grep -av 'dataplane-check: resolved' |
-		grep -aE "(^|[[:space:]])$2([[:space:]]|$)"
+# codes the charon log reported as appeared or changed (never "resolved"):
+# "... dataplane-check: SEVERITY CODE SUBJECT: message"
+log_codes() { # gw
+	awk '{ for (i = 1; i < NF; i++) if ($i == "dataplane-check:") {
+		if ($(i + 1) != "resolved" && i + 2 <= NF) print $(i + 2); break } }' "$(lab_log "$1")" 2>/dev/null | sort -u
 }
+# the log lines reporting CODE
+log_lines() { # gw code
+	grep -aE "dataplane-check: [a-z]+ $2 " "$(lab_log "$1")" 2>/dev/null | grep -av 'dataplane-check: resolved'
+}
+_in_list() { [[ $'\n'"$2"$'\n' == *$'\n'"$1"$'\n'* ]]; }
 has_finding() { # gw code: in the log or in json
-	[ -n "$(log_lines "$1" "$2")" ] && return 0
-	[ "$(json_count "$1" "$2")" -gt 0 ] 2>/dev/null
+	_in_list "$2" "$(log_codes "$1")" || _in_list "$2" "$(json_codes "$1")"
 }
 # the first active finding CODE of GW as compact JSON
 finding_json() { # gw code
 	dpc_json "$1" | jq -c --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty" 2>/dev/null
+}
+# the first active finding CODE of GW: one field of it (jq path below it)
+finding_field() { # gw code jq-path, e.g. .evidence.direction
+	dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty | $3 // empty" 2>/dev/null
 }
 # message, evidence and hint of the first active finding CODE of GW, one line
 finding_text() { # gw code
@@ -134,77 +155,107 @@ all_codes() { # gw: "severity code (ike/child)", comma separated
 		| if length == 0 then "none" else join(", ") end' 2>/dev/null || echo "(no json)"
 }
 
-wait_for_finding() { # gw code [timeout]
-	local gw=$1 code=$2 t=${3:-$DEFAULT_TIMEOUT} t0 in_log=no in_json=no n
+_timed_out() { [ "$(lab_elapsed_ms "$1")" -ge $(( $2 * 1000 )) ]; } # t0 seconds
+
+wait_for_finding() { # gw code [timeout]: in the charon log AND in --json
+	local gw=$1 code=$2 t=${3:-$DEFAULT_TIMEOUT} t0 in_log=no in_json=no
 	t0=$(lab_now)
 	while :; do
-		[ -n "$(log_lines "$gw" "$code")" ] && in_log=yes
-		n=$(json_count "$gw" "$code")
-		if [ -n "$n" ] && [ "$n" -gt 0 ]; then in_json=yes; else in_json=no; fi
+		[ $in_log = yes ] || { _in_list "$code" "$(log_codes "$gw")" && in_log=yes; }
+		if [ $in_log = yes ]; then
+			_in_list "$code" "$(json_codes "$gw")" && in_json=yes || in_json=no
+		fi
 		if [ $in_log = yes ] && [ $in_json = yes ]; then
 			ok "$code on $gw after $(lab_since "$t0")s (log + json)"
 			return 0
 		fi
-		if awk -v a="$t0" -v b="$(lab_now)" -v t="$t" 'BEGIN{exit !(b-a >= t)}'; then
+		if _timed_out "$t0" "$t"; then
 			fail "$code not reported by $gw within ${t}s (log: $in_log, json: $in_json; active: $(all_codes "$gw"))"
 			return 1
 		fi
-		sleep 0.5
+		lab_sleep 1
 	done
 }
 
-wait_for_resolved() { # gw code [timeout]
-	local gw=$1 code=$2 t=${3:-$DEFAULT_TIMEOUT} t0 in_log=no n
+wait_for_resolved() { # gw code [timeout]: "resolved CODE" logged and gone from --json
+	local gw=$1 code=$2 t=${3:-$DEFAULT_TIMEOUT} t0 in_log=no codes
 	t0=$(lab_now)
 	while :; do
-		grep -a 'dataplane-check: resolved' "$(lab_log "$gw")" 2>/dev/null |
-			grep -aqE "(^|[[:space:]])$code([[:space:]]|$)" && in_log=yes
-		n=$(json_count "$gw" "$code")
-		if [ $in_log = yes ] && [ "$n" = 0 ]; then
-			ok "$code resolved on $gw after $(lab_since "$t0")s (log + json)"
-			return 0
+		[ $in_log = yes ] || { grep -aqE "dataplane-check: resolved $code " "$(lab_log "$gw")" 2>/dev/null && in_log=yes; }
+		if [ $in_log = yes ]; then
+			codes=$(json_codes "$gw")
+			if [ "$codes" != ERROR ] && ! _in_list "$code" "$codes"; then
+				ok "$code resolved on $gw after $(lab_since "$t0")s (log + json)"
+				return 0
+			fi
 		fi
-		if awk -v a="$t0" -v b="$(lab_now)" -v t="$t" 'BEGIN{exit !(b-a >= t)}'; then
-			fail "$code not resolved on $gw within ${t}s (resolved line: $in_log, still in json: ${n:-?})"
+		if _timed_out "$t0" "$t"; then
+			fail "$code not resolved on $gw within ${t}s (resolved line: $in_log; active: $(all_codes "$gw"))"
 			return 1
 		fi
-		sleep 0.5
+		lab_sleep 1
 	done
 }
 
-assert_no_finding() { # gw code
-	local gw=$1 code=$2 lines n
-	lines=$(log_lines "$gw" "$code")
-	n=$(json_count "$gw" "$code")
-	if [ -z "$n" ]; then
-		fail "$gw: no JSON from dataplane-check (checking for absence of $code)"
+assert_no_finding() { # gw code...: none of them in the log (ever) or in --json (now)
+	local gw=$1 lc jc c bad=""; shift
+	jc=$(json_codes "$gw")
+	if [ "$jc" = ERROR ]; then
+		fail "$gw: no JSON from dataplane-check (checking for absence of $*)"
 		return 1
 	fi
-	if [ -n "$lines" ] || [ "$n" -gt 0 ]; then
-		fail "$gw reports $code but must not (json: $n); log: $(echo "$lines" | head -n 2)"
+	lc=$(log_codes "$gw")
+	for c in "$@"; do
+		_in_list "$c" "$lc" && bad="$bad $c(log: $(log_lines "$gw" "$c" | head -n 1))"
+		_in_list "$c" "$jc" && bad="$bad $c(json)"
+	done
+	if [ -n "$bad" ]; then
+		fail "$gw reports what it must not:$bad"
 		return 1
 	fi
-	ok "$gw: no $code"
+	ok "$gw: none of $*"
 }
 
-assert_healthy() { # gw
+assert_healthy() { # gw: no warning/error finding (log, json), --list exits 0
 	local gw=$1 json bad lines rc=0
 	if ! json=$(dpc_json "$gw"); then
 		fail "$gw: no JSON from dataplane-check: $(head -c 300 "$LAB_RUN/$gw/last.json.err" 2>/dev/null)"
 		return 1
 	fi
 	bad=$(printf '%s\n' "$json" | jq -r "$JQ_ALL | map(select(.severity == \"warning\" or .severity == \"error\")) | map(.severity + \" \" + .code) | join(\", \")")
-	lines=$(grep -aE 'dataplane-check: (warning|error)' "$(lab_log "$gw")")
+	lines=$(grep -aE 'dataplane-check: (warning|error) ' "$(lab_log "$gw")")
 	if [ -n "$bad" ] || [ -n "$lines" ]; then
 		fail "$gw not healthy: json [$bad]; log: $(echo "$lines" | head -n 3)"
 		return 1
 	fi
-	timeout 10 "$DPC_CLI" --list --uri "$(lab_dpc_uri "$gw")" >/dev/null 2>&1 || rc=$?
+	"$DPC_CLI" --list --timeout 10 --uri "$(lab_dpc_uri "$gw")" >/dev/null 2>&1 || rc=$?
 	if [ $rc != 0 ]; then
 		fail "$gw healthy but dataplane-check --list exits $rc (want 0)"
 		return 1
 	fi
-	ok "$gw healthy (no warning/error in log or json, --list exit 0; active: $(all_codes "$gw"))"
+	ok "$gw healthy (no warning/error in log or json, --list exit 0)"
+}
+
+# time of the plugin's last completed round (seconds resolution)
+round_stamp() { dpc_json "$1" | jq -r '.last_round // empty' 2>/dev/null; }
+# wait until GW completed N more check rounds (after a change the plugin
+# must have looked at, before asserting that something is NOT reported)
+wait_rounds() { # gw n [timeout]
+	local gw=$1 n=$2 t=${3:-$DEFAULT_TIMEOUT} t0 last cur seen=0
+	t0=$(lab_now)
+	last=$(round_stamp "$gw")
+	while [ $seen -lt "$n" ]; do
+		if _timed_out "$t0" "$t"; then
+			fail "$gw: only $seen of $n check rounds within ${t}s (last_round ${last:-none})"
+			return 1
+		fi
+		lab_sleep 1
+		cur=$(round_stamp "$gw")
+		if [ -n "$cur" ] && [ "$cur" != "$last" ]; then
+			seen=$((seen + 1)); last=$cur
+		fi
+	done
+	note "$gw: $n more check rounds done (last_round $last)"
 }
 
 assert_severity() { # gw code severity
@@ -236,6 +287,19 @@ xfrm_show() { # gw: one line per SA: src dst spi encap packets
 		cur && /\(packets\)/ { p = $0; sub(/^[ \t]*/, "", p); print s " spi " spi enc ": " p; cur = 0; enc = "" }'
 }
 
+# packets matched by rule NUM of a chain, or by the chain policy ("policy")
+ipt_pkts() { # node table chain num|policy
+	ipt "$1" -t "$2" -L "$3" -v -n -x --line-numbers 2>/dev/null | awk -v n="$4" '
+		n == "policy" && /^Chain / { sub(/.*policy [A-Z]+ /, ""); print $1 + 0; exit }
+		n != "policy" && $1 == n { print $2; exit }'
+}
+
+# the CHILD_SA "net" counters the plugin sampled (--json): "packets_in packets_out"
+json_child_packets() { # gw
+	dpc_json "$1" | jq -r '[(.ike_sas // [])[] | (.children // [])[] | select(.name == "net")][0] //
+		{} | "\(.packets_in // "none") \(.packets_out // "none")"' 2>/dev/null
+}
+
 ping_count() { # from dst count [ping args]: echo replies received
 	local from=$1 dst=$2 n=$3; shift 3
 	lab_exec "$from" ping -n -q -c "$n" -i 0.2 -W 1 "$@" "$dst" 2>/dev/null |
@@ -250,9 +314,9 @@ cap_start() { # node if name [filter...]: capture to $LAB_RUN/name.pcap
 	CAP_PIDS="$CAP_PIDS $name:$!"
 	# tcpdump prints "listening on" once the capture runs
 	local i
-	for i in $(seq 1 50); do
+	for (( i = 0; i < 50; i++ )); do
 		grep -q 'listening on' "$LAB_RUN/$name.tcpdump.out" 2>/dev/null && return 0
-		sleep 0.1
+		lab_sleep 0.1
 	done
 	note "tcpdump $name did not report 'listening on' within 5 s"
 }
@@ -261,7 +325,7 @@ cap_stop() { # name
 	for e in $CAP_PIDS; do
 		[ "${e%%:*}" = "$1" ] || continue
 		pid=${e#*:}
-		sleep 0.3; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+		lab_sleep 0.3; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 	done
 }
 cap_count() { # name [filter...]: packets in the capture matching the filter

@@ -31,6 +31,7 @@ fetch user-mode-linux
 fetch kmod
 [ -x sysroot/usr/bin/linux.uml ] || dpkg-deb -x user-mode-linux_*.deb sysroot
 [ -x kmod/bin/kmod ]             || dpkg-deb -x kmod_*.deb kmod
+kmod/bin/kmod --version >/dev/null 2>&1 || { echo "prepare.sh: the unpacked kmod does not run here" >&2; exit 1; }
 KVER=$(ls sysroot/usr/lib/uml/modules | head -n 1)
 [ -n "$KVER" ] || { echo "prepare.sh: no modules in the user-mode-linux package" >&2; exit 1; }
 mkdir -p sysroot/lib/modules

@@ -9,7 +9,8 @@
 #
 # Env: DPC_PLUGIN  absolute path of the built plugin (.libs/libstrongswan-dataplane-check.so)
 #      DPC_CLI     absolute path of the built dataplane-check client
-#      DPC_UML_JOBS  scenarios run in parallel (1; each UML is one CPU)
+#      DPC_UML_JOBS  scenarios run at once (2 with 2 or more CPUs, else 1;
+#                  each UML uses one CPU)
 #      DPC_UML_SCENARIO_TIMEOUT  seconds per scenario (120; a scenario may
 #                  say "# timeout: N" in its header)
 #      DPC_UML_RESULTS  where each scenario's out dir goes
@@ -22,7 +23,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 UML_HOME=${UML_HOME:-${TMPDIR:-/tmp}/dpc-uml}
 RESULTS=${DPC_UML_RESULTS:-$UML_HOME/results}
-JOBS=${DPC_UML_JOBS:-1}
+# each UML runs on one CPU: by default as many at once as there are CPUs, at most 2
+JOBS=${DPC_UML_JOBS:-$( n=$(nproc 2>/dev/null || echo 1); [ "$n" -ge 2 ] && echo 2 || echo 1 )}
 export UML_HOME
 
 now() { date +%s.%N; }
