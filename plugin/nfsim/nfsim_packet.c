@@ -371,6 +371,23 @@ bool nfsim_masq_source(const nfsim_packet_t *pkt, uint8_t *addr)
 			first = a;
 		}
 	}
+	if (!first && pkt->family == AF_INET &&
+		(pkt->known & NFSIM_PKT_ADDRS_COMPLETE))
+	{
+		/* like the kernel's inet_select_addr(): an output device without
+		 * an IPv4 address (a TUN device) lends the first global address
+		 * of any device, in device order */
+		for (i = 0; i < pkt->addr_count; i++)
+		{
+			const nfsim_ifaddr_t *a = &pkt->addrs[i];
+
+			if (a->family == AF_INET && a->addr[0] != 127)
+			{
+				first = a;
+				break;
+			}
+		}
+	}
 	if (!first)
 	{
 		return false;
