@@ -119,6 +119,27 @@ static inline private_dataplane_check_plugin_t *of(dpc_socket_provider_t *p)
 }
 
 /**
+ * Leave out records of IKE_SAs that never came up (IKE_SA_INIT only).
+ */
+static void drop_stubs(dpc_tunnels_t *tunnels)
+{
+	int i, n = 0;
+
+	for (i = 0; i < tunnels->count; i++)
+	{
+		if (tunnels->ikes[i].established)
+		{
+			tunnels->ikes[n++] = tunnels->ikes[i];
+		}
+		else
+		{
+			dpc_ike_rec_clear(&tunnels->ikes[i]);
+		}
+	}
+	tunnels->count = n;
+}
+
+/**
  * Build the status reply.
  */
 static chunk_t status_msg(private_dataplane_check_plugin_t *this)
@@ -133,6 +154,7 @@ static chunk_t status_msg(private_dataplane_check_plugin_t *this)
 	dpc_findings_init(&findings);
 	dpc_tunnels_init(&tunnels);
 	this->round->get_state(this->round, &findings, &tunnels, &last);
+	drop_stubs(&tunnels);
 	report_info(this, &info, last);
 	if (!dpc_report_status(&info, &tunnels, &findings, &msg, &len))
 	{

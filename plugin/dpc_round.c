@@ -119,6 +119,11 @@ struct private_dpc_round_t {
 	 * Generation of the ruleset the MSS clamps were found in
 	 */
 	uint64_t nf_generation;
+
+	/**
+	 * The last netfilter read error logged
+	 */
+	char nf_error[128];
 };
 
 /**
@@ -286,6 +291,25 @@ static void note_mss(private_dpc_round_t *this, dpc_check_ctx_t *ctx)
 	}
 }
 
+/**
+ * Log what could not be read of the netfilter ruleset, once per change.
+ */
+static void nf_errors(private_dpc_round_t *this)
+{
+	const char *error = this->nf->get_error(this->nf);
+
+	if (!streq(error, this->nf_error))
+	{
+		if (error[0])
+		{
+			DBG1(DBG_CFG, "dataplane-check: cannot read the netfilter "
+				 "ruleset completely (%s): netfilter verdicts may be "
+				 "incomplete", error);
+		}
+		snprintf(this->nf_error, sizeof(this->nf_error), "%s", error);
+	}
+}
+
 METHOD(dpc_round_t, run, void,
 	private_dpc_round_t *this)
 {
@@ -340,6 +364,7 @@ METHOD(dpc_round_t, run, void,
 		};
 		dpc_check_all(&ctx);
 		note_mss(this, &ctx);
+		nf_errors(this);
 		facts->destroy(facts);
 
 		this->mutex->lock(this->mutex);

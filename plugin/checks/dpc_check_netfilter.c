@@ -143,7 +143,7 @@ static void uncertain(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					  const nfsim_result_t *res)
 {
 	dpc_finding_t *f;
-	char where[128];
+	char where[128], rule[NFSIM_RULE_STRLEN];
 
 	if (res->certain)
 	{
@@ -163,7 +163,8 @@ static void uncertain(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	if (res->unknown_rule)
 	{
 		nfsim_rule_where(res->unknown_rule, where, sizeof(where));
-		dpc_finding_evidence(f, "rule", "%s", where);
+		nfsim_rule_format(res->unknown_rule, rule, sizeof(rule));
+		dpc_finding_evidence(f, "rule", "%s: %s", where, rule);
 	}
 	dpc_finding_hint(f, "trace a real packet with 'nft monitor trace' "
 					 "(meta nftrace set 1) to see the verdict");
@@ -258,7 +259,8 @@ static void source_nat(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 	nfsim_result_t res;
 	dpc_finding_t *f;
 	dpc_addr_t nat;
-	char lts[DPC_TS_STRLEN], rts[DPC_TS_STRLEN], a[DPC_ADDR_STRLEN];
+	char lts[DPC_TS_STRLEN], rts[DPC_TS_STRLEN];
+	char a[DPC_ADDR_STRLEN], b[DPC_ADDR_STRLEN];
 	bool inside;
 
 	outbound_packet(ctx, ike, child, p, NFSIM_CT_NEW, &pkt);
@@ -323,7 +325,7 @@ static void source_nat(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 	dpc_nf_evidence(f, "rule", &res);
 	dpc_finding_evidence(f, "packet", "%s -> %s oif %s",
 						 dpc_addr_to_str(&p->lhost, a, sizeof(a)),
-						 dpc_addr_to_str(&p->rhost, rts, sizeof(rts)), p->out);
+						 dpc_addr_to_str(&p->rhost, b, sizeof(b)), p->out);
 	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_XFRM)
 	{
 		dpc_finding_hint(f, "exempt IPsec traffic before that rule: nft "
@@ -411,12 +413,26 @@ static void forward_filter(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 		dpc_finding_evidence(f, "interfaces", "iif %s oif %s",
 							 dir ? p->tun : p->lan, dir ? p->lan : p->out);
 		dpc_nf_evidence(f, "rule", est_blocked ? &est_res : &new_res);
-		dpc_finding_hint(f, "accept tunnel traffic before that rule, e.g. "
-						 "nft 'meta ipsec exists accept' / 'rt ipsec exists "
-						 "accept' or 'ip saddr %s ip daddr %s accept' in the "
-						 "forward chain (iptables: -m policy --pol ipsec --dir "
-						 "%s -j ACCEPT)", dir ? rts : lts, dir ? lts : rts,
-						 dir ? "in" : "out");
+		if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_LIBIPSEC)
+		{	/* no XFRM: policy matches never match, the TUN device does */
+			dpc_finding_hint(f, "accept tunnel traffic before that rule, "
+							 "e.g. nft '%s \"%s\" accept' or 'ip saddr %s "
+							 "ip daddr %s accept' in the forward chain "
+							 "(iptables: -%s %s -j ACCEPT)",
+							 dir ? "iifname" : "oifname", p->tun,
+							 dir ? rts : lts, dir ? lts : rts,
+							 dir ? "i" : "o", p->tun);
+		}
+		else
+		{
+			dpc_finding_hint(f, "accept tunnel traffic before that rule, "
+							 "e.g. nft '%s accept' or 'ip saddr %s ip daddr "
+							 "%s accept' in the forward chain (iptables: -m "
+							 "policy --pol ipsec --dir %s -j ACCEPT)",
+							 dir ? "meta ipsec exists" : "rt ipsec exists",
+							 dir ? rts : lts, dir ? lts : rts,
+							 dir ? "in" : "out");
+		}
 	}
 }
 
@@ -568,7 +584,7 @@ static void ike_nat(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 	dpc_route_t route;
 	dpc_finding_t *f;
 	dpc_addr_t nat;
-	char a[DPC_ADDR_STRLEN];
+	char a[DPC_ADDR_STRLEN], r[DPC_ADDR_STRLEN];
 	bool addr_changes, port_changes;
 
 	memset(&q, 0, sizeof(q));
@@ -612,9 +628,11 @@ static void ike_nat(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 						addr_changes ? "source address" : "",
 						addr_changes && port_changes ? " and " : "",
 						port_changes ? "source port" : "");
-	dpc_finding_evidence(f, "packet", "UDP %s:%u -> peer:%u oif %s",
+	dpc_finding_evidence(f, "packet", "UDP %s:%u -> %s:%u oif %s",
 						 dpc_addr_to_str(&ike->local, a, sizeof(a)),
-						 ike->local.port, ike->remote.port, route.oif);
+						 ike->local.port,
+						 dpc_addr_to_str(&ike->remote, r, sizeof(r)),
+						 ike->remote.port, route.oif);
 	dpc_nf_evidence(f, "rule", &res);
 	dpc_finding_hint(f, "exempt the gateway's own UDP 500/4500 from NAT "
 					 "before that rule (nft 'udp sport { 500, 4500 } "

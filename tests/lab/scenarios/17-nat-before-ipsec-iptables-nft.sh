@@ -16,6 +16,7 @@ wait_for_finding gwA nat-detected
 ipt -t nat -A POSTROUTING -s "$NET_B" -j MASQUERADE
 note "gwB: iptables-nft -t nat -A POSTROUTING -s $NET_B -j MASQUERADE"
 wait_for_finding gwB nat-before-ipsec
+assert_severity gwB nat-before-ipsec error
 note "gwB nat-before-ipsec: $(finding_text gwB nat-before-ipsec)"
 rule=$(finding_evidence gwB nat-before-ipsec rule)
 case $rule in

@@ -13,16 +13,20 @@
 #   assert_no_finding GW CODE   neither in the log (ever) nor in --json (now)
 #   assert_healthy GW           no warning/error finding (log and --json), --list exit 0
 #   assert_severity GW CODE SEV
-#   has_finding GW CODE / finding_text GW CODE / finding_json GW CODE / all_codes GW
+#   has_finding GW CODE / all_codes GW
+#   finding_text|finding_json GW CODE, finding_field|findings_field GW CODE PATH
+#                               from the JSON of the last query of GW
 #   dpc_json GW                 the plugin's state (dataplane-check --json)
 #   xfrm_packets GW in|out      packet counter of that gateway's kernel SA for
-#                               the tunnel (ip -s xfrm state), empty if none
+#                               the tunnel (ip -s xfrm state), 0 if none
+#   xfrm_counts GW              both: "IN OUT"
 #   xfrm_show GW                the SAs with their counters, one line each
 #   ping_count FROM DST N [ping args]   number of echo replies received
 #   cap_start NODE IF NAME [filter] / cap_stop NAME / cap_count NAME [filter]
 #                               tcpdump in a node; count matching packets
 #   ipt NODE ARGS...            iptables-legacy in a node
 #   ipt_pkts NODE TABLE CHAIN NUM|policy   packets that rule (or the policy) matched
+#   xfrm_stat NODE NAME         a counter of /proc/net/xfrm_stat
 #   json_child_packets GW       "packets_in packets_out" of CHILD_SA net in --json
 #   wait_rounds GW N            N more check rounds of the plugin completed
 #   finding_field GW CODE PATH  one field of a finding, e.g. .evidence.direction
@@ -134,21 +138,29 @@ _in_list() { [[ $'\n'"$2"$'\n' == *$'\n'"$1"$'\n'* ]]; }
 has_finding() { # gw code: in the log or in json
 	_in_list "$2" "$(log_codes "$1")" || _in_list "$2" "$(json_codes "$1")"
 }
+# The next helpers read the JSON of the last query of GW (dpc_json, also
+# done by wait_for_finding, wait_rounds, assert_*), not a fresh one: one
+# query answers several questions. "dpc_json GW >/dev/null" refreshes it.
+_last() { cat "$LAB_RUN/$1/last.json" 2>/dev/null; }
 # the first active finding CODE of GW as compact JSON
 finding_json() { # gw code
-	dpc_json "$1" | jq -c --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty" 2>/dev/null
+	_last "$1" | jq -c --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty" 2>/dev/null
 }
-# the first active finding CODE of GW: one field of it (jq path below it)
+# one field of the first active finding CODE (a jq path below it)
 finding_field() { # gw code jq-path, e.g. .evidence.direction
-	dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty | $3 // empty" 2>/dev/null
+	_last "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty | $3 // empty" 2>/dev/null
 }
-# message, evidence and hint of the first active finding CODE of GW, one line
+# one field of every active finding CODE, comma separated
+findings_field() { # gw code jq-path
+	_last "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c) | $3 // \"\" | tostring) | join(\",\")" 2>/dev/null
+}
+# severity, message, evidence and hint of the first active finding CODE, one line
 finding_text() { # gw code
-	dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty |
+	_last "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0] // empty |
 		[.severity, .message, (.evidence | if type == \"object\" then to_entries | map(.key + \"=\" + (.value|tostring)) | join(\" \")
 		  elif type == \"array\" then map(tostring) | join(\" \") else tostring end), .hint] | join(\" | \")" 2>/dev/null
 }
-all_codes() { # gw: "severity code (ike/child)", comma separated
+all_codes() { # gw: "severity code (ike/child)", comma separated (fresh query)
 	dpc_json "$1" | jq -r '[((.findings // [])[] | "\(.severity) \(.code) (host)"),
 		((.ike_sas // [])[] | . as $i | ((.findings // [])[] | "\(.severity) \(.code) (\($i.name))"),
 			((.children // [])[] | . as $c | (.findings // [])[] | "\(.severity) \(.code) (\($i.name)/\($c.name))"))]
@@ -258,10 +270,10 @@ wait_rounds() { # gw n [timeout]
 	note "$gw: $n more check rounds done (last_round $last)"
 }
 
-assert_severity() { # gw code severity
+assert_severity() { # gw code severity (from the last query)
 	local sev
-	sev=$(dpc_json "$1" | jq -r --arg c "$2" "$JQ_ALL | map(select(.code == \$c)) | .[0].severity // \"none\"" 2>/dev/null)
-	if [ "$sev" = "$3" ]; then ok "$1: $2 has severity $3"; else fail "$1: $2 has severity '${sev:-?}', want $3"; fi
+	sev=$(finding_field "$1" "$2" .severity)
+	if [ "$sev" = "$3" ]; then ok "$1: $2 has severity $3"; else fail "$1: $2 has severity '${sev:-none}', want $3"; fi
 }
 
 # --- the real data plane -------------------------------------------------------
@@ -271,20 +283,33 @@ ipt() { local n=$1; shift; lab_exec "$n" iptables-legacy "$@"; }
 # the kernel SA of GW's tunnel in one direction: outbound SAs leave from the
 # gateway's WAN address, inbound ones arrive there
 xfrm_packets() { # gw in|out
+	local c
+	c=$(xfrm_counts "$1")
+	case $2 in in) echo "${c% *}";; out) echo "${c#* }";; esac
+}
+# both at once: "IN OUT" (0 for a missing SA)
+xfrm_counts() { # gw
 	local wan
 	case $1 in gwA) wan=$GWA_WAN_IP;; gwB) wan=$GWB_WAN_IP;; *) return 1;; esac
-	lab_exec "$1" ip -s xfrm state 2>/dev/null | awk -v w="$wan" -v d="$2" '
-		/^src / { take = (d == "out" && $2 == w) || (d == "in" && $4 == w); cur = 0; next }
+	ip -n "$(lab_ns "$1")" -s xfrm state 2>/dev/null | awk -v w="$wan" '
+		/^src / { d = $2 == w ? "out" : $4 == w ? "in" : ""; cur = 0; next }
 		/lifetime current:/ { cur = 1; next }
-		cur && take && /\(packets\)/ { sub(/\(packets\).*/, ""); sub(/.*\(bytes\), */, ""); print; exit }'
+		cur && d != "" && /\(packets\)/ { p = $0; sub(/\(packets\).*/, "", p); sub(/.*\(bytes\), */, "", p);
+			n[d] = p + 0; cur = 0 }
+		END { print n["in"] + 0, n["out"] + 0 }'
 }
 xfrm_show() { # gw: one line per SA: src dst spi encap packets
-	lab_exec "$1" ip -s xfrm state 2>/dev/null | awk '
+	ip -n "$(lab_ns "$1")" -s xfrm state 2>/dev/null | awk '
 		/^src / { s = $2 " -> " $4 }
 		/proto esp spi/ { spi = $4 }
 		/encap type/ { enc = " " $3 " " $5 "/" $7 }
 		/lifetime current:/ { cur = 1; next }
 		cur && /\(packets\)/ { p = $0; sub(/^[ \t]*/, "", p); print s " spi " spi enc ": " p; cur = 0; enc = "" }'
+}
+
+# one counter of /proc/net/xfrm_stat in a node (XfrmInTmplMismatch, ...)
+xfrm_stat() { # node name
+	lab_exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/xfrm_stat
 }
 
 # packets matched by rule NUM of a chain, or by the chain policy ("policy")

@@ -11,7 +11,7 @@
 #      DPC_CLI     absolute path of the built dataplane-check client
 #      DPC_UML_JOBS  scenarios run at once (2 with 2 or more CPUs, else 1;
 #                  each UML uses one CPU)
-#      DPC_UML_SCENARIO_TIMEOUT  seconds per scenario (120; a scenario may
+#      DPC_UML_SCENARIO_TIMEOUT  seconds per scenario (180; a scenario may
 #                  say "# timeout: N" in its header)
 #      DPC_UML_RESULTS  where each scenario's out dir goes
 #                  ($UML_HOME/results/<scenario>/: console.txt, lab/gw*/ with
@@ -71,7 +71,7 @@ RESULTS=$(cd "$RESULTS" && pwd)
 run_one() { # scenario
 	local s=$1 f=$HERE/scenarios/$1.sh t t1 rc
 	t=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$f" | head -n 1)
-	t=${t:-${DPC_UML_SCENARIO_TIMEOUT:-120}}
+	t=${t:-${DPC_UML_SCENARIO_TIMEOUT:-180}}
 	rm -rf "${RESULTS:?}/$s" "$RESULTS/$s".{out,rc,time}
 	mkdir -p "$RESULTS/$s"
 	t1=$(now)

@@ -4,12 +4,15 @@
 #   iptables-legacy -t nat -A POSTROUTING -o wan -j MASQUERADE
 # No nat-before-ipsec (nor nat-hides-source) on gwA, the pings go through the
 # SA, nothing leaves gwA in cleartext, and the exemption rule is what matched
-# the tunnel traffic.
+# the tunnel traffic. A TCP MSS clamp added at the same time shows up in the
+# CHILD_SA's mss_clamp: the plugin did read these iptables-legacy tables (the
+# silence is not for want of a ruleset).
 . "$UML_DIR/lib.sh"
 
 lab_up || { fail "lab did not come up"; finish; }
 ipt gwA -t nat -I POSTROUTING -m policy --pol ipsec --dir out -j ACCEPT
 ipt gwA -t nat -A POSTROUTING -o wan -j MASQUERADE
+ipt gwA -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
 note "gwA nat POSTROUTING: $(ipt gwA -t nat -S POSTROUTING | grep -v '^-P' | tr '\n' ';')"
 
 out0=$(xfrm_packets gwA out)
@@ -31,6 +34,9 @@ ex=$(ipt_pkts gwA nat POSTROUTING 1)
 
 # the plugin has looked at the new ruleset (two rounds after the rules)
 wait_rounds gwA 2
+mss=$(_last gwA | jq -r '[.ike_sas[].children[] | select(.name == "net")][0].mss_clamp // "none"')
+case $mss in *clamp-to-pmtu*mangle*FORWARD*) ok "gwA read the iptables-legacy ruleset: CHILD_SA mss_clamp '$mss'" ;;
+*) fail "gwA: CHILD_SA mss_clamp '$mss', want the iptables-legacy mangle FORWARD clamp (ruleset not read?)" ;; esac
 assert_no_finding gwA nat-before-ipsec nat-hides-source ruleset-uncertain
 assert_healthy gwA
 finish

@@ -19,7 +19,7 @@ note "gwB filter FORWARD: $(ipt gwB -S FORWARD | tr '\n' ';')"
 # the plugin
 wait_for_finding gwB filter-blocks-forward
 note "gwB filter-blocks-forward: $(finding_text gwB filter-blocks-forward)"
-dirs=$(dpc_json gwB | jq -r "$JQ_ALL | map(select(.code == \"filter-blocks-forward\") | .evidence.direction) | join(\",\")")
+dirs=$(findings_field gwB filter-blocks-forward .evidence.direction)
 [ "$dirs" = in ] && ok "gwB: filter-blocks-forward for direction 'in' only" ||
 	fail "gwB: filter-blocks-forward directions '$dirs', want 'in'"
 assert_severity gwB filter-blocks-forward warning

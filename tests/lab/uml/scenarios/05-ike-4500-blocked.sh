@@ -20,7 +20,7 @@ note "gwB filter INPUT: $(ipt gwB -S INPUT | tr '\n' ';')"
 wait_for_finding gwB filter-blocks-ike
 assert_severity gwB filter-blocks-ike error
 note "gwB filter-blocks-ike: $(finding_text gwB filter-blocks-ike)"
-pkts=$(dpc_json gwB | jq -r "$JQ_ALL | map(select(.code == \"filter-blocks-ike\") | .evidence.packet) | join(\",\")")
+pkts=$(findings_field gwB filter-blocks-ike .evidence.packet)
 case $pkts in
 *"UDP 500 "*) fail "gwB reports UDP 500 as blocked: $pkts" ;;
 *"UDP 4500 "*) ok "gwB: filter-blocks-ike for UDP 4500 ($pkts)" ;;

@@ -8,7 +8,7 @@
 
 lab_up || { fail "lab did not come up"; finish; }
 bg_ping hostA "$HOSTB_IP"
-sleep 1
+lab_sleep 1
 lab_exec hostB ip route del default
 note "hostB: default route deleted"
 
@@ -19,9 +19,9 @@ note "gwB: $(finding_text gwB traffic-one-way-in)"
 assert_no_finding gwA traffic-one-way-in
 assert_no_finding gwB traffic-one-way-out
 
-ao0=$(xfrm_packets gwA out); ai0=$(xfrm_packets gwA in); bi0=$(xfrm_packets gwB in); bo0=$(xfrm_packets gwB out)
-sleep 2
-ao1=$(xfrm_packets gwA out); ai1=$(xfrm_packets gwA in); bi1=$(xfrm_packets gwB in); bo1=$(xfrm_packets gwB out)
+read -r ai0 ao0 <<<"$(xfrm_counts gwA)"; read -r bi0 bo0 <<<"$(xfrm_counts gwB)"
+lab_sleep 2
+read -r ai1 ao1 <<<"$(xfrm_counts gwA)"; read -r bi1 bo1 <<<"$(xfrm_counts gwB)"
 note "kernel SAs over 2 s: gwA out $ao0 -> $ao1, in $ai0 -> $ai1; gwB in $bi0 -> $bi1, out $bo0 -> $bo1"
 [ "${ao1:-0}" -gt "${ao0:-0}" ] && [ "${ai1:-0}" = "${ai0:-0}" ] && [ "${bi1:-0}" -gt "${bi0:-0}" ] && [ "${bo1:-0}" = "${bo0:-0}" ] &&
 	ok "XFRM counters move one way only: gwA out / gwB in" || fail "XFRM counters do not show one-way traffic"
