@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the UML lab scenarios (tests/lab/uml/scenarios/NN-name.sh),
 # sourced INSIDE UML. The same vocabulary as the netns tier's tests/lab/lib.sh,
 # plus probes of the real XFRM data plane.
@@ -26,7 +27,6 @@
 #                               tcpdump in a node; count matching packets
 #   ipt NODE ARGS...            iptables-legacy in a node
 #   ipt_pkts NODE TABLE CHAIN NUM|policy   packets that rule (or the policy) matched
-#   xfrm_stat NODE NAME         a counter of /proc/net/xfrm_stat
 #   json_child_packets GW       "packets_in packets_out" of CHILD_SA net in --json
 #   wait_rounds GW N            N more check rounds of the plugin completed
 #   finding_field GW CODE PATH  one field of a finding, e.g. .evidence.direction
@@ -235,7 +235,8 @@ assert_healthy() { # gw: no warning/error finding (log, json), --list exits 0
 		return 1
 	fi
 	bad=$(printf '%s\n' "$json" | jq -r "$JQ_ALL | map(select(.severity == \"warning\" or .severity == \"error\")) | map(.severity + \" \" + .code) | join(\", \")")
-	lines=$(grep -aE 'dataplane-check: (warning|error) ' "$(lab_log "$gw")")
+	# a finding, or the plugin saying it could not read something
+	lines=$(grep -aE 'dataplane-check: (warning|error|cannot) ' "$(lab_log "$gw")")
 	if [ -n "$bad" ] || [ -n "$lines" ]; then
 		fail "$gw not healthy: json [$bad]; log: $(echo "$lines" | head -n 3)"
 		return 1
@@ -245,7 +246,7 @@ assert_healthy() { # gw: no warning/error finding (log, json), --list exits 0
 		fail "$gw healthy but dataplane-check --list exits $rc (want 0)"
 		return 1
 	fi
-	ok "$gw healthy (no warning/error in log or json, --list exit 0)"
+	ok "$gw healthy (no warning/error and no read failure in log or json, --list exit 0)"
 }
 
 # time of the plugin's last completed round (seconds resolution)
@@ -305,11 +306,6 @@ xfrm_show() { # gw: one line per SA: src dst spi encap packets
 		/encap type/ { enc = " " $3 " " $5 "/" $7 }
 		/lifetime current:/ { cur = 1; next }
 		cur && /\(packets\)/ { p = $0; sub(/^[ \t]*/, "", p); print s " spi " spi enc ": " p; cur = 0; enc = "" }'
-}
-
-# one counter of /proc/net/xfrm_stat in a node (XfrmInTmplMismatch, ...)
-xfrm_stat() { # node name
-	lab_exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/xfrm_stat
 }
 
 # packets matched by rule NUM of a chain, or by the chain policy ("policy")

@@ -20,6 +20,9 @@ for b in apt-get dpkg-deb gcc; do
 done
 mkdir -p "$UML_HOME"/{sysroot,kmod,bin}
 cd "$UML_HOME"
+# one preparation at a time (runs from several checkouts share UML_HOME)
+exec {lock}>.prepare.lock
+flock "$lock"
 fetch() { # package
 	ls "$1"_*.deb >/dev/null 2>&1 && return 0
 	# (as root apt wants to drop to _apt, which cannot write here: harmless

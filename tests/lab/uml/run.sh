@@ -38,7 +38,7 @@ case $DPC_PLUGIN in /*) [ -f "$DPC_PLUGIN" ] || die "DPC_PLUGIN='$DPC_PLUGIN' do
 	*) die "DPC_PLUGIN='$DPC_PLUGIN' must be the absolute path of the built plugin (make check-uml sets it)";; esac
 case $DPC_CLI in /*) [ -x "$DPC_CLI" ] || die "DPC_CLI='$DPC_CLI' is not executable";;
 	*) die "DPC_CLI='$DPC_CLI' must be the absolute path of the built dataplane-check";; esac
-for b in jq ip iptables-legacy tcpdump ping unshare timeout /usr/lib/ipsec/charon /usr/sbin/swanctl; do
+for b in jq ip iptables-legacy tcpdump ping unshare timeout flock /usr/lib/ipsec/charon /usr/sbin/swanctl; do
 	command -v "$b" >/dev/null || die "missing $b (run ./bootstrap)"
 done
 export DPC_PLUGIN DPC_CLI
@@ -58,14 +58,18 @@ else
 fi
 
 T0=$(now)
-if ! "$HERE/prepare.sh" >"${TMPDIR:-/tmp}/dpc-uml-prepare.$$" 2>&1; then
-	why=$(tail -n 3 "${TMPDIR:-/tmp}/dpc-uml-prepare.$$" | tr '\n' ' ')
-	rm -f "${TMPDIR:-/tmp}/dpc-uml-prepare.$$"
-	skip "prepare.sh failed: $why"
-fi
-rm -f "${TMPDIR:-/tmp}/dpc-uml-prepare.$$"
 mkdir -p "$RESULTS" || skip "cannot create $RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd)
+# one run at a time per results directory (another checkout's make check
+# may use the same default one)
+exec {lock}>"$RESULTS/.lock"
+if ! flock -n "$lock"; then
+	echo "run.sh: another run uses $RESULTS, waiting for it"
+	flock "$lock"
+fi
+if ! "$HERE/prepare.sh" >"$RESULTS/prepare.out" 2>&1; then
+	skip "prepare.sh failed: $(tail -n 3 "$RESULTS/prepare.out" | tr '\n' ' ')"
+fi
 
 # run one scenario in its own UML; writes $RESULTS/<s>.rc and .time
 run_one() { # scenario
@@ -108,7 +112,7 @@ passed=0; failed=0; failed_names=""; first=1
 set -- $list
 while [ $# -gt 0 ]; do
 	batch=""
-	for i in $(seq 1 "$JOBS"); do
+	for _ in $(seq 1 "$JOBS"); do
 		[ $# -gt 0 ] || break
 		batch="$batch $1"; shift
 	done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # topology.sh -- the lab's two-gateway topology inside UML, with a real kernel
 # XFRM/ESP data plane (charon's kernel-netlink backend, no kernel-libipsec).
 # Sourced (bash) by a scenario that run-in-uml.sh runs inside UML:
@@ -109,16 +110,15 @@ lab_since() { local d; d=$(( $(lab_elapsed_ms "$1") / 100 )); echo "$((d / 10)).
 # --- building blocks -------------------------------------------------------------
 
 # namespaces, veths, addresses, routes, sysctls. Batched: every process
-# start costs ~50 ms in UML (more on a busy host). The sysctls are set once
-# in UML's own namespace and inherited by the new ones
-# (net.core.devconf_inherit_init_net=1): IPv4 only (IPv6 link-local events
-# make charon start roam jobs), forwarding on (the hosts forward too, which
-# none of the tests depends on), rp_filter off.
+# start costs ~50 ms in UML (more on a busy host). The IPv4 sysctls are set
+# once in UML's own namespace and inherited by the new ones
+# (net.core.devconf_inherit_init_net=1): forwarding on (the hosts forward
+# too, which none of the tests depends on), rp_filter off. IPv6 is off on
+# every interface through the ipv6 module's disable_ipv6=1 (uml-common.sh).
 lab_net_up() {
 	local err=0
-	sysctl -qw net.core.devconf_inherit_init_net=1 \
-		net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
-		net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
+	sysctl -qw net.core.devconf_inherit_init_net=1 net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
 	printf 'netns add %s\n' $LAB_NAMESPACES | ip -batch - || return 1
 	ip -n "$NS_GWA" -batch - <<-END || err=1
 		link set lo up

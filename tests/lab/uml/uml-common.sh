@@ -1,5 +1,6 @@
-# uml-common.sh -- sourced by the UML init scripts (runs INSIDE UML as PID 1)
-# and by topology.sh. The UML root is the host's / via hostfs, mounted
+# shellcheck shell=bash
+# uml-common.sh -- sourced by init-run.sh (runs INSIDE UML as PID 1) and by
+# topology.sh. The UML root is the host's / via hostfs, mounted
 # READ-ONLY (kernel arg "ro"). Writable after uml_setup: tmpfs on /run /tmp
 # /var/tmp /var/lib/strongswan /mnt /dev/shm, and only ONE host directory:
 # $UML_OUT, mounted at /mnt/out. The host's / is also mounted read-only at
@@ -13,10 +14,11 @@ export PATH=/mnt/uml/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Both are passed on the kernel command line by run-uml.sh (host paths).
 UML_HOME=${UML_HOME:-${TMPDIR:-/tmp}/dpc-uml}
 UML_OUT=${UML_OUT:-$UML_HOME/out}
-# Modules for uml_load_modules: XFRM/ESP, the crypto the charon configs use,
-# veth/dummy, IPv6 (its sysctls) and iptables-legacy NAT/policy match. aes,
-# sha1 and sha256 are built in; anything else (nf_conntrack, xt_* matches,
-# tun, ...) is autoloaded on first use through /proc/sys/kernel/modprobe.
+# Modules for uml_load_modules (one modprobe): XFRM/ESP, the crypto the
+# charon configs use and the DRBG behind ESP's IV generators (cryptomgr drbg
+# sha512_generic), veth/dummy, IPv6, iptables-legacy NAT, policy and the
+# matches the scenarios use. aes, sha1 and sha256 are built in; anything
+# else is autoloaded on first use through /proc/sys/kernel/modprobe.
 UML_MODULES=${UML_MODULES:-"xfrm_user esp4 veth dummy authenc hmac cbc ctr gcm ghash-generic seqiv echainiv cryptomgr drbg sha512_generic ipv6 iptable_nat iptable_filter xt_MASQUERADE xt_policy xt_tcpudp xt_state xt_conntrack"}
 
 uml_setup() {
@@ -54,6 +56,10 @@ uml_setup() {
 		exec /mnt/uml/bin/modprobe -d /mnt/uml/sysroot "$@"
 	END
 	chmod +x /run/modprobe
+	# no IPv6 on any interface of any namespace (IPv6 link-local events
+	# make charon start roam jobs); the stack itself stays usable
+	mkdir -p /run/modprobe.d
+	echo "options ipv6 disable_ipv6=1" >/run/modprobe.d/dpc-uml.conf
 	echo /run/modprobe > /proc/sys/kernel/modprobe
 	hostname uml
 	ip link set lo up

@@ -27,7 +27,7 @@ assert_no_finding gwB filter-blocks-pmtu
 # the data plane
 n=$(ping_count hostA "$HOSTB_IP" 2)
 [ "${n:-0}" = 2 ] && ok "small pings hostA -> hostB pass (2/2)" || fail "small pings hostA -> hostB ${n:-0}/2"
-lab_exec hostA ping -n -c 3 -i 0.5 -W 1 -M do -s 1372 "$HOSTB_IP" >"$LAB_RUN/big1.out" 2>&1
+lab_exec hostA ping -n -c 3 -i 0.5 -W 1 -M "do" -s 1372 "$HOSTB_IP" >"$LAB_RUN/big1.out" 2>&1
 n=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$LAB_RUN/big1.out")
 fn=$(grep -c 'Frag needed' "$LAB_RUN/big1.out")
 d=$(ipt_pkts gwA filter INPUT 1)
@@ -39,7 +39,7 @@ note "1400-byte DF pings: ${n:-0}/3 replies, $fn 'Frag needed' errors; gwA's DRO
 
 # without the rule PMTU discovery works (the finding's prediction, the other way round)
 ipt gwA -D INPUT -p icmp --icmp-type fragmentation-needed -j DROP
-lab_exec hostA ping -n -c 4 -i 0.5 -W 1 -M do -s 1372 "$HOSTB_IP" >"$LAB_RUN/big2.out" 2>&1
+lab_exec hostA ping -n -c 4 -i 0.5 -W 1 -M "do" -s 1372 "$HOSTB_IP" >"$LAB_RUN/big2.out" 2>&1
 fn=$(grep -c 'Frag needed' "$LAB_RUN/big2.out")
 pm=$(lab_exec gwA ip route get "$GWB_WAN_IP" | grep -o 'mtu [0-9]*')
 note "rule removed: 1400-byte DF pings get $fn 'Frag needed' errors ($(grep -m1 -o 'Frag needed.*' "$LAB_RUN/big2.out")); gwA route to gwB: ${pm:-no learned mtu}"
