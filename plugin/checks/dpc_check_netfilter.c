@@ -12,6 +12,7 @@
 #include "dpc_check_nf.h"
 
 #include <netinet/in.h>
+#include <linux/netfilter.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -117,11 +118,14 @@ void dpc_nf_evidence(dpc_finding_t *f, const char *key,
 	}
 	else if (res->chain)
 	{
+		const nfsim_table_t *table = nfsim_chain_table(res->chain);
+		bool legacy = nfsim_table_backend(table) == NFSIM_BACKEND_LEGACY;
+
 		dpc_finding_evidence(f, key, "%s %s %s policy %s",
-				nfsim_family_name(nfsim_table_family(
-									nfsim_chain_table(res->chain))),
-				nfsim_table_name(nfsim_chain_table(res->chain)),
-				nfsim_chain_name(res->chain),
+				legacy ? (nfsim_table_family(table) == NFPROTO_IPV6 ?
+						  "ip6tables-legacy" : "iptables-legacy")
+					   : nfsim_family_name(nfsim_table_family(table)),
+				nfsim_table_name(table), nfsim_chain_name(res->chain),
 				nfsim_verdict_name(res->verdict));
 	}
 }
@@ -441,7 +445,8 @@ static void forward_filter(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
  */
 static void ike_blocked(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						const char *what, bool inbound, const char *ifname,
-						const nfsim_result_t *res, bool established)
+						const nfsim_result_t *res, bool established,
+						bool carries_esp)
 {
 	dpc_finding_t *f;
 	char l[DPC_ADDR_STRLEN], r[DPC_ADDR_STRLEN];
@@ -455,13 +460,17 @@ static void ike_blocked(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 			 inbound ? "in" : "out");
 	dpc_addr_to_str(&ike->local, l, sizeof(l));
 	dpc_addr_to_str(&ike->remote, r, sizeof(r));
-	dpc_finding_message(f, "the %s filter drops %s packets %s the peer%s",
+	dpc_finding_message(f, "the %s filter drops %s packets %s the peer%s%s",
 						inbound ? "INPUT" : "OUTPUT", what,
-						inbound ? "from" : "to", established ?
-						" even on established flows" :
+						inbound ? "from" : "to",
+						carries_esp ? ", which carry the CHILD_SAs' ESP in "
+									  "UDP" : "",
+						established ?
+						": the tunnel is dead now, established flows "
+						"included" :
 						": IKE messages the peer starts (rekeying, DPD, "
-						"re-authentication) or traffic after the conntrack "
-						"entry expires will not pass");
+						"re-authentication) and any traffic once the "
+						"conntrack entry expires will not pass");
 	dpc_finding_evidence(f, "packet", "%s %s -> %s %s %s",
 						 what, inbound ? r : l, inbound ? l : r,
 						 inbound ? "iif" : "oif", ifname);
@@ -479,13 +488,13 @@ static void ike_filter(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 					   const dpc_ike_rec_t *ike)
 {
 	nfsim_packet_t pkt;
-	nfsim_result_t res;
+	nfsim_result_t res[2];
 	dpc_route_query_t q;
 	dpc_route_t route;
 	char wan[IF_NAMESIZE], what[32];
 	uint16_t ports[2][2];
-	int n = 0, i, j;
-	bool esp = false;
+	int n = 0, i, j, k;
+	bool esp = false, encap = false, blocked;
 	uint32_t ct[] = { NFSIM_CT_NEW, NFSIM_CT_ESTABLISHED };
 
 	if (!ike->local.family || ike->local.family != ike->remote.family ||
@@ -507,6 +516,8 @@ static void ike_filter(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 		esp |= ike->children[i].state == DPC_STATE_UP &&
 			   !ike->children[i].encap &&
 			   ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_XFRM;
+		encap |= ike->children[i].state == DPC_STATE_UP &&
+				 ike->children[i].encap;
 	}
 	memset(&q, 0, sizeof(q));
 	q.dst = ike->remote;
@@ -517,55 +528,64 @@ static void ike_filter(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 	for (i = 0; i < n + esp; i++)
 	{
 		for (j = 0; j < 2; j++)
-		{
-			/* inbound */
-			dpc_nf_packet(ctx, &pkt, &ike->remote, &ike->local,
-						  i < n ? IPPROTO_UDP : IPPROTO_ESP);
+		{	/* j == 0: from the peer (INPUT), 1: to the peer (OUTPUT) */
+			if (j == 1 && !route.oif[0])
+			{
+				continue;
+			}
 			if (i < n)
 			{
-				pkt.sport = ports[i][1];
-				pkt.dport = ports[i][0];
 				snprintf(what, sizeof(what), "UDP %u", ports[i][0]);
 			}
 			else
 			{
-				pkt.spi = ike->children[0].spi_in;
 				snprintf(what, sizeof(what), "ESP");
 			}
-			pkt.ct_state = ct[j];
-			pkt.ct_dir = j;
-			dpc_nf_ifaces(&pkt, wan, "");
-			nfsim_eval(rs, NFSIM_HOOK_INPUT, &pkt, &res);
-			uncertain(ctx, ike, NULL, "IKE/ESP from the peer in input", &res);
-			if (stops(res.verdict))
+			blocked = false;
+			for (k = 0; k < 2; k++)
 			{
-				ike_blocked(ctx, ike, what, true, wan, &res, j == 1);
-				break;
+				if (j == 0)
+				{
+					dpc_nf_packet(ctx, &pkt, &ike->remote, &ike->local,
+								  i < n ? IPPROTO_UDP : IPPROTO_ESP);
+					pkt.sport = i < n ? ports[i][1] : 0;
+					pkt.dport = i < n ? ports[i][0] : 0;
+					dpc_nf_ifaces(&pkt, wan, "");
+				}
+				else
+				{
+					dpc_nf_packet(ctx, &pkt, &ike->local, &ike->remote,
+								  i < n ? IPPROTO_UDP : IPPROTO_ESP);
+					pkt.sport = i < n ? ports[i][0] : 0;
+					pkt.dport = i < n ? ports[i][1] : 0;
+					dpc_nf_ifaces(&pkt, "", route.oif);
+				}
+				if (i >= n)
+				{
+					pkt.spi = j == 0 ? ike->children[0].spi_in
+									 : ike->children[0].spi_out;
+				}
+				pkt.ct_state = ct[k];
+				pkt.ct_dir = j == 0 ? k : 0;
+				nfsim_eval(rs, j == 0 ? NFSIM_HOOK_INPUT : NFSIM_HOOK_OUTPUT,
+						   &pkt, &res[k]);
+				if (j == 1 && !stops(res[k].verdict))
+				{
+					nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &pkt, &res[k]);
+				}
+				uncertain(ctx, ike, NULL, j == 0 ?
+						  "IKE/ESP from the peer in input" :
+						  "IKE/ESP to the peer in output", &res[k]);
+				blocked |= stops(res[k].verdict);
 			}
-			if (!route.oif[0])
+			if (blocked)
 			{
-				continue;
-			}
-			/* outbound */
-			dpc_nf_packet(ctx, &pkt, &ike->local, &ike->remote,
-						  i < n ? IPPROTO_UDP : IPPROTO_ESP);
-			if (i < n)
-			{
-				pkt.sport = ports[i][0];
-				pkt.dport = ports[i][1];
-			}
-			pkt.ct_state = ct[j];
-			dpc_nf_ifaces(&pkt, "", route.oif);
-			nfsim_eval(rs, NFSIM_HOOK_OUTPUT, &pkt, &res);
-			if (!stops(res.verdict))
-			{
-				nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &pkt, &res);
-			}
-			uncertain(ctx, ike, NULL, "IKE/ESP to the peer in output", &res);
-			if (stops(res.verdict))
-			{
-				ike_blocked(ctx, ike, what, false, route.oif, &res, j == 1);
-				break;
+				/* established flows dropped too: dead at once */
+				ike_blocked(ctx, ike, what, j == 0,
+							j == 0 ? wan : route.oif,
+							stops(res[1].verdict) ? &res[1] : &res[0],
+							stops(res[1].verdict),
+							i < n && ports[i][0] == ike->local.port && encap);
 			}
 		}
 	}
@@ -691,12 +711,25 @@ static void pmtu_outer(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 	char wan[IF_NAMESIZE];
 	bool v6 = ike->local.family == AF_INET6;
 
+	dpc_route_query_t q;
+	dpc_route_t route;
+	const dpc_addr_t *from = &ike->remote;
+
 	if (!ike->remote.family ||
 		!ctx->facts->is_local(ctx->facts, &ike->local, wan))
 	{
 		return;
 	}
-	dpc_nf_packet(ctx, &pkt, &ike->remote, &ike->local,
+	/* the error comes from the router where the path narrows: the next hop
+	 * stands for the routers on the path better than the peer does */
+	memset(&q, 0, sizeof(q));
+	q.dst = ike->remote;
+	if (ctx->facts->route_get(ctx->facts, &q, &route) && !route.error &&
+		route.gateway.family == ike->remote.family)
+	{
+		from = &route.gateway;
+	}
+	dpc_nf_packet(ctx, &pkt, from, &ike->local,
 				  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
 	dpc_nf_ifaces(&pkt, wan, "");
 	make_pmtu_error(&pkt, v6);
