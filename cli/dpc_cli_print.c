@@ -24,7 +24,7 @@ static const char *numeric_keys[] = {
 
 /** keys whose yes/no values are printed as JSON booleans */
 static const char *bool_keys[] = {
-	"initiator", "encap", "nat_local", "nat_remote", "nat_fake", "nat_any",
+	"initiator", "encap", "narrowed", "nat_local", "nat_remote", "nat_fake", "nat_any",
 	"decrypted", "certain", "landed",
 };
 

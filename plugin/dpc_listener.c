@@ -395,8 +395,6 @@ static void record_alert(private_dpc_listener_t *this, ike_sa_t *ike_sa,
 		snprintf(alert.child_name, sizeof(alert.child_name), "%s",
 				 child_sa->get_name(child_sa));
 		alert.child_id = child_sa->get_unique_id(child_sa);
-		alert.rekey = child_sa->get_state(child_sa) == CHILD_REKEYING ||
-					  child_sa->get_state(child_sa) == CHILD_REKEYED;
 	}
 	snprintf(alert.detail, sizeof(alert.detail), "%s", detail ?: "");
 	snprintf(alert.detail2, sizeof(alert.detail2), "%s", detail2 ?: "");

@@ -77,8 +77,6 @@ typedef struct {
 	char detail[DPC_ALERT_TEXT_LEN];
 	/** a second detail (TSr, proposals offered, ...) */
 	char detail2[DPC_ALERT_TEXT_LEN];
-	/** TRUE if we were the initiator of the exchange (rekey vs. create) */
-	bool rekey;
 	/** the peer refused what we proposed (details: our local/remote TS) */
 	bool peer_refused;
 	/** monotonic time raised */

@@ -281,6 +281,8 @@ static void add_child(status_t *st, int ike, int idx,
 	ADD_FIELD(b, "mode", c->mode);
 	ADD_FIELD(b, "protocol", c->protocol);
 	dpc_vici_add_kv_str(b, "encap", yesno(c->encap));
+	/* what the narrow hook saw: the final selectors differ from the config */
+	dpc_vici_add_kv_str(b, "narrowed", yesno(c->narrowed));
 	dpc_vici_add_kvf(b, "spi_in", "%08x", c->spi_in);
 	dpc_vici_add_kvf(b, "spi_out", "%08x", c->spi_out);
 	add_ts_list(b, "local_ts", &c->local);
