@@ -18,7 +18,7 @@
  */
 
 #include "dpc_cli_print.h"
-#include "dpc_vici_msg.h"
+#include "proto/dpc_vici_msg.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -684,127 +684,110 @@ static void usage(FILE *out)
 		DEFAULT_URI);
 }
 
+/** long options without a short one */
+enum {
+	OPT_TIMEOUT = 0x100,
+	OPT_SRC,
+	OPT_DST,
+	OPT_PROTO,
+	OPT_SPORT,
+	OPT_DPORT,
+	OPT_TYPE,
+	OPT_IIF,
+};
+
 /**
- * Parse the command line.
+ * The command an option selects.
  *
- * @return			TRUE if valid
+ * @return			FALSE if the option selects none
  */
-static bool parse_options(int argc, char *argv[], options_t *opts)
+static bool command_of(int c, command_t *cmd)
 {
-	enum {
-		OPT_TIMEOUT = 0x100,
-		OPT_SRC,
-		OPT_DST,
-		OPT_PROTO,
-		OPT_SPORT,
-		OPT_DPORT,
-		OPT_TYPE,
-		OPT_IIF,
-	};
-	static const struct option longopts[] = {
-		{ "list", no_argument, NULL, 'l' },
-		{ "check", no_argument, NULL, 'c' },
-		{ "monitor", no_argument, NULL, 'm' },
-		{ "trace", no_argument, NULL, 't' },
-		{ "src", required_argument, NULL, OPT_SRC },
-		{ "dst", required_argument, NULL, OPT_DST },
-		{ "proto", required_argument, NULL, OPT_PROTO },
-		{ "sport", required_argument, NULL, OPT_SPORT },
-		{ "dport", required_argument, NULL, OPT_DPORT },
-		{ "icmp-type", required_argument, NULL, OPT_TYPE },
-		{ "iif", required_argument, NULL, OPT_IIF },
-		{ "version", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "uri", required_argument, NULL, 'u' },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool have_cmd = false, have_packet = false;
+	switch (c)
+	{
+		case 'l':
+			*cmd = CMD_LIST;
+			return true;
+		case 'c':
+			*cmd = CMD_CHECK;
+			return true;
+		case 'm':
+			*cmd = CMD_MONITOR;
+			return true;
+		case 't':
+			*cmd = CMD_TRACE;
+			return true;
+		case 'v':
+			*cmd = CMD_VERSION;
+			return true;
+		case 'h':
+			*cmd = CMD_HELP;
+			return true;
+		default:
+			return false;
+	}
+}
+
+/**
+ * Store an option describing the packet of --trace.
+ *
+ * @return			FALSE if the option is not one of them
+ */
+static bool packet_option(int c, options_t *opts)
+{
+	switch (c)
+	{
+		case OPT_SRC:
+			opts->src = optarg;
+			return true;
+		case OPT_DST:
+			opts->dst = optarg;
+			return true;
+		case OPT_PROTO:
+			opts->proto = optarg;
+			return true;
+		case OPT_SPORT:
+			opts->sport = optarg;
+			return true;
+		case OPT_DPORT:
+			opts->dport = optarg;
+			return true;
+		case OPT_TYPE:
+			opts->type = optarg;
+			return true;
+		case OPT_IIF:
+			opts->iif = optarg;
+			return true;
+		default:
+			return false;
+	}
+}
+
+/**
+ * Parse the value of --timeout.
+ */
+static bool parse_timeout(const char *arg, options_t *opts)
+{
 	char *end;
 	long val;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "lcmtvhju:", longopts, NULL)) != -1)
+	errno = 0;
+	val = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || val <= 0 || val > 86400)
 	{
-		command_t cmd;
-
-		switch (c)
-		{
-			case 'l':
-				cmd = CMD_LIST;
-				break;
-			case 'c':
-				cmd = CMD_CHECK;
-				break;
-			case 'm':
-				cmd = CMD_MONITOR;
-				break;
-			case 't':
-				cmd = CMD_TRACE;
-				break;
-			case OPT_SRC:
-				opts->src = optarg;
-				have_packet = true;
-				continue;
-			case OPT_DST:
-				opts->dst = optarg;
-				have_packet = true;
-				continue;
-			case OPT_PROTO:
-				opts->proto = optarg;
-				have_packet = true;
-				continue;
-			case OPT_SPORT:
-				opts->sport = optarg;
-				have_packet = true;
-				continue;
-			case OPT_DPORT:
-				opts->dport = optarg;
-				have_packet = true;
-				continue;
-			case OPT_TYPE:
-				opts->type = optarg;
-				have_packet = true;
-				continue;
-			case OPT_IIF:
-				opts->iif = optarg;
-				have_packet = true;
-				continue;
-			case 'v':
-				cmd = CMD_VERSION;
-				break;
-			case 'h':
-				cmd = CMD_HELP;
-				break;
-			case 'j':
-				opts->json = true;
-				continue;
-			case 'u':
-				opts->uri = optarg;
-				continue;
-			case OPT_TIMEOUT:
-				errno = 0;
-				val = strtol(optarg, &end, 10);
-				if (errno || *end || end == optarg || val <= 0 ||
-					val > 86400)
-				{
-					err_msg("invalid --timeout '%s'", optarg);
-					return false;
-				}
-				opts->timeout = val;
-				continue;
-			default:
-				return false;
-		}
-		if (have_cmd && opts->cmd != cmd)
-		{
-			err_msg("only one command at a time");
-			return false;
-		}
-		opts->cmd = cmd;
-		have_cmd = true;
+		err_msg("invalid --timeout '%s'", arg);
+		return false;
 	}
+	opts->timeout = val;
+	return true;
+}
+
+/**
+ * Check what the options say as a whole and fill in defaults.
+ */
+static bool finish_options(int argc, char *argv[], options_t *opts,
+						   bool have_packet)
+{
 	if (optind < argc)
 	{
 		err_msg("unexpected argument '%s'", argv[optind]);
@@ -826,6 +809,68 @@ static bool parse_options(int argc, char *argv[], options_t *opts)
 		opts->timeout = opts->cmd == CMD_CHECK ? 120 : 30;
 	}
 	return true;
+}
+
+/**
+ * Parse the command line.
+ *
+ * @return			TRUE if valid
+ */
+static bool parse_options(int argc, char *argv[], options_t *opts)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "monitor", no_argument, NULL, 'm' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "src", required_argument, NULL, OPT_SRC },
+		{ "dst", required_argument, NULL, OPT_DST },
+		{ "proto", required_argument, NULL, OPT_PROTO },
+		{ "sport", required_argument, NULL, OPT_SPORT },
+		{ "dport", required_argument, NULL, OPT_DPORT },
+		{ "icmp-type", required_argument, NULL, OPT_TYPE },
+		{ "iif", required_argument, NULL, OPT_IIF },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "uri", required_argument, NULL, 'u' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool have_cmd = false, have_packet = false;
+	command_t cmd;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "lcmtvhju:", longopts, NULL)) != -1)
+	{
+		if (command_of(c, &cmd))
+		{
+			if (have_cmd && opts->cmd != cmd)
+			{
+				err_msg("only one command at a time");
+				return false;
+			}
+			opts->cmd = cmd;
+			have_cmd = true;
+		}
+		else if (packet_option(c, opts))
+		{
+			have_packet = true;
+		}
+		else if (c == 'j')
+		{
+			opts->json = true;
+		}
+		else if (c == 'u')
+		{
+			opts->uri = optarg;
+		}
+		else if (c != OPT_TIMEOUT || !parse_timeout(optarg, opts))
+		{
+			return false;
+		}
+	}
+	return finish_options(argc, argv, opts, have_packet);
 }
 
 int main(int argc, char *argv[])

@@ -15,7 +15,7 @@
 #ifndef DPC_CLI_PRINT_H_
 #define DPC_CLI_PRINT_H_
 
-#include "dpc_vici_msg.h"
+#include "proto/dpc_vici_msg.h"
 
 #include <stdio.h>
 

@@ -9,17 +9,13 @@
 
 #define _GNU_SOURCE
 #include "dataplane_check_plugin.h"
-#include "dpc_listener.h"
-#include "dpc_report.h"
-#include "dpc_registry.h"
-#include "dpc_round.h"
-#include "dpc_settings.h"
-#include "dpc_socket.h"
-#include "dpc_trace.h"
+#include "engine/dpc_listener.h"
+#include "engine/dpc_query.h"
+#include "engine/dpc_registry.h"
+#include "engine/dpc_round.h"
+#include "model/dpc_settings.h"
 
 #include <daemon.h>
-
-#include <errno.h>
 
 /* strongSwan's VERSION: config.h of the tree the plugin was built against */
 const char *dataplane_check_plugin_version = VERSION;
@@ -52,14 +48,9 @@ struct private_dataplane_check_plugin_t {
 	dpc_listener_t *listener;
 
 	/**
-	 * Query socket, NULL if it could not be created
+	 * Answers the query socket, NULL if the socket could not be created
 	 */
-	dpc_socket_t *socket;
-
-	/**
-	 * Answers the socket's commands
-	 */
-	dpc_socket_provider_t provider;
+	dpc_query_t *query;
 };
 
 /**
@@ -93,172 +84,6 @@ static void load_settings(dpc_settings_t *settings)
 	dpc_settings_parse(settings, DPC_PIDDIR, get_option, warn_option, NULL);
 }
 
-/**
- * What the plugin says about itself in reports.
- */
-static void report_info(private_dataplane_check_plugin_t *this,
-						dpc_report_info_t *info, time_t last)
-{
-	*info = (dpc_report_info_t){
-		.version = DPC_VERSION,
-		.strongswan = VERSION,
-		.dataplane = this->round->get_dataplane(this->round),
-		.last_round = last,
-		.now = time_monotonic(NULL),
-		.now_wall = time(NULL),
-	};
-}
-
-/**
- * The plugin owning an embedded provider.
- */
-static inline private_dataplane_check_plugin_t *of(dpc_socket_provider_t *p)
-{
-	return (private_dataplane_check_plugin_t*)((char*)p -
-						offsetof(private_dataplane_check_plugin_t, provider));
-}
-
-/**
- * Leave out records of IKE_SAs that never came up (IKE_SA_INIT only).
- */
-static void drop_stubs(dpc_tunnels_t *tunnels)
-{
-	int i, n = 0;
-
-	for (i = 0; i < tunnels->count; i++)
-	{
-		if (tunnels->ikes[i].established)
-		{
-			tunnels->ikes[n++] = tunnels->ikes[i];
-		}
-		else
-		{
-			dpc_ike_rec_clear(&tunnels->ikes[i]);
-		}
-	}
-	tunnels->count = n;
-}
-
-/**
- * Build the status reply.
- */
-static chunk_t status_msg(private_dataplane_check_plugin_t *this)
-{
-	dpc_report_info_t info;
-	dpc_findings_t findings;
-	dpc_tunnels_t tunnels;
-	uint8_t *msg;
-	size_t len;
-	time_t last;
-
-	dpc_findings_init(&findings);
-	dpc_tunnels_init(&tunnels);
-	this->round->get_state(this->round, &findings, &tunnels, &last);
-	drop_stubs(&tunnels);
-	report_info(this, &info, last);
-	if (!dpc_report_status(&info, &tunnels, &findings, &msg, &len))
-	{
-		msg = NULL;
-		len = 0;
-	}
-	dpc_findings_clear(&findings);
-	dpc_tunnels_clear(&tunnels);
-	return chunk_create(msg, len);
-}
-
-static chunk_t provide_status(dpc_socket_provider_t *provider)
-{
-	return status_msg(of(provider));
-}
-
-static chunk_t provide_check(dpc_socket_provider_t *provider)
-{
-	private_dataplane_check_plugin_t *this = of(provider);
-
-	this->round->run(this->round);
-	return status_msg(this);
-}
-
-static chunk_t provide_version(dpc_socket_provider_t *provider)
-{
-	private_dataplane_check_plugin_t *this = of(provider);
-	dpc_report_info_t info;
-	uint8_t *msg;
-	size_t len;
-
-	report_info(this, &info, 0);
-	if (!dpc_report_version(&info, &msg, &len))
-	{
-		return chunk_empty;
-	}
-	return chunk_create(msg, len);
-}
-
-static chunk_t provide_trace(dpc_socket_provider_t *provider, chunk_t request)
-{
-	private_dataplane_check_plugin_t *this = of(provider);
-	dpc_vici_node_t *req;
-	dpc_trace_query_t q;
-	dpc_trace_result_t *res;
-	const char *perr = NULL;
-	char err[256];
-	uint8_t *msg;
-	size_t len;
-	bool ok;
-
-	req = dpc_vici_parse(request.ptr, request.len, &perr);
-	if (!req)
-	{
-		snprintf(err, sizeof(err), "malformed request: %s",
-				 perr ? perr : "cannot parse");
-	}
-	if (!req || !dpc_trace_parse_request(req, &q, err, sizeof(err)))
-	{
-		dpc_vici_node_free(req);
-		if (!dpc_trace_report_error(err, &msg, &len))
-		{
-			return chunk_empty;
-		}
-		return chunk_create(msg, len);
-	}
-	dpc_vici_node_free(req);
-
-	res = malloc(sizeof(*res));
-	if (!res)
-	{
-		return chunk_empty;
-	}
-	if (this->round->trace(this->round, &q, res))
-	{
-		ok = dpc_trace_report(&q, res, &msg, &len);
-	}
-	else
-	{
-		snprintf(err, sizeof(err), "cannot read the kernel's state over "
-				 "netlink: %s", strerror(errno));
-		ok = dpc_trace_report_error(err, &msg, &len);
-	}
-	free(res);
-	return ok ? chunk_create(msg, len) : chunk_empty;
-}
-
-/**
- * Raise finding events on the socket.
- */
-static void raise_event(private_dataplane_check_plugin_t *this,
-						dpc_event_type_t type, const dpc_finding_t *f)
-{
-	uint8_t *msg;
-	size_t len;
-
-	if (this->socket && this->socket->has_listeners(this->socket) &&
-		dpc_report_event(type, f, time(NULL), &msg, &len))
-	{
-		this->socket->notify(this->socket, chunk_create(msg, len));
-		free(msg);
-	}
-}
-
 METHOD(plugin_t, get_name, char*,
 	private_dataplane_check_plugin_t *this)
 {
@@ -266,7 +91,7 @@ METHOD(plugin_t, get_name, char*,
 }
 
 /**
- * (Un-)register the listener, the socket and the periodic rounds.
+ * (Un-)register the listener, the query socket and the periodic rounds.
  */
 static bool plugin_cb(private_dataplane_check_plugin_t *this,
 					  plugin_feature_t *feature, bool reg, void *cb_data)
@@ -276,23 +101,22 @@ static bool plugin_cb(private_dataplane_check_plugin_t *this,
 	if (reg)
 	{
 		this->round->get_settings(this->round, &settings);
-		this->socket = dpc_socket_create(&settings, &this->provider);
-		if (!this->socket)
+		this->query = dpc_query_create(this->registry, this->round,
+									   &settings);
+		if (!this->query)
 		{
 			DBG1(DBG_CFG, "dataplane-check: query socket %s unavailable, "
 				 "findings are only logged", settings.socket);
 		}
-		this->round->set_event_cb(this->round,
-								  (dpc_round_event_cb_t)raise_event, this);
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
 		this->round->start(this->round);
 	}
 	else
-	{
+	{	/* a round still running stops at once */
+		this->round->abort(this->round);
 		charon->bus->remove_listener(charon->bus, &this->listener->listener);
-		this->round->set_event_cb(this->round, NULL, NULL);
-		DESTROY_IF(this->socket);
-		this->socket = NULL;
+		DESTROY_IF(this->query);
+		this->query = NULL;
 	}
 	return TRUE;
 }
@@ -314,6 +138,7 @@ METHOD(plugin_t, reload, bool,
 	dpc_settings_t settings;
 
 	load_settings(&settings);
+	this->registry->set_settings(this->registry, &settings);
 	this->round->set_settings(this->round, &settings);
 	return TRUE;
 }
@@ -321,7 +146,7 @@ METHOD(plugin_t, reload, bool,
 METHOD(plugin_t, destroy, void,
 	private_dataplane_check_plugin_t *this)
 {
-	DESTROY_IF(this->socket);
+	DESTROY_IF(this->query);
 	this->listener->destroy(this->listener);
 	this->round->destroy(this->round);
 	this->registry->destroy(this->registry);
@@ -337,8 +162,11 @@ plugin_t *dataplane_check_plugin_create()
 	dpc_settings_t settings;
 
 	load_settings(&settings);
-	/* reading nf_tables needs CAP_NET_ADMIN, the legacy tables a raw
-	 * socket: keep both when charon drops its privileges */
+	/* dumping nf_tables and the SAD needs CAP_NET_ADMIN; the legacy tables
+	 * are read through libiptc, which opens a raw socket (CAP_NET_RAW) for
+	 * their getsockopt()s ("iptables-legacy -L" fails without it, so does
+	 * reading iptables-legacy rules): keep both when charon drops its
+	 * privileges, nothing else of the plugin needs CAP_NET_RAW */
 	if (!lib->caps->keep(lib->caps, CAP_NET_ADMIN) ||
 		!lib->caps->keep(lib->caps, CAP_NET_RAW))
 	{
@@ -355,16 +183,16 @@ plugin_t *dataplane_check_plugin_create()
 				.destroy = _destroy,
 			},
 		},
-		.provider = {
-			.status = provide_status,
-			.check = provide_check,
-			.trace = provide_trace,
-			.version = provide_version,
-		},
-		.registry = dpc_registry_create(),
+		.registry = dpc_registry_create(&settings),
 	);
+	if (!this->registry)
+	{
+		free(this);
+		return NULL;
+	}
 	this->round = dpc_round_create(this->registry, &settings);
-	this->listener = dpc_listener_create(this->registry, this->round);
+	this->listener = dpc_listener_create(this->registry,
+										 &this->round->trigger);
 
 	return &this->public.plugin;
 }

@@ -36,9 +36,22 @@ struct dataplane_check_plugin_t {
 };
 
 /**
+ * What charon looks up in the plugin: the plugin is built with hidden
+ * visibility, so these are the only symbols it exports.
+ */
+#define DPC_EXPORT __attribute__((visibility("default")))
+
+/**
+ * Create the plugin; charon finds the constructor by the plugin's name.
+ *
+ * @return			plugin_t object
+ */
+DPC_EXPORT plugin_t *dataplane_check_plugin_create();
+
+/**
  * The strongSwan version the plugin was built for; charon 6.0.3 and later
  * refuse plugins whose version differs from theirs.
  */
-extern const char *dataplane_check_plugin_version;
+DPC_EXPORT extern const char *dataplane_check_plugin_version;
 
 #endif /** DATAPLANE_CHECK_PLUGIN_H_ @}*/

@@ -8,11 +8,10 @@
  */
 
 #include "dpc_check.h"
-#include "dpc_check_util.h"
+#include "dpc_check_family.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
 /*
  * Described in header
@@ -46,207 +45,78 @@ dpc_finding_t *dpc_check_add(dpc_check_ctx_t *ctx, const char *code,
 /*
  * Described in header
  */
+const dpc_path_t *dpc_check_path(dpc_check_ctx_t *ctx,
+								 const dpc_ike_rec_t *ike,
+								 const dpc_child_rec_t *child)
+{
+	if (!ctx->paths)
+	{
+		return NULL;
+	}
+	return dpc_paths_find(ctx->paths, ike->unique_id, child->unique_id);
+}
+
+/**
+ * Run the checks of every family on one CHILD_SA.
+ */
+static void check_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						const dpc_child_rec_t *child)
+{
+	const dpc_check_family_t *const *family;
+
+	for (family = dpc_check_families; *family; family++)
+	{
+		if ((*family)->child)
+		{
+			(*family)->child(ctx, ike, child);
+		}
+	}
+}
+
+/**
+ * Run the checks of every family on one IKE_SA, then on its CHILD_SAs.
+ */
+static void check_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	const dpc_check_family_t *const *family;
+	int i;
+
+	for (family = dpc_check_families; *family; family++)
+	{
+		if ((*family)->ike)
+		{
+			(*family)->ike(ctx, ike);
+		}
+	}
+	for (i = 0; i < ike->n_children; i++)
+	{
+		if (ike->children[i]->state == DPC_STATE_UP)
+		{
+			check_child(ctx, ike, ike->children[i]);
+		}
+	}
+}
+
+/*
+ * Described in header
+ */
 void dpc_check_all(dpc_check_ctx_t *ctx)
 {
-	const dpc_ike_rec_t *ike;
-	const dpc_child_rec_t *child;
-	int i, j;
+	const dpc_check_family_t *const *family;
+	int i;
 
-	dpc_check_netfilter_host(ctx);
+	for (family = dpc_check_families; *family; family++)
+	{
+		if ((*family)->host)
+		{
+			(*family)->host(ctx);
+		}
+	}
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
-		ike = &ctx->tunnels->ikes[i];
-		if (ike->state != DPC_STATE_UP)
+		if (ctx->tunnels->ikes[i]->state == DPC_STATE_UP)
 		{
-			continue;
-		}
-		dpc_check_natt(ctx, ike);
-		dpc_check_alerts(ctx, ike);
-		dpc_check_netfilter_ike(ctx, ike);
-		for (j = 0; j < ike->n_children; j++)
-		{
-			child = &ike->children[j];
-			if (child->state != DPC_STATE_UP)
-			{
-				continue;
-			}
-			dpc_check_selectors(ctx, ike, child);
-			dpc_check_routing(ctx, ike, child);
-			dpc_check_traffic(ctx, ike, child);
-			dpc_check_netfilter(ctx, ike, child);
+			check_ike(ctx, ctx->tunnels->ikes[i]);
 		}
 	}
-}
-
-/*
- * Described in dpc_check_util.h
- */
-bool dpc_check_local_host(dpc_check_ctx_t *ctx, const dpc_ts_t *ts,
-						  dpc_addr_t *addr)
-{
-	uint64_t count, n;
-
-	count = dpc_ts_addr_count(ts);
-	/* skip the network address of a prefix and the gateway's own ones */
-	for (n = count > 2 ? 1 : 0; n < count && n < DPC_HOST_PROBES; n++)
-	{
-		dpc_ts_addr_nth(ts, n, addr);
-		if (!ctx->facts->is_local(ctx->facts, addr, NULL))
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Described in dpc_check_util.h
- */
-void dpc_check_remote_host(const dpc_ts_t *ts, dpc_addr_t *addr)
-{
-	dpc_ts_addr_nth(ts, dpc_ts_addr_count(ts) > 2 ? 1 : 0, addr);
-}
-
-/*
- * Described in dpc_check_util.h
- */
-bool dpc_check_gateway_only(dpc_check_ctx_t *ctx, const dpc_ts_list_t *list)
-{
-	dpc_addr_t addr;
-	size_t i;
-
-	for (i = 0; i < list->count; i++)
-	{
-		if (dpc_ts_addr_count(&list->ts[i]) != 1)
-		{
-			return false;
-		}
-		dpc_ts_addr_nth(&list->ts[i], 0, &addr);
-		if (!ctx->facts->is_local(ctx->facts, &addr, NULL))
-		{
-			return false;
-		}
-	}
-	return list->count > 0;
-}
-
-/*
- * Described in dpc_check_util.h
- */
-bool dpc_check_lan_iif(dpc_check_ctx_t *ctx, const dpc_ts_t *ts,
-					   const dpc_addr_t *host, char ifname[IF_NAMESIZE])
-{
-	dpc_route_query_t q;
-	dpc_route_t route;
-	dpc_addr_t own;
-
-	/* the interface of our own address in the selector is the LAN side */
-	if (ctx->facts->local_in_ts(ctx->facts, ts, &own, ifname) && ifname[0])
-	{
-		return true;
-	}
-	memset(&q, 0, sizeof(q));
-	q.dst = *host;
-	if (ctx->facts->route_get(ctx->facts, &q, &route) && !route.error &&
-		route.oif[0])
-	{
-		memcpy(ifname, route.oif, IF_NAMESIZE);
-		return true;
-	}
-	return false;
-}
-
-/*
- * Described in dpc_check_util.h
- */
-bool dpc_check_tunnel_iif(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-						  const dpc_child_rec_t *child,
-						  char ifname[IF_NAMESIZE])
-{
-	const char *tun;
-
-	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_LIBIPSEC)
-	{
-		tun = ctx->facts->get_tun(ctx->facts);
-		if (!tun)
-		{
-			return false;
-		}
-		snprintf(ifname, IF_NAMESIZE, "%s", tun);
-		return true;
-	}
-	if (child->if_id_in)
-	{	/* route-based XFRM: the xfrm interface is not known here yet */
-		return false;
-	}
-	/* decapsulated packets keep the device ESP arrived on */
-	return ctx->facts->is_local(ctx->facts, &ike->local, ifname) &&
-		   ifname[0];
-}
-
-/*
- * Described in dpc_check_util.h
- */
-bool dpc_check_forwarding(dpc_check_ctx_t *ctx, uint8_t family,
-						  const char *ifname, char *path, size_t len)
-{
-	int value;
-
-	if (family == AF_INET6)
-	{
-		snprintf(path, len, "net/ipv6/conf/%s/forwarding",
-				 ifname ? ifname : "all");
-	}
-	else if (ifname)
-	{
-		snprintf(path, len, "net/ipv4/conf/%s/forwarding", ifname);
-	}
-	else
-	{
-		snprintf(path, len, "net/ipv4/ip_forward");
-	}
-	if (!ctx->facts->sysctl(ctx->facts, path, &value))
-	{
-		return true;
-	}
-	return value != 0;
-}
-
-/*
- * Described in dpc_check_util.h
- */
-bool dpc_check_route_fails(const dpc_route_t *route)
-{
-	if (route->error)
-	{
-		return true;
-	}
-	switch (route->type)
-	{
-		case DPC_RT_BLACKHOLE:
-		case DPC_RT_UNREACHABLE:
-		case DPC_RT_PROHIBIT:
-		case DPC_RT_THROW:
-			return true;
-		default:
-			return false;
-	}
-}
-
-/*
- * Described in dpc_check_util.h
- */
-const char *dpc_check_sysctl_name(const char *path, char *buf, size_t len)
-{
-	size_t i;
-
-	snprintf(buf, len, "%s", path);
-	for (i = 0; buf[i]; i++)
-	{
-		if (buf[i] == '/')
-		{
-			buf[i] = '.';
-		}
-	}
-	return buf;
 }

@@ -12,17 +12,19 @@
  * @{ @ingroup dataplane_check
  *
  * The checks: pure functions from tunnel records and system facts to
- * findings, one file per family. No charon, no sockets: everything they
- * know comes through dpc_check_ctx_t.
+ * findings, one file per family, listed in one table
+ * (dpc_check_family.h). No charon, no sockets: everything they know comes
+ * through dpc_check_ctx_t.
  */
 
 #ifndef DPC_CHECK_H_
 #define DPC_CHECK_H_
 
-#include "../dpc_record.h"
-#include "../dpc_finding.h"
-#include "../dpc_settings.h"
-#include "../facts/dpc_facts.h"
+#include "model/dpc_record.h"
+#include "model/dpc_finding.h"
+#include "model/dpc_settings.h"
+#include "facts/dpc_facts.h"
+#include "facts/dpc_path.h"
 
 /**
  * What a check sees.
@@ -34,6 +36,10 @@ typedef struct {
 	dpc_facts_t *facts;
 	/** every tracked tunnel (for coverage and overlap questions) */
 	const dpc_tunnels_t *tunnels;
+	/** the paths of the tunnels' CHILD_SAs (dpc_paths_build() on facts and
+	 *  tunnels); checks needing the path of a CHILD_SA that has none skip
+	 *  it */
+	const dpc_paths_t *paths;
 	/** monotonic time of the round */
 	time_t now;
 	/** where findings go */
@@ -41,62 +47,35 @@ typedef struct {
 } dpc_check_ctx_t;
 
 /**
- * Run every check on every tracked tunnel; findings are appended to
- * ctx->out (codes in settings->disable are skipped).
+ * Run every family of checks (dpc_check_family.h) on the gateway, then on
+ * every IKE_SA that is up and its CHILD_SAs that are up; findings are
+ * appended to ctx->out (codes in settings->disable are skipped).
+ *
+ * @param ctx		the check context
  */
 void dpc_check_all(dpc_check_ctx_t *ctx);
 
 /**
- * nat-detected, keepalive-off, keepalive-slow (per IKE_SA).
+ * The path of a CHILD_SA, worked out before the checks ran.
+ *
+ * @param ctx		the check context
+ * @param ike		the IKE_SA of the CHILD_SA
+ * @param child		the CHILD_SA
+ * @return			the path, NULL if none was worked out for it
  */
-void dpc_check_natt(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike);
-
-/**
- * ts-mismatch, child-install-failed, child-proposal-mismatch (per IKE_SA,
- * from recorded alerts).
- */
-void dpc_check_alerts(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike);
-
-/**
- * ts-narrowed, ts-unprotected (per CHILD_SA).
- */
-void dpc_check_selectors(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-						 const dpc_child_rec_t *child);
-
-/**
- * forwarding-disabled, route-missing, inbound-undeliverable (per CHILD_SA).
- */
-void dpc_check_routing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-					   const dpc_child_rec_t *child);
-
-/**
- * traffic-one-way-out, traffic-one-way-in, traffic-none,
- * traffic-stopped-after-rekey (per CHILD_SA).
- */
-void dpc_check_traffic(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-					   const dpc_child_rec_t *child);
-
-/**
- * iptables-mixed-backends (gateway-wide).
- */
-void dpc_check_netfilter_host(dpc_check_ctx_t *ctx);
-
-/**
- * filter-blocks-ike, nat-rewrites-ike (per IKE_SA).
- */
-void dpc_check_netfilter_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike);
-
-/**
- * nat-before-ipsec, nat-hides-source, filter-blocks-forward,
- * filter-blocks-pmtu, ruleset-uncertain (per CHILD_SA).
- */
-void dpc_check_netfilter(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-						 const dpc_child_rec_t *child);
+const dpc_path_t *dpc_check_path(dpc_check_ctx_t *ctx,
+								 const dpc_ike_rec_t *ike,
+								 const dpc_child_rec_t *child);
 
 /**
  * Start a finding about a CHILD_SA (NULL child: about the IKE_SA), unless
  * its code is disabled.
  *
+ * @param ctx		the check context
+ * @param code		the finding's code
+ * @param severity	its severity
+ * @param ike		the IKE_SA it is about, NULL for the gateway
+ * @param child		the CHILD_SA it is about, NULL for the IKE_SA
  * @return			the finding to fill in, NULL if disabled or out of memory
  */
 dpc_finding_t *dpc_check_add(dpc_check_ctx_t *ctx, const char *code,

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_check.h"
+#include "dpc_check_family.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +41,7 @@ static int installed(const dpc_ike_rec_t *ike)
 
 	for (i = 0; i < ike->n_children; i++)
 	{
-		n += ike->children[i].state == DPC_STATE_UP;
+		n += ike->children[i]->state == DPC_STATE_UP;
 	}
 	return n;
 }
@@ -151,10 +152,10 @@ static void proposal_mismatch(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					 "instead");
 }
 
-/*
- * Described in header
+/**
+ * The checks of one IKE_SA.
  */
-void dpc_check_alerts(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+static void alerts_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 {
 	const dpc_alert_t *alert;
 	int i;
@@ -179,3 +180,12 @@ void dpc_check_alerts(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 		}
 	}
 }
+
+/**
+ * ts-mismatch, child-install-failed, child-proposal-mismatch: per IKE_SA,
+ * from its recorded alerts.
+ */
+const dpc_check_family_t dpc_check_family_alerts = {
+	.name = "alerts",
+	.ike = alerts_ike,
+};

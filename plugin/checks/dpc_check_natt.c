@@ -8,6 +8,7 @@
  */
 
 #include "dpc_check.h"
+#include "dpc_check_family.h"
 
 #include <stdio.h>
 
@@ -60,8 +61,8 @@ static void nat_detected(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 	}
 	for (i = 0; i < ike->n_children; i++)
 	{
-		encap += ike->children[i].state == DPC_STATE_UP &&
-				 ike->children[i].encap;
+		encap += ike->children[i]->state == DPC_STATE_UP &&
+				 ike->children[i]->encap;
 	}
 	dpc_finding_message(f, "%s; ESP travels in UDP %u", who, ike->local.port);
 	dpc_finding_evidence(f, "local", "%s",
@@ -139,11 +140,19 @@ static void keepalive(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 					 "(swanctl --reload-settings)", s->nat_timeout);
 }
 
-/*
- * Described in header
+/**
+ * The checks of one IKE_SA.
  */
-void dpc_check_natt(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+static void natt_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 {
 	nat_detected(ctx, ike);
 	keepalive(ctx, ike);
 }
+
+/**
+ * nat-detected, keepalive-off, keepalive-slow: per IKE_SA.
+ */
+const dpc_check_family_t dpc_check_family_natt = {
+	.name = "natt",
+	.ike = natt_ike,
+};

@@ -11,8 +11,9 @@
  * @defgroup dpc_check_nf dpc_check_nf
  * @{ @ingroup dpc_check
  *
- * Synthetic packets for the netfilter simulator, shared by the netfilter
- * checks and the packet tracer.
+ * What the netfilter checks share: synthetic packets for the simulator
+ * (also used by the packet tracer), the path of forwarded tunnel traffic,
+ * and evidence of its verdicts.
  */
 
 #ifndef DPC_CHECK_NF_H_
@@ -23,19 +24,32 @@
 /**
  * Start a packet from src to dst (NEW connection, ICMP echo for ICMP),
  * with the gateway's addresses for masquerade and address type lookups.
+ *
+ * @param facts		where the gateway's addresses come from
+ * @param pkt		receives the packet
+ * @param src		source address
+ * @param dst		destination address
+ * @param proto		IP protocol
  */
-void dpc_nf_packet(dpc_check_ctx_t *ctx, nfsim_packet_t *pkt,
+void dpc_nf_packet(dpc_facts_t *facts, nfsim_packet_t *pkt,
 				   const dpc_addr_t *src, const dpc_addr_t *dst,
 				   uint8_t proto);
 
 /**
  * Set the input and output interfaces ("" for none, NULL: unknown).
+ *
+ * @param pkt		the packet
+ * @param iif		input interface
+ * @param oif		output interface
  */
 void dpc_nf_ifaces(nfsim_packet_t *pkt, const char *iif, const char *oif);
 
 /**
  * Describe the SA of a CHILD_SA a packet passes through.
  *
+ * @param x			receives the description
+ * @param ike		the IKE_SA
+ * @param child		the CHILD_SA
  * @param inbound	TRUE for the inbound SA (decrypted packets)
  */
 void dpc_nf_xfrm(nfsim_xfrm_t *x, const dpc_ike_rec_t *ike,
@@ -43,18 +57,85 @@ void dpc_nf_xfrm(nfsim_xfrm_t *x, const dpc_ike_rec_t *ike,
 
 /**
  * Add the deciding rule (or chain policy) of a result as evidence.
+ *
+ * @param f			the finding
+ * @param key		evidence key
+ * @param res		the simulator's answer
  */
 void dpc_nf_evidence(dpc_finding_t *f, const char *key,
 					 const nfsim_result_t *res);
 
 /**
- * Find the TCP MSS clamp that applies to a CHILD_SA's outbound TCP.
+ * Does a verdict stop the packet?
  *
- * @param buf		receives "1360 (ip mangle FORWARD #1)", "clamp-to-pmtu
- *					(...)" or "none"
- * @return			FALSE if it cannot be told (no ruleset, no LAN host)
+ * @param verdict	the simulator's verdict
+ * @return			TRUE for drop and reject
  */
-bool dpc_check_mss(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-				   const dpc_child_rec_t *child, char *buf, size_t len);
+static inline bool dpc_nf_stops(nfsim_verdict_t verdict)
+{
+	return verdict == NFSIM_VERDICT_DROP || verdict == NFSIM_VERDICT_REJECT;
+}
+
+/**
+ * Report a verdict the simulator could not judge as ruleset-uncertain (one
+ * per subject and question); nothing if the result is certain.
+ *
+ * @param ctx		the check context
+ * @param ike		the IKE_SA concerned
+ * @param child		the CHILD_SA concerned, NULL for the IKE_SA
+ * @param question	what was asked, e.g. "outbound tunnel traffic in
+ *					forward"
+ * @param res		the simulator's answer
+ */
+void dpc_nf_uncertain(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					  const dpc_child_rec_t *child, const char *question,
+					  const nfsim_result_t *res);
+
+/**
+ * What the checks of a CHILD_SA's forwarded traffic need: the ruleset and
+ * the path with LAN host, LAN, tunnel and output interfaces.
+ *
+ * @param ctx		the check context
+ * @param ike		the IKE_SA
+ * @param child		the CHILD_SA
+ * @param rs		receives the ruleset
+ * @param path		receives the path
+ * @return			FALSE if there is no ruleset or any of that is unknown
+ */
+bool dpc_nf_forwarded(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					  const dpc_child_rec_t *child, const nfsim_ruleset_t **rs,
+					  const dpc_path_t **path);
+
+/**
+ * The outbound packet of a CHILD_SA as it leaves the LAN (ICMP echo from
+ * the LAN host to the remote host, LAN to output interface; with XFRM the
+ * outbound SA transforms it).
+ *
+ * @param facts		the facts
+ * @param ike		the IKE_SA
+ * @param child		the CHILD_SA
+ * @param p			its path (see dpc_nf_forwarded())
+ * @param ct		conntrack state (NFSIM_CT_*)
+ * @param pkt		receives the packet
+ */
+void dpc_nf_outbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
+					 const dpc_child_rec_t *child, const dpc_path_t *p,
+					 uint32_t ct, nfsim_packet_t *pkt);
+
+/**
+ * The inbound packet of a CHILD_SA after decryption (ICMP echo from the
+ * remote host to the LAN host, tunnel to LAN interface; with XFRM it
+ * arrived through the inbound SA). Established packets are replies.
+ *
+ * @param facts		the facts
+ * @param ike		the IKE_SA
+ * @param child		the CHILD_SA
+ * @param p			its path (see dpc_nf_forwarded())
+ * @param ct		conntrack state (NFSIM_CT_*)
+ * @param pkt		receives the packet
+ */
+void dpc_nf_inbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
+					const dpc_child_rec_t *child, const dpc_path_t *p,
+					uint32_t ct, nfsim_packet_t *pkt);
 
 #endif /** DPC_CHECK_NF_H_ @}*/

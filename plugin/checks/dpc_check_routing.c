@@ -8,7 +8,8 @@
  */
 
 #include "dpc_check.h"
-#include "dpc_check_util.h"
+#include "dpc_check_family.h"
+#include "facts/dpc_questions.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,22 +17,17 @@
 #include <sys/socket.h>
 
 /**
- * What the routing checks learned about one CHILD_SA.
+ * What the routing checks use of a CHILD_SA's path.
  */
 typedef struct {
-	/** a LAN host of the local selector, valid if has_host */
-	dpc_addr_t lhost;
+	/** the path */
+	const dpc_path_t *path;
+	/** a LAN host whose traffic is forwarded (tunnel mode only) */
 	bool has_host;
-	/** a host of the remote selector */
-	dpc_addr_t rhost;
-	/** interface LAN packets arrive on, valid if has_lan */
-	char lan[IF_NAMESIZE];
+	/** the interface its packets arrive on is known */
 	bool has_lan;
-	/** interface decapsulated packets arrive on, valid if has_tun */
-	char tun[IF_NAMESIZE];
+	/** the interface decapsulated packets arrive on is known */
 	bool has_tun;
-	/** interface of our IKE address (the WAN) */
-	char wan[IF_NAMESIZE];
 	/** forwarding found off */
 	bool fwd_off;
 } path_t;
@@ -53,7 +49,7 @@ static bool no_route(dpc_check_ctx_t *ctx, const dpc_route_t *route,
 	switch (route->error)
 	{
 		case 0:
-			return dpc_check_route_fails(route);
+			return dpc_route_fails(route);
 		case ENETUNREACH:
 		case EHOSTUNREACH:
 		case EACCES:
@@ -62,7 +58,7 @@ static bool no_route(dpc_check_ctx_t *ctx, const dpc_route_t *route,
 			memset(&q, 0, sizeof(q));
 			q.dst = *dst;
 			return ctx->facts->route_get(ctx->facts, &q, &plain) &&
-				   (plain.error == EINVAL || dpc_check_route_fails(&plain));
+				   (plain.error == EINVAL || dpc_route_fails(&plain));
 		default:
 			return false;
 	}
@@ -78,16 +74,18 @@ static void forwarding(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	char name[DPC_SYSCTL_LEN], off[3 * IF_NAMESIZE + 16] = "";
 	bool g_on, l_on = true, t_on = true;
 	dpc_finding_t *f;
-	uint8_t family = p->rhost.family;
+	uint8_t family = p->path->rhost.family;
 
-	g_on = dpc_check_forwarding(ctx, family, NULL, g, sizeof(g));
+	g_on = dpc_forwarding_on(ctx->facts, family, NULL, g, sizeof(g));
 	if (p->has_lan)
 	{
-		l_on = dpc_check_forwarding(ctx, family, p->lan, l, sizeof(l));
+		l_on = dpc_forwarding_on(ctx->facts, family, p->path->lan, l,
+								 sizeof(l));
 	}
 	if (p->has_tun)
 	{
-		t_on = dpc_check_forwarding(ctx, family, p->tun, t, sizeof(t));
+		t_on = dpc_forwarding_on(ctx->facts, family, p->path->tun, t,
+								 sizeof(t));
 	}
 	if (g_on && l_on && t_on)
 	{
@@ -101,26 +99,26 @@ static void forwarding(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	}
 	if (!l_on)
 	{
-		snprintf(off, sizeof(off), "%s", p->lan);
+		snprintf(off, sizeof(off), "%s", p->path->lan);
 	}
 	if (!t_on)
 	{
 		snprintf(off + strlen(off), sizeof(off) - strlen(off), "%s%s",
-				 off[0] ? " and " : "", p->tun);
+				 off[0] ? " and " : "", p->path->tun);
 	}
 	dpc_finding_message(f, "IP forwarding is off%s%s: packets between the "
 						"LAN and the tunnel are dropped in both directions",
 						off[0] ? " on " : "", off);
-	dpc_finding_evidence(f, dpc_check_sysctl_name(g, name, sizeof(name)),
+	dpc_finding_evidence(f, dpc_sysctl_name(g, name, sizeof(name)),
 						 "%d", g_on);
 	if (p->has_lan)
 	{
-		dpc_finding_evidence(f, dpc_check_sysctl_name(l, name, sizeof(name)),
+		dpc_finding_evidence(f, dpc_sysctl_name(l, name, sizeof(name)),
 							 "%d", l_on);
 	}
 	if (p->has_tun)
 	{
-		dpc_finding_evidence(f, dpc_check_sysctl_name(t, name, sizeof(name)),
+		dpc_finding_evidence(f, dpc_sysctl_name(t, name, sizeof(name)),
 							 "%d", t_on);
 	}
 	dpc_finding_hint(f, "sysctl -w %s=1 and persist it in /etc/sysctl.d/",
@@ -180,24 +178,20 @@ static void route_missing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						  const dpc_child_rec_t *child, const path_t *p)
 {
 	dpc_route_query_t q;
-	dpc_route_t fwd, own;
+	dpc_route_t own;
 	dpc_addr_t addr;
 	dpc_finding_t *f;
 	bool fwd_fails = false, own_fails = false;
 
 	if (p->has_host && p->has_lan && !p->fwd_off)
 	{
-		memset(&q, 0, sizeof(q));
-		q.dst = p->rhost;
-		q.src = p->lhost;
-		memcpy(q.iif, p->lan, IF_NAMESIZE);
-		fwd_fails = ctx->facts->route_get(ctx->facts, &q, &fwd) &&
-					no_route(ctx, &fwd, &q.dst);
+		fwd_fails = dpc_path_has(p->path, DPC_PATH_FWD) &&
+					no_route(ctx, &p->path->fwd, &p->path->rhost);
 	}
 	if (ctx->facts->local_in_ts(ctx->facts, &child->local.ts[0], &addr, NULL))
 	{
 		memset(&q, 0, sizeof(q));
-		q.dst = p->rhost;
+		q.dst = p->path->rhost;
 		q.src = addr;
 		own_fails = ctx->facts->route_get(ctx->facts, &q, &own) &&
 					no_route(ctx, &own, &q.dst);
@@ -215,7 +209,7 @@ static void route_missing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						"packets for it are dropped before IPsec sees them");
 	if (fwd_fails)
 	{
-		dpc_finding_evidence(f, "route", "%s", fwd.text);
+		dpc_finding_evidence(f, "route", "%s", p->path->fwd.text);
 	}
 	if (own_fails)
 	{
@@ -241,15 +235,16 @@ static void inbound(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		return;
 	}
 	memset(&q, 0, sizeof(q));
-	q.dst = p->lhost;
-	q.src = p->rhost;
-	memcpy(q.iif, p->tun, IF_NAMESIZE);
+	q.dst = p->path->lhost;
+	q.src = p->path->rhost;
+	memcpy(q.iif, p->path->tun, IF_NAMESIZE);
 	if (!ctx->facts->route_get(ctx->facts, &q, &route))
 	{
 		return;
 	}
 	back = !route.error && route.oif[0] &&
-		   (dpc_streq(route.oif, p->tun) || dpc_streq(route.oif, p->wan));
+		   (dpc_streq(route.oif, p->path->tun) ||
+			dpc_streq(route.oif, p->path->wan));
 	if (!no_route(ctx, &route, &q.dst) && !back)
 	{
 		return;
@@ -275,40 +270,28 @@ static void inbound(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					 "(e.g. 'ip route add %s dev <lan-interface>' or via the "
 					 "LAN router); check that %s is configured on the LAN "
 					 "interface", lts, lts,
-					 dpc_addr_to_str(&p->lhost, a, sizeof(a)));
+					 dpc_addr_to_str(&p->path->lhost, a, sizeof(a)));
 }
 
-/*
- * Described in header
+/**
+ * The checks of one CHILD_SA.
  */
-void dpc_check_routing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-					   const dpc_child_rec_t *child)
+static void routing_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						  const dpc_child_rec_t *child)
 {
-	path_t p;
+	path_t p = {
+		.path = dpc_check_path(ctx, ike, child),
+	};
 
-	if (!child->local.count || !child->remote.count)
+	if (!p.path || !dpc_path_has(p.path, DPC_PATH_RHOST))
 	{
 		return;
 	}
-	memset(&p, 0, sizeof(p));
-	dpc_check_remote_host(&child->remote.ts[0], &p.rhost);
 	/* host-to-host and gateway-to-net tunnels forward nothing */
-	if (dpc_streq(child->mode, "TUNNEL") &&
-		!dpc_check_gateway_only(ctx, &child->local))
-	{
-		p.has_host = dpc_check_local_host(ctx, &child->local.ts[0],
-										  &p.lhost);
-	}
-	if (p.has_host)
-	{
-		p.has_lan = dpc_check_lan_iif(ctx, &child->local.ts[0], &p.lhost,
-									  p.lan);
-	}
-	p.has_tun = dpc_check_tunnel_iif(ctx, ike, child, p.tun);
-	if (!ctx->facts->is_local(ctx->facts, &ike->local, p.wan))
-	{
-		p.wan[0] = '\0';
-	}
+	p.has_host = dpc_streq(child->mode, "TUNNEL") &&
+				 dpc_path_has(p.path, DPC_PATH_LHOST);
+	p.has_lan = p.has_host && dpc_path_has(p.path, DPC_PATH_LAN);
+	p.has_tun = dpc_path_has(p.path, DPC_PATH_TUN);
 	if (p.has_host)
 	{
 		forwarding(ctx, ike, child, &p);
@@ -316,3 +299,11 @@ void dpc_check_routing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	route_missing(ctx, ike, child, &p);
 	inbound(ctx, ike, child, &p);
 }
+
+/**
+ * forwarding-disabled, route-missing, inbound-undeliverable: per CHILD_SA.
+ */
+const dpc_check_family_t dpc_check_family_routing = {
+	.name = "routing",
+	.child = routing_child,
+};

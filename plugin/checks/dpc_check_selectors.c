@@ -8,7 +8,8 @@
  */
 
 #include "dpc_check.h"
-#include "dpc_check_util.h"
+#include "dpc_check_family.h"
+#include "facts/dpc_questions.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,14 +52,14 @@ static void collect_cover(dpc_check_ctx_t *ctx, bool local,
 
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
-		ike = &ctx->tunnels->ikes[i];
+		ike = ctx->tunnels->ikes[i];
 		if (ike->state != DPC_STATE_UP)
 		{
 			continue;
 		}
 		for (j = 0; j < ike->n_children; j++)
 		{
-			child = &ike->children[j];
+			child = ike->children[j];
 			if (child->state != DPC_STATE_UP)
 			{
 				continue;
@@ -88,10 +89,10 @@ static bool first_of_config(const dpc_ike_rec_t *ike,
 
 	for (i = 0; i < ike->n_children; i++)
 	{
-		if (ike->children[i].state == DPC_STATE_UP &&
-			dpc_streq(ike->children[i].name, child->name))
+		if (ike->children[i]->state == DPC_STATE_UP &&
+			dpc_streq(ike->children[i]->name, child->name))
 		{
-			return &ike->children[i] == child;
+			return ike->children[i] == child;
 		}
 	}
 	return true;
@@ -114,7 +115,7 @@ static void describe_path(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	/* forwarded traffic is looked up as input from the LAN, our own as
 	 * output */
 	if (!ctx->facts->is_local(ctx->facts, src, NULL) &&
-		!dpc_check_lan_iif(ctx, src_ts, src, q.iif))
+		!dpc_lan_iif(ctx->facts, src_ts, src, q.iif))
 	{
 		q.iif[0] = '\0';
 	}
@@ -124,7 +125,7 @@ static void describe_path(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		snprintf(phrase, plen, "is not protected (route lookup failed)");
 		return;
 	}
-	if (dpc_check_route_fails(route))
+	if (dpc_route_fails(route))
 	{
 		snprintf(phrase, plen, "is dropped: no route (%s)", route->text);
 		return;
@@ -146,7 +147,7 @@ static void describe_path(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 static void check_side(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					   const dpc_child_rec_t *child, bool local)
 {
-	const dpc_ts_list_t *cfg, *neg;
+	const dpc_ts_list_t *cfg, *neg, *other;
 	dpc_ts_list_t narrowed, cover, gap;
 	dpc_finding_t *f;
 	dpc_addr_t src, dst;
@@ -198,22 +199,34 @@ static void check_side(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		goto out;
 	}
 	dpc_ts_list_to_str(&gap, gap_s, sizeof(gap_s));
-	/* a host of the uncovered part, talking to a host of the other side */
-	if (local)
+	/* a host of the uncovered part, talking to a host of the other side
+	 * (negotiated, else configured: a side may have no selectors) */
+	other = local ? &child->remote : &child->local;
+	if (!other->count)
 	{
-		dpc_check_remote_host(&gap.ts[0], &src);
-		dpc_check_remote_host(&child->remote.ts[0], &dst);
+		other = local ? &child->cfg_remote : &child->cfg_local;
+	}
+	memset(&route, 0, sizeof(route));
+	if (!other->count)
+	{
+		snprintf(phrase, sizeof(phrase), "is not protected (the other side "
+				 "has no traffic selectors)");
+	}
+	else if (local)
+	{
+		dpc_remote_host(&gap.ts[0], &src);
+		dpc_remote_host(&other->ts[0], &dst);
 		describe_path(ctx, ike, child, &src, &dst, &gap.ts[0], phrase,
 					  sizeof(phrase), &route);
 	}
 	else
 	{
-		if (!dpc_check_local_host(ctx, &child->local.ts[0], &src))
+		if (!dpc_local_host(ctx->facts, &other->ts[0], &src))
 		{
-			dpc_ts_addr_nth(&child->local.ts[0], 0, &src);
+			dpc_ts_addr_nth(&other->ts[0], 0, &src);
 		}
-		dpc_check_remote_host(&gap.ts[0], &dst);
-		describe_path(ctx, ike, child, &src, &dst, &child->local.ts[0],
+		dpc_remote_host(&gap.ts[0], &dst);
+		describe_path(ctx, ike, child, &src, &dst, &other->ts[0],
 					  phrase, sizeof(phrase), &route);
 	}
 	f = dpc_check_add(ctx, "ts-unprotected", DPC_ERROR, ike, child);
@@ -239,12 +252,20 @@ out:
 	dpc_ts_list_clear(&gap);
 }
 
-/*
- * Described in header
+/**
+ * The checks of one CHILD_SA.
  */
-void dpc_check_selectors(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-						 const dpc_child_rec_t *child)
+static void selectors_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+							const dpc_child_rec_t *child)
 {
 	check_side(ctx, ike, child, true);
 	check_side(ctx, ike, child, false);
 }
+
+/**
+ * ts-narrowed, ts-unprotected: per CHILD_SA.
+ */
+const dpc_check_family_t dpc_check_family_selectors = {
+	.name = "selectors",
+	.child = selectors_child,
+};

@@ -8,7 +8,7 @@
  */
 
 #include "dpc_check.h"
-#include "dpc_check_util.h"
+#include "dpc_check_family.h"
 
 #include <stdio.h>
 
@@ -205,11 +205,11 @@ static void none(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					 "is routed to this gateway");
 }
 
-/*
- * Described in header
+/**
+ * The checks of one CHILD_SA.
  */
-void dpc_check_traffic(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-					   const dpc_child_rec_t *child)
+static void traffic_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						  const dpc_child_rec_t *child)
 {
 	const dpc_settings_t *s = ctx->settings;
 	delta_t d;
@@ -236,3 +236,12 @@ void dpc_check_traffic(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		one_way(ctx, ike, child, &d);
 	}
 }
+
+/**
+ * traffic-one-way-out, traffic-one-way-in, traffic-none,
+ * traffic-stopped-after-rekey: per CHILD_SA, from its counter samples.
+ */
+const dpc_check_family_t dpc_check_family_traffic = {
+	.name = "traffic",
+	.child = traffic_child,
+};

@@ -12,7 +12,7 @@
  * @{ @ingroup dataplane_check
  *
  * The system facts one round of checks works on: what the kernel says about
- * routes, interfaces, addresses and sysctls. Checks only see this interface;
+ * routes, interfaces, addresses, sysctls, netfilter rules and SAs. Checks only see this interface;
  * the live implementation (dpc_kernel_facts) asks the kernel through
  * rtnetlink and /proc and caches every answer for the round, unit tests use
  * fixtures.
@@ -21,8 +21,8 @@
 #ifndef DPC_FACTS_H_
 #define DPC_FACTS_H_
 
-#include "../dpc_ts.h"
-#include "../nfsim/nfsim.h"
+#include "model/dpc_ts.h"
+#include "nfsim/nfsim.h"
 
 #include <net/if.h>
 #include <stdbool.h>
@@ -92,6 +92,9 @@ typedef enum {
 
 typedef struct dpc_facts_t dpc_facts_t;
 
+/* the SAD (facts/xfrm/dpc_xfrm_sad.h) */
+struct dpc_xfrm_sad_t;
+
 /**
  * System facts for one round.
  */
@@ -159,6 +162,19 @@ struct dpc_facts_t {
 	 *					not be read
 	 */
 	const nfsim_ruleset_t *(*get_ruleset)(dpc_facts_t *this);
+
+	/**
+	 * The kernel's SAD (kernel-netlink data plane): every SA's identity and
+	 * counters, from one dump read at most once per round. Traffic
+	 * sampling matches its SAs by SPI; other checks may look up whether an
+	 * SA is installed.
+	 *
+	 * @return			SAs sorted for dpc_xfrm_sad_find(), owned by the
+	 *					facts; NULL with errno set if it cannot be read, or
+	 *					ENOTSUP for kernel-libipsec, which has no SAD in the
+	 *					kernel
+	 */
+	const struct dpc_xfrm_sad_t *(*get_sad)(dpc_facts_t *this);
 
 	/**
 	 * The gateway's addresses, as the simulator wants them (masquerade

@@ -31,7 +31,9 @@
  * is explored both ways; if the outcome depends on it, the verdict is
  * uncertain and the result names the expression.
  *
- * The simulator is pure: no sockets, no charon, libc only.
+ * The simulator is pure: no sockets, no charon; libc, and libmnl's
+ * length-checked attribute walking where expression kinds decode
+ * themselves from nf_tables netlink attributes.
  */
 
 #ifndef NFSIM_H_
@@ -395,6 +397,9 @@ typedef struct {
 	unsigned nsteps;
 } nfsim_result_t;
 
+/** what an evaluation that was told to stop could not judge */
+#define NFSIM_STOPPED "not evaluated: out of time"
+
 /**
  * Run the base chains of a hook on a packet.
  *
@@ -402,7 +407,8 @@ typedef struct {
  * packet's family in priority order; ACCEPT goes on to the next base chain,
  * DROP/REJECT end it, the first NAT chain that sets up a binding ends NAT
  * processing (later chains see the translated packet). NAT chains only see
- * packets whose conntrack state is NEW or unknown.
+ * packets whose conntrack state is NEW or unknown. An evaluation the
+ * ruleset's stop callback stops is uncertain (unknown_what NFSIM_STOPPED).
  *
  * @param rs		ruleset, finalized since it was last changed (else the
  *					verdict is NFSIM_VERDICT_UNKNOWN)

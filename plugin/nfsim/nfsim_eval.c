@@ -164,6 +164,40 @@ static nfsim_verdict_t map_verdict(int code)
 }
 
 /**
+ * Run the expressions of a rule until one of them ends it: ctx->verdict
+ * says how (NFT_CONTINUE if all matched).
+ */
+static void run_rule(nfsim_ctx_t *ctx, const nfsim_rule_t *r)
+{
+	size_t i;
+
+	ctx->rule = r;
+	ctx->verdict = NFT_CONTINUE;
+	for (i = 0; i < r->nexprs; i++)
+	{
+		ctx->expr = r->exprs[i];
+		if (ctx->budget == 0 || ctx->stopped)
+		{
+			nfsim_undecidable(ctx);
+			return;
+		}
+		if (ctx->stop && ctx->budget % NFSIM_STOP_EVERY == 0 &&
+			ctx->stop(ctx->stop_ctx))
+		{	/* not judged: the caller has no time left */
+			ctx->stopped = true;
+			nfsim_undecidable(ctx);
+			return;
+		}
+		ctx->budget--;
+		ctx->expr->ops->eval(ctx->expr, ctx);
+		if (ctx->verdict != NFT_CONTINUE)
+		{
+			return;
+		}
+	}
+}
+
+/**
  * Run a base chain like nft_do_chain(): rules in order, jump/goto/return,
  * the policy at the end.
  *
@@ -182,7 +216,7 @@ static int run_chain(nfsim_ctx_t *ctx, const nfsim_chain_t *base,
 	} stack[NFSIM_JUMP_STACK];
 	const nfsim_chain_t *chain = base;
 	unsigned sp = 0;
-	size_t ri = 0, i;
+	size_t ri = 0;
 
 	*rule = NULL;
 	*in = base;
@@ -205,23 +239,7 @@ static int run_chain(nfsim_ctx_t *ctx, const nfsim_chain_t *base,
 			continue;
 		}
 		r = chain->rules[ri];
-		ctx->rule = r;
-		ctx->verdict = NFT_CONTINUE;
-		for (i = 0; i < r->nexprs; i++)
-		{
-			ctx->expr = &r->exprs[i];
-			if (ctx->budget == 0)
-			{
-				nfsim_undecidable(ctx);
-				break;
-			}
-			ctx->budget--;
-			r->exprs[i].ops->eval(&r->exprs[i], ctx);
-			if (ctx->verdict != NFT_CONTINUE)
-			{
-				break;
-			}
-		}
+		run_rule(ctx, r);
 		switch (ctx->verdict)
 		{
 			case NFT_CONTINUE:
@@ -268,17 +286,12 @@ static int run_chain(nfsim_ctx_t *ctx, const nfsim_chain_t *base,
 }
 
 /**
- * One evaluation of a hook with the oracle's decisions on unknowns.
+ * Start an evaluation of a hook.
  */
-static void run(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
-				const nfsim_packet_t *pkt, nfsim_oracle_t *oracle,
-				nfsim_result_t *res, nfsim_ctx_t *ctx)
+static void run_init(const nfsim_ruleset_t *rs, nfsim_ctx_t *ctx,
+					 nfsim_result_t *res, nfsim_hook_t hook,
+					 const nfsim_packet_t *pkt, nfsim_oracle_t *oracle)
 {
-	const nfsim_rule_t *accepted = NULL;
-	const nfsim_chain_t *accepted_in = NULL;
-	bool nat_done = false, any = false;
-	size_t i;
-
 	memset(res, 0, sizeof(*res));
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->pkt = pkt;
@@ -288,66 +301,119 @@ static void run(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
 	ctx->mark = pkt->mark;
 	ctx->oracle = oracle;
 	ctx->budget = NFSIM_EXPR_BUDGET;
+	ctx->stop = rs->stop;
+	ctx->stop_ctx = rs->stop_ctx;
 	res->verdict = NFSIM_VERDICT_CONTINUE;
+}
 
+/**
+ * Record how a base chain ended.
+ */
+static void add_step(nfsim_result_t *res, const nfsim_chain_t *c,
+					 nfsim_verdict_t v, const nfsim_rule_t *rule,
+					 const nfsim_chain_t *in)
+{
+	nfsim_step_t *s;
+
+	if (res->nsteps < NFSIM_MAX_STEPS)
+	{
+		s = &res->steps[res->nsteps++];
+		s->chain = c;
+		s->verdict = v;
+		s->rule = rule;
+		s->rule_chain = in;
+	}
+}
+
+/**
+ * Complete the result of an evaluation from its context.
+ */
+static void run_finish(nfsim_result_t *res, const nfsim_ctx_t *ctx)
+{
+	res->mss = ctx->mss;
+	res->mark = ctx->mark;
+	res->certain = res->verdict != NFSIM_VERDICT_UNKNOWN;
+	if (ctx->stopped)
+	{
+		res->unknown_rule = NULL;
+		snprintf(res->unknown_what, sizeof(res->unknown_what), "%s",
+				 NFSIM_STOPPED);
+	}
+	else if (ctx->undecided)
+	{
+		res->unknown_rule = ctx->undecided_rule;
+		nfsim_expr_format(ctx->undecided_rule, ctx->undecided,
+						  res->unknown_what, sizeof(res->unknown_what));
+	}
+}
+
+/**
+ * Whether a base chain runs: it sees the packet, and NAT chains only see
+ * the first packet of a connection, and only until one of them sets up a
+ * binding.
+ */
+static bool chain_runs(const nfsim_chain_t *c, const nfsim_packet_t *pkt,
+					   bool nat_done)
+{
+	if (!chain_applies(c, pkt))
+	{
+		return false;
+	}
+	return c->type != NFSIM_CHAIN_NAT ||
+		   (!nat_done && (!pkt->ct_state || (pkt->ct_state & NFSIM_CT_NEW)));
+}
+
+/**
+ * One evaluation of a hook with the oracle's decisions on unknowns.
+ */
+static void run(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
+				const nfsim_packet_t *pkt, nfsim_oracle_t *oracle,
+				nfsim_result_t *res, nfsim_ctx_t *ctx)
+{
+	const nfsim_rule_t *accepted = NULL, *rule;
+	const nfsim_chain_t *accepted_in = NULL, *in;
+	bool nat_done = false, any = false;
+	nfsim_verdict_t v;
+	size_t i;
+
+	run_init(rs, ctx, res, hook, pkt, oracle);
 	for (i = 0; i < rs->nhooks[hook]; i++)
 	{
 		const nfsim_chain_t *c = rs->hooks[hook][i];
-		const nfsim_rule_t *rule;
-		const nfsim_chain_t *in;
-		nfsim_verdict_t v;
-		int code;
 
-		if (!chain_applies(c, pkt))
+		if (!chain_runs(c, pkt, nat_done))
 		{
-			continue;
-		}
-		if (c->type == NFSIM_CHAIN_NAT &&
-			(nat_done || (pkt->ct_state && !(pkt->ct_state & NFSIM_CT_NEW))))
-		{
-			/* NAT chains only see the first packet of a connection, and
-			 * only until one of them sets up a binding */
 			continue;
 		}
 		ctx->table = c->table;
 		ctx->base = c;
 		ctx->nat_chain = c->type == NFSIM_CHAIN_NAT;
 		memset(&ctx->nat, 0, sizeof(ctx->nat));
-		code = run_chain(ctx, c, &rule, &in);
-		v = map_verdict(code);
+		v = map_verdict(run_chain(ctx, c, &rule, &in));
 		any = true;
-		if (res->nsteps < NFSIM_MAX_STEPS)
+		add_step(res, c, v, rule, in);
+		if (v != NFSIM_VERDICT_ACCEPT)
 		{
-			nfsim_step_t *s = &res->steps[res->nsteps++];
-
-			s->chain = c;
-			s->verdict = v;
-			s->rule = rule;
-			s->rule_chain = in;
+			res->verdict = v;
+			res->rule = rule;
+			res->chain = in;
+			break;
 		}
-		if (v == NFSIM_VERDICT_ACCEPT)
+		if (rule)
 		{
-			if (rule)
-			{
-				accepted = rule;
-				accepted_in = in;
-			}
-			else if (!accepted)
-			{
-				accepted_in = c;
-			}
-			if (ctx->nat.type != NFSIM_NAT_NONE)
-			{
-				res->nat = ctx->nat;
-				nat_done = true;
-				nfsim_image_nat(&ctx->img, ctx->family, &ctx->nat);
-			}
-			continue;
+			accepted = rule;
+			accepted_in = in;
 		}
-		res->verdict = v;
-		res->rule = rule;
-		res->chain = in;
-		break;
+		else if (!accepted)
+		{
+			accepted_in = c;
+		}
+		if (ctx->nat.type != NFSIM_NAT_NONE)
+		{
+			res->nat = ctx->nat;
+			nat_done = true;
+			nfsim_image_nat(&ctx->img, ctx->family, &ctx->nat);
+		}
 	}
 	if (res->verdict == NFSIM_VERDICT_CONTINUE && any)
 	{
@@ -355,15 +421,7 @@ static void run(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
 		res->rule = accepted;
 		res->chain = accepted_in;
 	}
-	res->mss = ctx->mss;
-	res->mark = ctx->mark;
-	res->certain = res->verdict != NFSIM_VERDICT_UNKNOWN;
-	if (ctx->undecided)
-	{
-		res->unknown_rule = ctx->undecided_rule;
-		nfsim_expr_format(ctx->undecided_rule, ctx->undecided,
-						  res->unknown_what, sizeof(res->unknown_what));
-	}
+	run_finish(res, ctx);
 }
 
 /**
@@ -446,12 +504,15 @@ nfsim_verdict_t nfsim_eval(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
 	nfsim_result_t alt;
 	nfsim_ctx_t ctx;
 
+	bool stopped = rs && rs->stop && rs->stop(rs->stop_ctx);
+
 	if (!rs || !rs->finalized || !pkt || hook >= NFSIM_HOOK_MAX ||
-		(pkt->family != AF_INET && pkt->family != AF_INET6))
+		(pkt->family != AF_INET && pkt->family != AF_INET6) || stopped)
 	{
 		memset(res, 0, sizeof(*res));
 		res->verdict = res->alt_verdict = NFSIM_VERDICT_UNKNOWN;
-		snprintf(res->unknown_what, sizeof(res->unknown_what),
+		snprintf(res->unknown_what, sizeof(res->unknown_what), "%s",
+				 stopped ? NFSIM_STOPPED :
 				 "no finalized ruleset or unsupported packet");
 		return res->verdict;
 	}
@@ -485,6 +546,12 @@ nfsim_verdict_t nfsim_eval(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
 		oracle.force = t.force;
 		oracle.nforce = t.n;
 		run(rs, hook, pkt, &oracle, &alt, &ctx);
+		if (ctx.stopped)
+		{
+			set_unknown(res, NULL, NFSIM_STOPPED);
+			res->unknown_rule = NULL;
+			break;
+		}
 		if (differs(res, &alt) || oracle.seen > NFSIM_MAX_SITES)
 		{
 			res->alt_verdict = alt.verdict;

@@ -27,7 +27,8 @@
  * reject a register/length pair the kernel would reject.
  *
  * Every expression kind has its own file under expr/ (and xt/ for the
- * xtables extensions) implementing an nfsim_expr_ops_t.
+ * xtables extensions) holding its private data, its evaluation, rendering
+ * and netlink decoding, and its nfsim_expr_ops_t (nfsim_expr_ops.h).
  */
 
 #ifndef NFSIM_EXPR_H_
@@ -46,11 +47,7 @@
 #define NFSIM_DATA_MAX 64
 
 typedef struct nfsim_expr_t nfsim_expr_t;
-typedef struct nfsim_expr_ops_t nfsim_expr_ops_t;
-typedef struct nfsim_ctx_t nfsim_ctx_t;
-typedef struct nfsim_render_t nfsim_render_t;
 typedef struct nfsim_set_t nfsim_set_t;
-typedef struct nfsim_xt_type_t nfsim_xt_type_t;
 
 /**
  * Pseudo verdict codes next to the kernel's NF_* and NFT_* ones.
@@ -61,29 +58,6 @@ enum {
 	/** the verdict cannot be determined (unknown target, queue, ...) */
 	NFSIM_V_UNKNOWN = 0x101,
 };
-
-/**
- * A constant.
- */
-typedef struct {
-	/** length in bytes */
-	uint8_t len;
-	/** bytes, as they appear in the register file */
-	uint8_t data[NFSIM_DATA_MAX];
-} nfsim_data_t;
-
-/**
- * A verdict with its target chain.
- */
-typedef struct {
-	/** NF_ACCEPT, NF_DROP, NFT_JUMP, NFT_GOTO, NFT_RETURN, NFT_CONTINUE,
-	 *  NFT_BREAK, NF_QUEUE, NFSIM_V_* */
-	int code;
-	/** target chain name (jump/goto), NULL otherwise */
-	char *chain_name;
-	/** resolved target chain, set by nfsim_ruleset_finalize() */
-	const nfsim_chain_t *chain;
-} nfsim_verdict_data_t;
 
 /**
  * What an opaque expression does when evaluated.
@@ -139,158 +113,6 @@ enum {
 	NFSIM_IPT_INV_FRAG = 1 << 5,
 	NFSIM_IPT_INV_PROTO = 1 << 6,
 };
-
-/**
- * An expression.
- */
-struct nfsim_expr_t {
-	/** implementation */
-	const nfsim_expr_ops_t *ops;
-	/** expression-specific data */
-	union {
-		/** payload: load (dreg) or mangle (sreg) */
-		struct {
-			uint8_t base, dreg, sreg;
-			bool set;
-			uint32_t offset, len;
-		} payload;
-		/** meta: load (dreg) or set (sreg) */
-		struct {
-			uint32_t key;
-			uint8_t dreg, sreg;
-			bool set;
-		} meta;
-		/** cmp */
-		struct {
-			uint8_t sreg, op;
-			nfsim_data_t data;
-		} cmp;
-		/** bitwise: boolean (mask/xor) or shift (shift) */
-		struct {
-			uint8_t sreg, dreg, len, op;
-			uint32_t shift;
-			nfsim_data_t mask, xor;
-		} bitwise;
-		/** byteorder */
-		struct {
-			uint8_t sreg, dreg, op, len, size;
-		} byteorder;
-		/** range */
-		struct {
-			uint8_t sreg, op;
-			nfsim_data_t from, to;
-		} range;
-		/** lookup; dreg 0xff: no data */
-		struct {
-			uint8_t sreg, dreg;
-			bool inv, has_dreg;
-			char *set_name;
-			const nfsim_set_t *set;
-		} lookup;
-		/** immediate: data into dreg or a verdict (dreg 0) */
-		struct {
-			uint8_t dreg;
-			nfsim_data_t data;
-			nfsim_verdict_data_t verdict;
-		} imm;
-		/** ct: load (dreg) or set (sreg) */
-		struct {
-			uint32_t key;
-			uint8_t dir, dreg, sreg;
-			bool has_dir, set;
-		} ct;
-		/** rt */
-		struct {
-			uint32_t key;
-			uint8_t dreg;
-		} rt;
-		/** xfrm ("ipsec in/out ...") */
-		struct {
-			uint32_t key;
-			uint8_t dir, spnum, dreg;
-		} xfrm;
-		/** fib */
-		struct {
-			uint32_t result, flags;
-			uint8_t dreg;
-		} fib;
-		/** nat/masq/redir; a register of 0 means "not given" */
-		struct {
-			nfsim_nat_type_t type;
-			uint8_t family;
-			uint8_t reg_addr_min, reg_addr_max;
-			uint8_t reg_proto_min, reg_proto_max;
-			uint32_t flags;
-		} nat;
-		/** reject */
-		struct {
-			uint32_t type;
-			uint8_t code;
-		} reject;
-		/** exthdr: load (dreg) or set (sreg) */
-		struct {
-			uint8_t type, dreg, sreg, op;
-			bool set;
-			uint32_t offset, len, flags;
-		} exthdr;
-		/** anything judged only by its effect on the verdict */
-		struct {
-			char name[24];
-			nfsim_opaque_mode_t mode;
-			bool likely;
-			uint8_t dreg, dlen;
-			char *text;
-		} opaque;
-		/** xt match/target with its decoded info blob */
-		struct {
-			char name[32];
-			uint8_t rev, family;
-			bool target;
-			const nfsim_xt_type_t *type;
-			void *info;
-			uint32_t info_len;
-		} xt;
-		/** legacy entry header */
-		nfsim_ipt_t ipt;
-	};
-};
-
-/**
- * Implementation of an expression kind.
- */
-struct nfsim_expr_ops_t {
-	/** name as in nf_tables ("payload", "cmp", ...) */
-	const char *name;
-	/** run it: update ctx registers/packet, set ctx->verdict */
-	void (*eval)(const nfsim_expr_t *e, nfsim_ctx_t *ctx);
-	/** append a readable rendering */
-	void (*render)(const nfsim_expr_t *e, nfsim_render_t *r);
-	/** release data owned by the expression (optional) */
-	void (*destroy)(nfsim_expr_t *e);
-	/** resolve references once all tables are known (optional); return
-	 *  false if unresolvable: the expression then cannot be judged */
-	bool (*finalize)(nfsim_expr_t *e, nfsim_rule_t *rule);
-};
-
-extern const nfsim_expr_ops_t nfsim_expr_payload_ops;
-extern const nfsim_expr_ops_t nfsim_expr_meta_ops;
-extern const nfsim_expr_ops_t nfsim_expr_cmp_ops;
-extern const nfsim_expr_ops_t nfsim_expr_bitwise_ops;
-extern const nfsim_expr_ops_t nfsim_expr_byteorder_ops;
-extern const nfsim_expr_ops_t nfsim_expr_range_ops;
-extern const nfsim_expr_ops_t nfsim_expr_lookup_ops;
-extern const nfsim_expr_ops_t nfsim_expr_immediate_ops;
-extern const nfsim_expr_ops_t nfsim_expr_ct_ops;
-extern const nfsim_expr_ops_t nfsim_expr_rt_ops;
-extern const nfsim_expr_ops_t nfsim_expr_xfrm_ops;
-extern const nfsim_expr_ops_t nfsim_expr_fib_ops;
-extern const nfsim_expr_ops_t nfsim_expr_nat_ops;
-extern const nfsim_expr_ops_t nfsim_expr_reject_ops;
-extern const nfsim_expr_ops_t nfsim_expr_exthdr_ops;
-extern const nfsim_expr_ops_t nfsim_expr_opaque_ops;
-extern const nfsim_expr_ops_t nfsim_expr_xt_ops;
-extern const nfsim_expr_ops_t nfsim_expr_ipt_ops;
-extern const nfsim_expr_ops_t nfsim_expr_invalid_ops;
 
 /**
  * Translate an nftables register number and the length accessed into a
@@ -386,5 +208,31 @@ bool nfsim_add_xt(nfsim_rule_t *rule, bool target, const char *name,
 bool nfsim_add_ipt(nfsim_rule_t *rule, const nfsim_ipt_t *ipt);
 /** an expression that cannot be judged (malformed or unsupported) */
 void nfsim_add_invalid(nfsim_rule_t *rule, const char *name);
+
+struct nfsim_attr_tb_t;
+
+/**
+ * Decodes one nf_tables expression from its netlink attributes and appends
+ * it to a rule, with the same checks as the constructors; attributes that
+ * are missing or malformed append an expression that cannot be judged.
+ *
+ * @param rule		the rule
+ * @param name		expression name (NFTA_EXPR_NAME)
+ * @param family	table family (NFPROTO_*), for xt extensions
+ * @param tb		attributes of NFTA_EXPR_DATA (nfsim_attr.h), all NULL
+ *					if it is absent
+ */
+typedef void (*nfsim_expr_decode_t)(nfsim_rule_t *rule, const char *name,
+									uint8_t family,
+									const struct nfsim_attr_tb_t *tb);
+
+/**
+ * Find the decoder of an nf_tables expression in the registry of expression
+ * kinds.
+ *
+ * @param name		expression name (NFTA_EXPR_NAME: "cmp", "payload", ...)
+ * @return			its decoder, NULL if no kind decodes that name
+ */
+nfsim_expr_decode_t nfsim_expr_decoder(const char *name);
 
 #endif /** NFSIM_EXPR_H_ @}*/

@@ -21,6 +21,7 @@
 
 #include "nfsim.h"
 #include "nfsim_expr.h"
+#include "nfsim_expr_ops.h"
 #include "nfsim_ruleset.h"
 
 #include <stdarg.h>
@@ -39,6 +40,9 @@
 
 /** evaluations one nfsim_eval() may run exploring unknowns */
 #define NFSIM_MAX_RUNS 48
+
+/** expressions run between two questions to the stop callback */
+#define NFSIM_STOP_EVERY 4096
 
 /** bytes of the synthetic packet image */
 #define NFSIM_IMG_MAX 160
@@ -59,6 +63,10 @@ struct nfsim_ruleset_t {
 	size_t nhooks[NFSIM_HOOK_MAX];
 	/** finalized */
 	bool finalized;
+	/** asked during evaluations whether to stop, NULL if never */
+	nfsim_stop_cb_t stop;
+	/** its context */
+	void *stop_ctx;
 };
 
 /**
@@ -138,7 +146,7 @@ struct nfsim_rule_t {
 	/** comment or NULL */
 	char *comment;
 	/** expressions */
-	nfsim_expr_t *exprs;
+	nfsim_expr_t **exprs;
 	/** number of expressions */
 	size_t nexprs;
 	/** allocated expression slots */
@@ -286,6 +294,12 @@ struct nfsim_ctx_t {
 	const nfsim_rule_t *undecided_rule;
 	/** expressions left to run */
 	unsigned long budget;
+	/** the ruleset's stop callback, NULL if none */
+	nfsim_stop_cb_t stop;
+	/** its context */
+	void *stop_ctx;
+	/** the stop callback asked to stop */
+	bool stopped;
 };
 
 /**
@@ -508,9 +522,24 @@ nfsim_tri_t nfsim_set_lookup(const nfsim_set_t *set, const uint8_t *key,
 							 const uint8_t *unk, const nfsim_elem_t **elem);
 
 /**
- * Sort elements and find the catch-all one (called by finalize).
+ * Sort elements, find the catch-all one and resolve the jump targets of
+ * verdict map elements (called by finalize).
+ *
+ * @return			number of elements whose target cannot be resolved
+ *					(made undecidable)
  */
-void nfsim_set_finalize(nfsim_set_t *set);
+unsigned nfsim_set_finalize(nfsim_set_t *set);
+
+/**
+ * Follow the jump/goto targets of a verdict map's elements; those whose
+ * edge closes a loop are made undecidable.
+ *
+ * @param set		the verdict map
+ * @param closes	tells whether an edge closes a loop
+ * @param user		passed to closes
+ * @return			number of edges cut
+ */
+unsigned nfsim_set_jumps(nfsim_set_t *set, nfsim_jump_cb_t closes, void *user);
 
 /**
  * Release a set.
@@ -590,14 +619,39 @@ const char *nfsim_proto_name(uint8_t proto);
 /* ---- ruleset helpers (nfsim_ruleset.c) ---- */
 
 /**
- * Append an expression slot to a rule (zeroed, ops set).
+ * Append an expression of a kind to a rule (for the kind's constructors).
+ *
+ * @param rule		the rule
+ * @param ops		the kind
+ * @return			the expression's private data (zeroed), NULL on
+ *					allocation failure
  */
-nfsim_expr_t *nfsim_rule_push(nfsim_rule_t *rule, const nfsim_expr_ops_t *ops);
+void *nfsim_rule_push(nfsim_rule_t *rule, const nfsim_expr_ops_t *ops);
 
 /**
- * Drop the last expression slot of a rule (constructor failed).
+ * Drop the last expression of a rule (constructor failed).
  */
 void nfsim_rule_pop(nfsim_rule_t *rule);
+
+/**
+ * Resolve the target chain of a jump/goto verdict in its table (other
+ * verdicts need none).
+ *
+ * @return			false if the target does not exist or is a base chain
+ *					(the kernel refuses both)
+ */
+bool nfsim_verdict_resolve(nfsim_verdict_data_t *v, const nfsim_table_t *t);
+
+/**
+ * Make room for one more element in a growable array.
+ *
+ * @param arr		the array (reallocated)
+ * @param size		its allocated elements (updated)
+ * @param count		elements in use
+ * @param elem		size of an element
+ * @return			false on allocation failure
+ */
+bool nfsim_grow(void **arr, size_t *size, size_t count, size_t elem);
 
 /**
  * Duplicate a string (NULL on allocation failure or NULL input).

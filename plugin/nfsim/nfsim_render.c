@@ -254,8 +254,14 @@ static const char *icmp_name(uint8_t type, bool v6)
 	}
 }
 
-void nfsim_render_value(nfsim_render_t *r, nfsim_vtype_t vt,
-						const uint8_t *d, uint32_t len)
+/**
+ * Append a value of a type given by names (of states, bits, ICMP types,
+ * ...).
+ *
+ * @return			false if vt is not such a type
+ */
+static bool render_named(nfsim_render_t *r, nfsim_vtype_t vt,
+						 const uint8_t *d, uint32_t len)
 {
 	static const char *const ctstate[] = {
 		"invalid", "established", "related", "new", NULL, NULL, "untracked",
@@ -274,12 +280,83 @@ void nfsim_render_value(nfsim_render_t *r, nfsim_vtype_t vt,
 	static const char *const pkttypes[] = {
 		"host", "broadcast", "multicast", "other",
 	};
+	uint64_t v;
+
+	switch (vt)
+	{
+		case NFSIM_VT_CTSTATE:
+			bits(r, host_uint(d, len), ctstate, 7);
+			return true;
+		case NFSIM_VT_CTSTATUS:
+			bits(r, host_uint(d, len), ctstatus, 7);
+			return true;
+		case NFSIM_VT_TCPFLAGS:
+			bits(r, d[0], tcpflags, 8);
+			return true;
+		case NFSIM_VT_CTDIR:
+			nfsim_render_printf(r, "%s", d[0] ? "reply" : "original");
+			return true;
+		case NFSIM_VT_BOOL:
+			nfsim_render_printf(r, "%s", d[0] ? "exists" : "missing");
+			return true;
+		case NFSIM_VT_NFPROTO:
+			nfsim_render_printf(r, "%s", d[0] == NFPROTO_IPV4 ? "ipv4" :
+								(d[0] == NFPROTO_IPV6 ? "ipv6" : "?"));
+			return true;
+		case NFSIM_VT_ETHER:
+			v = be_uint(d, len);
+			if (v == 0x0800 || v == 0x86dd)
+			{
+				nfsim_render_printf(r, "%s", v == 0x0800 ? "ip" : "ip6");
+			}
+			else
+			{
+				nfsim_render_printf(r, "0x%04" PRIx64, v);
+			}
+			return true;
+		case NFSIM_VT_ADDRTYPE:
+			v = host_uint(d, len);
+			nfsim_render_printf(r, "%s", v < 9 ? addrtypes[v] : "?");
+			return true;
+		case NFSIM_VT_PKTTYPE:
+			nfsim_render_printf(r, "%s", d[0] < 4 ? pkttypes[d[0]] : "?");
+			return true;
+		default:
+			return false;
+	}
+}
+
+/**
+ * Append an ICMP or ICMPv6 type, with the code if loaded together
+ * ("type X icmp code Y").
+ */
+static void render_icmp(nfsim_render_t *r, bool v6, bool code,
+						const uint8_t *d, uint32_t len)
+{
+	const char *name = icmp_name(d[0], v6);
+
+	if (name)
+	{
+		nfsim_render_printf(r, "%s", name);
+	}
+	else
+	{
+		nfsim_render_printf(r, "%u", d[0]);
+	}
+	if (code && len > 1)
+	{
+		nfsim_render_printf(r, " %s code %u", v6 ? "icmpv6" : "icmp", d[1]);
+	}
+}
+
+void nfsim_render_value(nfsim_render_t *r, nfsim_vtype_t vt,
+						const uint8_t *d, uint32_t len)
+{
 	uint8_t a[16] = {0};
 	const char *name;
-	uint64_t v;
 	uint32_t i;
 
-	if (len == 0)
+	if (len == 0 || render_named(r, vt, d, len))
 	{
 		return;
 	}
@@ -322,67 +399,13 @@ void nfsim_render_value(nfsim_render_t *r, nfsim_vtype_t vt,
 				return;
 			}
 			break;
-		case NFSIM_VT_CTSTATE:
-			bits(r, host_uint(d, len), ctstate, 7);
-			return;
-		case NFSIM_VT_CTSTATUS:
-			bits(r, host_uint(d, len), ctstatus, 7);
-			return;
-		case NFSIM_VT_TCPFLAGS:
-			bits(r, d[0], tcpflags, 8);
-			return;
-		case NFSIM_VT_CTDIR:
-			nfsim_render_printf(r, "%s", d[0] ? "reply" : "original");
-			return;
-		case NFSIM_VT_BOOL:
-			nfsim_render_printf(r, "%s", d[0] ? "exists" : "missing");
-			return;
 		case NFSIM_VT_ICMP:
 		case NFSIM_VT_ICMP6:
-			name = icmp_name(d[0], vt == NFSIM_VT_ICMP6);
-			if (name)
-			{
-				nfsim_render_printf(r, "%s", name);
-			}
-			else
-			{
-				nfsim_render_printf(r, "%u", d[0]);
-			}
-			return;
 		case NFSIM_VT_ICMP_TC:
 		case NFSIM_VT_ICMP6_TC:
-			/* type and code loaded together: "type X icmp code Y" */
-			nfsim_render_value(r, vt == NFSIM_VT_ICMP_TC ? NFSIM_VT_ICMP
-														 : NFSIM_VT_ICMP6,
-							   d, 1);
-			if (len > 1)
-			{
-				nfsim_render_printf(r, " %s code %u",
-									vt == NFSIM_VT_ICMP_TC ? "icmp" : "icmpv6",
-									d[1]);
-			}
-			return;
-		case NFSIM_VT_NFPROTO:
-			nfsim_render_printf(r, "%s", d[0] == NFPROTO_IPV4 ? "ipv4" :
-								(d[0] == NFPROTO_IPV6 ? "ipv6" : "?"));
-			return;
-		case NFSIM_VT_ETHER:
-			v = be_uint(d, len);
-			if (v == 0x0800 || v == 0x86dd)
-			{
-				nfsim_render_printf(r, "%s", v == 0x0800 ? "ip" : "ip6");
-			}
-			else
-			{
-				nfsim_render_printf(r, "0x%04" PRIx64, v);
-			}
-			return;
-		case NFSIM_VT_ADDRTYPE:
-			v = host_uint(d, len);
-			nfsim_render_printf(r, "%s", v < 9 ? addrtypes[v] : "?");
-			return;
-		case NFSIM_VT_PKTTYPE:
-			nfsim_render_printf(r, "%s", d[0] < 4 ? pkttypes[d[0]] : "?");
+			render_icmp(r, vt == NFSIM_VT_ICMP6 || vt == NFSIM_VT_ICMP6_TC,
+						vt == NFSIM_VT_ICMP_TC || vt == NFSIM_VT_ICMP6_TC,
+						d, len);
 			return;
 		default:
 			break;
@@ -507,24 +530,6 @@ static void render_init(nfsim_render_t *r, const nfsim_rule_t *rule,
 	}
 }
 
-/**
- * Render one expression, tracking the family an "meta nfproto" selects.
- */
-static void render_expr(nfsim_render_t *r, const nfsim_expr_t *e)
-{
-	if (e->ops == &nfsim_expr_cmp_ops && e->cmp.op == NFT_CMP_EQ &&
-		e->cmp.data.len == 1)
-	{
-		nfsim_rdesc_t *d = nfsim_render_get(r, e->cmp.sreg);
-
-		if (d && d->vt == NFSIM_VT_NFPROTO)
-		{
-			r->family = e->cmp.data.data[0];
-		}
-	}
-	e->ops->render(e, r);
-}
-
 char *nfsim_rule_format(const nfsim_rule_t *rule, char *buf, size_t len)
 {
 	nfsim_render_t r;
@@ -533,7 +538,7 @@ char *nfsim_rule_format(const nfsim_rule_t *rule, char *buf, size_t len)
 	render_init(&r, rule, buf, len);
 	for (i = 0; i < rule->nexprs; i++)
 	{
-		render_expr(&r, &rule->exprs[i]);
+		rule->exprs[i]->ops->render(rule->exprs[i], &r);
 	}
 	if (rule->comment)
 	{
@@ -560,9 +565,9 @@ void nfsim_expr_format(const nfsim_rule_t *rule, const nfsim_expr_t *expr,
 	}
 	/* render what precedes it without output to learn the registers */
 	render_init(&r, rule, NULL, 0);
-	for (i = 0; i < rule->nexprs && &rule->exprs[i] != expr; i++)
+	for (i = 0; i < rule->nexprs && rule->exprs[i] != expr; i++)
 	{
-		render_expr(&r, &rule->exprs[i]);
+		rule->exprs[i]->ops->render(rule->exprs[i], &r);
 	}
 	r.buf = buf;
 	r.len = len;

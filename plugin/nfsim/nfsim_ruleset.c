@@ -9,7 +9,6 @@
 
 #include "nfsim_private.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
@@ -20,10 +19,7 @@ char *nfsim_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/**
- * Make room for one more pointer in a growable array.
- */
-static bool grow(void **arr, size_t *size, size_t count, size_t elem)
+bool nfsim_grow(void **arr, size_t *size, size_t count, size_t elem)
 {
 	void *n;
 	size_t ns;
@@ -81,8 +77,8 @@ nfsim_table_t *nfsim_table_add(nfsim_ruleset_t *rs, nfsim_backend_t backend,
 	{
 		return t;
 	}
-	if (!grow((void**)&rs->tables, &rs->tables_size, rs->ntables,
-			  sizeof(*rs->tables)))
+	if (!nfsim_grow((void**)&rs->tables, &rs->tables_size, rs->ntables,
+					sizeof(*rs->tables)))
 	{
 		return NULL;
 	}
@@ -138,8 +134,8 @@ nfsim_chain_t *nfsim_chain_add(nfsim_table_t *table, const char *name)
 	{
 		return c;
 	}
-	if (!grow((void**)&table->chains, &table->chains_size, table->nchains,
-			  sizeof(*table->chains)))
+	if (!nfsim_grow((void**)&table->chains, &table->chains_size, table->nchains,
+					sizeof(*table->chains)))
 	{
 		return NULL;
 	}
@@ -187,8 +183,8 @@ nfsim_rule_t *nfsim_rule_add(nfsim_chain_t *chain, uint64_t handle)
 {
 	nfsim_rule_t *r;
 
-	if (!grow((void**)&chain->rules, &chain->rules_size, chain->nrules,
-			  sizeof(*chain->rules)))
+	if (!nfsim_grow((void**)&chain->rules, &chain->rules_size, chain->nrules,
+					sizeof(*chain->rules)))
 	{
 		return NULL;
 	}
@@ -211,241 +207,33 @@ void nfsim_rule_set_comment(nfsim_rule_t *rule, const char *comment)
 	rule->comment = nfsim_strdup(comment);
 }
 
-nfsim_expr_t *nfsim_rule_push(nfsim_rule_t *rule, const nfsim_expr_ops_t *ops)
+void *nfsim_rule_push(nfsim_rule_t *rule, const nfsim_expr_ops_t *ops)
 {
 	nfsim_expr_t *e;
 
-	if (!grow((void**)&rule->exprs, &rule->exprs_size, rule->nexprs,
-			  sizeof(*rule->exprs)))
+	if (!nfsim_grow((void**)&rule->exprs, &rule->exprs_size, rule->nexprs,
+					sizeof(*rule->exprs)))
 	{
 		return NULL;
 	}
-	e = &rule->exprs[rule->nexprs++];
-	memset(e, 0, sizeof(*e));
-	e->ops = ops;
-	return e;
+	e = nfsim_expr_create(ops);
+	if (!e)
+	{
+		return NULL;
+	}
+	rule->exprs[rule->nexprs++] = e;
+	return nfsim_expr_data(e);
 }
 
 void nfsim_rule_pop(nfsim_rule_t *rule)
 {
 	if (rule->nexprs)
 	{
-		nfsim_expr_t *e = &rule->exprs[--rule->nexprs];
-
-		if (e->ops->destroy)
-		{
-			e->ops->destroy(e);
-		}
+		nfsim_expr_destroy(rule->exprs[--rule->nexprs]);
 	}
 }
 
-nfsim_set_t *nfsim_set_find(const nfsim_table_t *table, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < table->nsets; i++)
-	{
-		if (strcmp(table->sets[i]->name, name) == 0)
-		{
-			return table->sets[i];
-		}
-	}
-	return NULL;
-}
-
-nfsim_set_t *nfsim_set_add(nfsim_table_t *table, const char *name,
-						   uint32_t flags, uint32_t klen, uint32_t dlen,
-						   uint32_t dtype)
-{
-	nfsim_set_t *s;
-
-	if (!name || klen == 0 || klen > NFSIM_DATA_MAX ||
-		dlen > NFSIM_DATA_MAX)
-	{
-		return NULL;
-	}
-	s = nfsim_set_find(table, name);
-	if (s)
-	{
-		return s;
-	}
-	if (!grow((void**)&table->sets, &table->sets_size, table->nsets,
-			  sizeof(*table->sets)))
-	{
-		return NULL;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s)
-	{
-		return NULL;
-	}
-	s->name = strdup(name);
-	if (!s->name)
-	{
-		free(s);
-		return NULL;
-	}
-	s->table = table;
-	s->flags = flags;
-	s->klen = klen;
-	s->dlen = dlen;
-	s->dtype = dtype;
-	table->sets[table->nsets++] = s;
-	table->rs->finalized = false;
-	return s;
-}
-
-void nfsim_set_get_lengths(const nfsim_set_t *set, uint32_t *klen,
-						   uint32_t *dlen, uint32_t *dtype)
-{
-	*klen = set->klen;
-	*dlen = set->dlen;
-	*dtype = set->dtype;
-}
-
-bool nfsim_set_set_fields(nfsim_set_t *set, const uint8_t *lens,
-						  unsigned count)
-{
-	uint32_t total = 0;
-	unsigned i;
-
-	if (count > NFSIM_SET_FIELDS)
-	{
-		return false;
-	}
-	for (i = 0; i < count; i++)
-	{
-		if (lens[i] == 0)
-		{
-			return false;
-		}
-		total += (lens[i] + 3) & ~3u;
-	}
-	if (total > set->klen)
-	{
-		return false;
-	}
-	memcpy(set->field_len, lens, count);
-	set->nfields = count;
-	return true;
-}
-
-/**
- * Copy a blob (NULL for len 0).
- */
-static uint8_t *memdup(const void *data, uint32_t len)
-{
-	uint8_t *p;
-
-	p = malloc(len ? len : 1);
-	if (p && len)
-	{
-		memcpy(p, data, len);
-	}
-	return p;
-}
-
-bool nfsim_set_add_elem(nfsim_set_t *set, const void *key, uint32_t key_len,
-						const void *key_end, uint32_t flags, const void *data,
-						uint32_t data_len, int verdict, const char *chain)
-{
-	nfsim_elem_t *e;
-
-	if (key && key_len != set->klen)
-	{
-		return false;
-	}
-	if (!key && !(flags & NFT_SET_ELEM_CATCHALL))
-	{
-		return false;
-	}
-	if (data && (set->dtype == NFT_DATA_VERDICT || data_len != set->dlen))
-	{
-		return false;
-	}
-	if (!grow((void**)&set->elems, &set->elems_size, set->nelems,
-			  sizeof(*set->elems)))
-	{
-		return false;
-	}
-	e = &set->elems[set->nelems];
-	memset(e, 0, sizeof(*e));
-	e->flags = flags;
-	if (key)
-	{
-		e->key = memdup(key, key_len);
-		if (!e->key)
-		{
-			return false;
-		}
-	}
-	if (key && key_end)
-	{
-		e->key_end = memdup(key_end, key_len);
-		set->ranges = true;
-	}
-	if (data)
-	{
-		e->data = memdup(data, data_len);
-	}
-	e->verdict.code = verdict;
-	e->verdict.chain_name = nfsim_strdup(chain);
-	set->nelems++;
-	set->table->rs->finalized = false;
-	return true;
-}
-
-bool nfsim_reg_offset(uint32_t reg, uint32_t len, uint8_t *off)
-{
-	uint32_t o;
-
-	if (len == 0 || len > NFSIM_DATA_MAX)
-	{
-		return false;
-	}
-	if (reg <= NFT_REG_4)
-	{
-		o = reg * 16;
-	}
-	else if (reg >= NFT_REG32_00 && reg <= NFT_REG32_15)
-	{
-		o = (reg - NFT_REG32_00) * 4 + 16;
-	}
-	else
-	{
-		return false;
-	}
-	if (o + len > NFSIM_REGS_LEN)
-	{
-		return false;
-	}
-	*off = o;
-	return true;
-}
-
-/**
- * Turn an expression whose reference cannot be resolved into an invalid
- * one, keeping its name.
- */
-static void invalidate(nfsim_expr_t *e)
-{
-	char name[24];
-
-	snprintf(name, sizeof(name), "%s", e->ops->name);
-	if (e->ops->destroy)
-	{
-		e->ops->destroy(e);
-	}
-	memset(e, 0, sizeof(*e));
-	e->ops = &nfsim_expr_invalid_ops;
-	snprintf(e->opaque.name, sizeof(e->opaque.name), "%s", name);
-}
-
-/**
- * Resolve the target of a verdict; false if it does not exist or is a base
- * chain (the kernel refuses both).
- */
-static bool resolve_verdict(nfsim_verdict_data_t *v, const nfsim_table_t *t)
+bool nfsim_verdict_resolve(nfsim_verdict_data_t *v, const nfsim_table_t *t)
 {
 	const nfsim_chain_t *c;
 
@@ -482,12 +270,34 @@ static bool closes_loop(const nfsim_chain_t *target, unsigned depth,
 						unsigned *bad);
 
 /**
+ * Where the loop check is.
+ */
+typedef struct {
+	/** depth of the chain being walked */
+	unsigned depth;
+	/** edges cut so far */
+	unsigned *bad;
+} walk_t;
+
+/**
+ * nfsim_jump_cb_t for the expressions of the chain being walked.
+ */
+static bool closes(const nfsim_chain_t *target, void *user)
+{
+	walk_t *w = user;
+
+	return closes_loop(target, w->depth, w->bad);
+}
+
+/**
  * Depth-first walk of jump/goto edges (verdicts and verdict maps); edges
  * closing a loop are made unknown, as the kernel refuses such rulesets.
  */
 static void check_loops(nfsim_chain_t *c, unsigned depth, unsigned *bad)
 {
-	size_t i, j, k;
+	walk_t w = { .depth = depth, .bad = bad };
+	unsigned cut;
+	size_t i, j;
 
 	c->visit = GRAY;
 	for (i = 0; i < c->nrules; i++)
@@ -496,30 +306,12 @@ static void check_loops(nfsim_chain_t *c, unsigned depth, unsigned *bad)
 
 		for (j = 0; j < r->nexprs; j++)
 		{
-			nfsim_expr_t *e = &r->exprs[j];
+			nfsim_expr_t *e = r->exprs[j];
 
-			if (e->ops == &nfsim_expr_immediate_ops && e->imm.dreg == 0 &&
-				e->imm.verdict.chain &&
-				closes_loop(e->imm.verdict.chain, depth, bad))
+			if (e->ops->jumps)
 			{
-				invalidate(e);
-				(*bad)++;
-			}
-			if (e->ops == &nfsim_expr_lookup_ops && e->lookup.set &&
-				e->lookup.has_dreg && e->lookup.dreg == 0)
-			{
-				nfsim_set_t *s = (nfsim_set_t*)e->lookup.set;
-
-				for (k = 0; k < s->nelems; k++)
-				{
-					if (s->elems[k].verdict.chain &&
-						closes_loop(s->elems[k].verdict.chain, depth, bad))
-					{
-						s->elems[k].verdict.code = NFSIM_V_UNKNOWN;
-						s->elems[k].verdict.chain = NULL;
-						(*bad)++;
-					}
-				}
+				cut = e->ops->jumps(e, closes, &w);
+				*bad += cut;
 			}
 		}
 	}
@@ -592,64 +384,67 @@ static bool family_simulated(uint8_t family)
 	}
 }
 
-unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs)
+/**
+ * Number the rules of a chain and resolve the references of their
+ * expressions.
+ *
+ * @return			number of unresolvable references
+ */
+static unsigned finalize_chain(nfsim_chain_t *c)
 {
 	unsigned bad = 0;
-	size_t i, j, k, n;
-	int h;
+	size_t i, j;
 
-	for (i = 0; i < rs->ntables; i++)
+	for (i = 0; i < c->nrules; i++)
 	{
-		nfsim_table_t *t = rs->tables[i];
+		nfsim_rule_t *r = c->rules[i];
 
-		for (j = 0; j < t->nsets; j++)
+		r->position = i + 1;
+		for (j = 0; j < r->nexprs; j++)
 		{
-			nfsim_set_t *s = t->sets[j];
+			nfsim_expr_t *e = r->exprs[j];
 
-			nfsim_set_finalize(s);
-			for (k = 0; k < s->nelems; k++)
+			if (e->ops->finalize && !e->ops->finalize(e, r))
 			{
-				if (!resolve_verdict(&s->elems[k].verdict, t))
-				{
-					/* the kernel refuses such an element; make it undecidable */
-					s->elems[k].verdict.code = NFSIM_V_UNKNOWN;
-					bad++;
-				}
-			}
-		}
-		for (j = 0; j < t->nchains; j++)
-		{
-			nfsim_chain_t *c = t->chains[j];
-
-			for (k = 0; k < c->nrules; k++)
-			{
-				nfsim_rule_t *r = c->rules[k];
-
-				r->position = k + 1;
-				for (n = 0; n < r->nexprs; n++)
-				{
-					nfsim_expr_t *e = &r->exprs[n];
-
-					if (e->ops == &nfsim_expr_xt_ops)
-					{
-						t->xt = t->xt || t->backend == NFSIM_BACKEND_NFT;
-					}
-					if (e->ops == &nfsim_expr_immediate_ops &&
-						e->imm.dreg == 0 &&
-						!resolve_verdict(&e->imm.verdict, t))
-					{
-						invalidate(e);
-						bad++;
-					}
-					else if (e->ops->finalize && !e->ops->finalize(e, r))
-					{
-						invalidate(e);
-						bad++;
-					}
-				}
+				nfsim_expr_invalidate(e);
+				bad++;
 			}
 		}
 	}
+	return bad;
+}
+
+/**
+ * Finalize the sets, then the chains of a table.
+ *
+ * @return			number of unresolvable references
+ */
+static unsigned finalize_table(nfsim_table_t *t)
+{
+	unsigned bad = 0;
+	size_t i;
+
+	for (i = 0; i < t->nsets; i++)
+	{
+		bad += nfsim_set_finalize(t->sets[i]);
+	}
+	for (i = 0; i < t->nchains; i++)
+	{
+		bad += finalize_chain(t->chains[i]);
+	}
+	return bad;
+}
+
+/**
+ * Cut the jump/goto edges closing a loop in all tables.
+ *
+ * @return			number of edges cut
+ */
+static unsigned cut_loops(nfsim_ruleset_t *rs)
+{
+	unsigned bad = 0;
+	size_t i, j;
+
 	for (i = 0; i < rs->ntables; i++)
 	{
 		for (j = 0; j < rs->tables[i]->nchains; j++)
@@ -667,48 +462,64 @@ unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs)
 			}
 		}
 	}
+	return bad;
+}
+
+/**
+ * List the active base chains of a hook in evaluation order.
+ */
+static void order_hook(nfsim_ruleset_t *rs, nfsim_hook_t h)
+{
+	size_t i, j, n = 0;
+
+	free(rs->hooks[h]);
+	rs->hooks[h] = NULL;
+	rs->nhooks[h] = 0;
+	for (i = 0; i < rs->ntables; i++)
+	{
+		n += rs->tables[i]->nchains;
+	}
+	rs->hooks[h] = n ? calloc(n, sizeof(*rs->hooks[h])) : NULL;
+	if (!rs->hooks[h])
+	{
+		return;
+	}
+	for (i = 0; i < rs->ntables; i++)
+	{
+		nfsim_table_t *t = rs->tables[i];
+
+		if (!family_simulated(t->family) ||
+			(t->flags & NFT_TABLE_F_DORMANT))
+		{
+			continue;
+		}
+		for (j = 0; j < t->nchains; j++)
+		{
+			nfsim_chain_t *c = t->chains[j];
+
+			if (c->base && c->hook == h)
+			{
+				rs->hooks[h][rs->nhooks[h]++] = c;
+			}
+		}
+	}
+	qsort(rs->hooks[h], rs->nhooks[h], sizeof(*rs->hooks[h]), cmp_chain);
+}
+
+unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs)
+{
+	unsigned bad = 0;
+	size_t i;
+	int h;
+
+	for (i = 0; i < rs->ntables; i++)
+	{
+		bad += finalize_table(rs->tables[i]);
+	}
+	bad += cut_loops(rs);
 	for (h = 0; h < NFSIM_HOOK_MAX; h++)
 	{
-		free(rs->hooks[h]);
-		rs->hooks[h] = NULL;
-		rs->nhooks[h] = 0;
-		n = 0;
-		for (i = 0; i < rs->ntables; i++)
-		{
-			for (j = 0; j < rs->tables[i]->nchains; j++)
-			{
-				n++;
-			}
-		}
-		if (!n)
-		{
-			continue;
-		}
-		rs->hooks[h] = calloc(n, sizeof(*rs->hooks[h]));
-		if (!rs->hooks[h])
-		{
-			continue;
-		}
-		for (i = 0; i < rs->ntables; i++)
-		{
-			nfsim_table_t *t = rs->tables[i];
-
-			if (!family_simulated(t->family) ||
-				(t->flags & NFT_TABLE_F_DORMANT))
-			{
-				continue;
-			}
-			for (j = 0; j < t->nchains; j++)
-			{
-				nfsim_chain_t *c = t->chains[j];
-
-				if (c->base && (int)c->hook == h)
-				{
-					rs->hooks[h][rs->nhooks[h]++] = c;
-				}
-			}
-		}
-		qsort(rs->hooks[h], rs->nhooks[h], sizeof(*rs->hooks[h]), cmp_chain);
+		order_hook(rs, h);
 	}
 	rs->finalized = true;
 	return bad;
@@ -720,10 +531,7 @@ static void destroy_rule(nfsim_rule_t *r)
 
 	for (i = 0; i < r->nexprs; i++)
 	{
-		if (r->exprs[i].ops->destroy)
-		{
-			r->exprs[i].ops->destroy(&r->exprs[i]);
-		}
+		nfsim_expr_destroy(r->exprs[i]);
 	}
 	free(r->exprs);
 	free(r->comment);
@@ -931,4 +739,14 @@ const char *nfsim_nat_name(nfsim_nat_type_t type)
 	};
 
 	return type <= NFSIM_NAT_REDIRECT ? names[type] : "unknown";
+}
+
+void nfsim_ruleset_set_stop(nfsim_ruleset_t *rs, nfsim_stop_cb_t stop,
+							void *ctx)
+{
+	if (rs)
+	{
+		rs->stop = stop;
+		rs->stop_ctx = ctx;
+	}
 }

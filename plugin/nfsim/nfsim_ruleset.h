@@ -36,6 +36,15 @@ typedef enum {
 #define NFSIM_SET_FIELDS 16
 
 /**
+ * Asked while a ruleset is evaluated whether to stop now (a deadline passed,
+ * the daemon shuts down).
+ *
+ * @param ctx		registered context
+ * @return			TRUE to stop: the evaluation ends uncertain
+ */
+typedef bool (*nfsim_stop_cb_t)(void *ctx);
+
+/**
  * Create an empty ruleset.
  */
 nfsim_ruleset_t *nfsim_ruleset_create(void);
@@ -174,5 +183,16 @@ bool nfsim_set_add_elem(nfsim_set_t *set, const void *key, uint32_t key_len,
  * @return			number of unresolvable references
  */
 unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs);
+
+/**
+ * Register (or with NULL remove) the callback nfsim_eval() asks every few
+ * thousand expressions, and before it starts, whether to stop.
+ *
+ * @param rs		ruleset
+ * @param stop		callback, NULL for none
+ * @param ctx		its context
+ */
+void nfsim_ruleset_set_stop(nfsim_ruleset_t *rs, nfsim_stop_cb_t stop,
+							void *ctx);
 
 #endif /** NFSIM_RULESET_H_ @}*/

@@ -7,6 +7,10 @@
  * option) any later version.
  */
 
+/*
+ * Sets and maps: building them, ordering their elements, looking keys up.
+ */
+
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -16,6 +20,162 @@
 #include <string.h>
 #include <sys/types.h>
 #include <linux/netfilter/nf_tables.h>
+
+nfsim_set_t *nfsim_set_find(const nfsim_table_t *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < table->nsets; i++)
+	{
+		if (strcmp(table->sets[i]->name, name) == 0)
+		{
+			return table->sets[i];
+		}
+	}
+	return NULL;
+}
+
+nfsim_set_t *nfsim_set_add(nfsim_table_t *table, const char *name,
+						   uint32_t flags, uint32_t klen, uint32_t dlen,
+						   uint32_t dtype)
+{
+	nfsim_set_t *s;
+
+	if (!name || klen == 0 || klen > NFSIM_DATA_MAX ||
+		dlen > NFSIM_DATA_MAX)
+	{
+		return NULL;
+	}
+	s = nfsim_set_find(table, name);
+	if (s)
+	{
+		return s;
+	}
+	if (!nfsim_grow((void**)&table->sets, &table->sets_size, table->nsets,
+					sizeof(*table->sets)))
+	{
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+	{
+		return NULL;
+	}
+	s->name = strdup(name);
+	if (!s->name)
+	{
+		free(s);
+		return NULL;
+	}
+	s->table = table;
+	s->flags = flags;
+	s->klen = klen;
+	s->dlen = dlen;
+	s->dtype = dtype;
+	table->sets[table->nsets++] = s;
+	table->rs->finalized = false;
+	return s;
+}
+
+void nfsim_set_get_lengths(const nfsim_set_t *set, uint32_t *klen,
+						   uint32_t *dlen, uint32_t *dtype)
+{
+	*klen = set->klen;
+	*dlen = set->dlen;
+	*dtype = set->dtype;
+}
+
+bool nfsim_set_set_fields(nfsim_set_t *set, const uint8_t *lens,
+						  unsigned count)
+{
+	uint32_t total = 0;
+	unsigned i;
+
+	if (count > NFSIM_SET_FIELDS)
+	{
+		return false;
+	}
+	for (i = 0; i < count; i++)
+	{
+		if (lens[i] == 0)
+		{
+			return false;
+		}
+		total += (lens[i] + 3) & ~3u;
+	}
+	if (total > set->klen)
+	{
+		return false;
+	}
+	memcpy(set->field_len, lens, count);
+	set->nfields = count;
+	return true;
+}
+
+/**
+ * Copy a blob (NULL for len 0).
+ */
+static uint8_t *memdup(const void *data, uint32_t len)
+{
+	uint8_t *p;
+
+	p = malloc(len ? len : 1);
+	if (p && len)
+	{
+		memcpy(p, data, len);
+	}
+	return p;
+}
+
+bool nfsim_set_add_elem(nfsim_set_t *set, const void *key, uint32_t key_len,
+						const void *key_end, uint32_t flags, const void *data,
+						uint32_t data_len, int verdict, const char *chain)
+{
+	nfsim_elem_t *e;
+
+	if (key && key_len != set->klen)
+	{
+		return false;
+	}
+	if (!key && !(flags & NFT_SET_ELEM_CATCHALL))
+	{
+		return false;
+	}
+	if (data && (set->dtype == NFT_DATA_VERDICT || data_len != set->dlen))
+	{
+		return false;
+	}
+	if (!nfsim_grow((void**)&set->elems, &set->elems_size, set->nelems,
+					sizeof(*set->elems)))
+	{
+		return false;
+	}
+	e = &set->elems[set->nelems];
+	memset(e, 0, sizeof(*e));
+	e->flags = flags;
+	if (key)
+	{
+		e->key = memdup(key, key_len);
+		if (!e->key)
+		{
+			return false;
+		}
+	}
+	if (key && key_end)
+	{
+		e->key_end = memdup(key_end, key_len);
+		set->ranges = true;
+	}
+	if (data)
+	{
+		e->data = memdup(data, data_len);
+	}
+	e->verdict.code = verdict;
+	e->verdict.chain_name = nfsim_strdup(chain);
+	set->nelems++;
+	set->table->rs->finalized = false;
+	return true;
+}
 
 /**
  * Order elements by key (memcmp, as the kernel's rbtree), an interval end
@@ -40,8 +200,9 @@ static int cmp_elem(const void *a, const void *b, void *arg)
 		   (int)(ea->flags & NFT_SET_ELEM_INTERVAL_END);
 }
 
-void nfsim_set_finalize(nfsim_set_t *set)
+unsigned nfsim_set_finalize(nfsim_set_t *set)
 {
+	unsigned bad = 0;
 	size_t i;
 
 	if (set->nelems)
@@ -59,6 +220,34 @@ void nfsim_set_finalize(nfsim_set_t *set)
 			break;
 		}
 	}
+	for (i = 0; i < set->nelems; i++)
+	{
+		if (!nfsim_verdict_resolve(&set->elems[i].verdict, set->table))
+		{
+			/* the kernel refuses such an element; make it undecidable */
+			set->elems[i].verdict.code = NFSIM_V_UNKNOWN;
+			bad++;
+		}
+	}
+	return bad;
+}
+
+unsigned nfsim_set_jumps(nfsim_set_t *set, nfsim_jump_cb_t closes, void *user)
+{
+	unsigned cut = 0;
+	size_t i;
+
+	for (i = 0; i < set->nelems; i++)
+	{
+		if (set->elems[i].verdict.chain &&
+			closes(set->elems[i].verdict.chain, user))
+		{
+			set->elems[i].verdict.code = NFSIM_V_UNKNOWN;
+			set->elems[i].verdict.chain = NULL;
+			cut++;
+		}
+	}
+	return cut;
 }
 
 void nfsim_set_destroy(nfsim_set_t *set)

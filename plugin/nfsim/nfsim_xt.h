@@ -21,6 +21,29 @@
 
 #include "nfsim_private.h"
 
+typedef struct nfsim_xt_type_t nfsim_xt_type_t;
+
+/**
+ * Private data of the xt expression kind: an xt match or target with its
+ * info blob, as the extensions see it.
+ */
+typedef struct {
+	/** extension name */
+	char name[32];
+	/** revision */
+	uint8_t rev;
+	/** NFPROTO_IPV4 or NFPROTO_IPV6 */
+	uint8_t family;
+	/** a target (else a match) */
+	bool target;
+	/** the extension, NULL if not known */
+	const nfsim_xt_type_t *type;
+	/** info blob (copied) */
+	void *info;
+	/** its length */
+	uint32_t info_len;
+} nfsim_xt_t;
+
 /**
  * An xtables extension revision.
  */
@@ -36,9 +59,9 @@ struct nfsim_xt_type_t {
 	/** smallest info blob accepted */
 	uint32_t size;
 	/** evaluate (NULL: judged by mode) */
-	void (*eval)(const nfsim_expr_t *e, nfsim_ctx_t *ctx);
+	void (*eval)(const nfsim_xt_t *xt, nfsim_ctx_t *ctx);
 	/** render the iptables arguments (NULL: none) */
-	void (*render)(const nfsim_expr_t *e, nfsim_render_t *r);
+	void (*render)(const nfsim_xt_t *xt, nfsim_render_t *r);
 	/** without eval: what it does */
 	nfsim_opaque_mode_t mode;
 	/** without eval, NFSIM_OPAQUE_MATCH: primary guess */

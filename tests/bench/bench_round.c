@@ -9,8 +9,8 @@
 
 /*
  * Cost of a check round per CHILD_SA: what a round does besides sampling
- * counters (deep copy of the records, reading the system facts, every check
- * over every tunnel, the findings store).
+ * counters (a snapshot of the records, reading the system facts, the paths
+ * of the CHILD_SAs, every check over every tunnel, the findings store).
  *
  *   bench_round fixture N ROUNDS   facts answered from memory (check code)
  *   bench_round kernel N ROUNDS    live kernel facts over rtnetlink; run it
@@ -21,9 +21,9 @@
  */
 
 #include "checks/dpc_check.h"
-#include "facts/dpc_kernel_facts.h"
+#include "facts/kernel/dpc_kernel_facts.h"
 #include "nfsim/nfsim.h"
-#include "dpc_store.h"
+#include "model/dpc_store.h"
 #include "../unit/fixture_facts.h"
 
 #include <stdio.h>
@@ -126,6 +126,7 @@ int main(int argc, char *argv[])
 	dpc_settings_t settings;
 	dpc_tunnels_t records, copy;
 	dpc_findings_t findings;
+	dpc_paths_t paths;
 	dpc_store_t *store;
 	dpc_check_ctx_t ctx;
 	dpc_facts_t *facts;
@@ -156,20 +157,22 @@ int main(int argc, char *argv[])
 	{	/* the first read is not part of a round's steady cost */
 		double t = cpu_s();
 
-		nf->get(nf);
+		nf->get(nf, NULL);
 		printf("  first ruleset read: %.1f ms CPU\n", (cpu_s() - t) * 1e3);
 	}
 	wall = now_s();
 	cpu = cpu_s();
 	for (r = 0; r < rounds; r++)
 	{
-		/* what a round does: copy the records, read facts, check, diff */
+		/* what a round does: take a snapshot of the records (references),
+		 * read facts, check, diff */
 		dpc_tunnels_init(&copy);
 		for (i = 0; i < records.count; i++)
 		{
-			dpc_tunnels_add_copy(&copy, &records.ikes[i]);
+			dpc_tunnels_add(&copy, records.ikes[i]);
 		}
-		facts = kernel ? dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL, nf)
+		facts = kernel ? dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL, nf,
+											NULL)
 					   : fixture();
 		if (!facts)
 		{
@@ -177,16 +180,20 @@ int main(int argc, char *argv[])
 			return 1;
 		}
 		dpc_findings_init(&findings);
+		dpc_paths_init(&paths);
+		dpc_paths_build(&paths, facts, &copy);
 		ctx = (dpc_check_ctx_t){
 			.settings = &settings,
 			.facts = facts,
 			.tunnels = &copy,
+			.paths = &paths,
 			.now = 400,
 			.out = &findings,
 		};
 		dpc_check_all(&ctx);
 		dpc_store_update(store, &findings, 400, 400, NULL, event, &events);
 		dpc_findings_clear(&findings);
+		dpc_paths_clear(&paths);
 		facts->destroy(facts);
 		dpc_tunnels_clear(&copy);
 	}
@@ -222,7 +229,7 @@ int main(int argc, char *argv[])
 	dpc_findings_clear(&findings);
 	if (nf)
 	{
-		const nfsim_ruleset_t *rs = nf->get(nf);
+		const nfsim_ruleset_t *rs = nf->get(nf, NULL);
 
 		printf("  ruleset: %zu nftables rules, %zu iptables-legacy rules%s%s\n",
 			   rs ? nfsim_ruleset_rule_count(rs, NFSIM_BACKEND_NFT) : 0,

@@ -26,8 +26,8 @@
 
 #include <nfsim/nfsim.h>
 #include <nfsim/nfsim_ruleset.h>
-#include <facts/dpc_nft_read.h>
-#include <facts/dpc_ipt_read.h>
+#include <facts/nft/dpc_nft_read.h>
+#include <facts/ipt/dpc_ipt_read.h>
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -21,7 +21,7 @@
  * terminated, families and lengths in range.
  */
 
-#include <facts/dpc_rtnl_parse.h>
+#include <facts/rtnl/dpc_rtnl_parse.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -19,7 +19,7 @@
  * of the accepted form, one warning per bad value, each a single line.
  */
 
-#include <dpc_settings.h>
+#include <model/dpc_settings.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -21,7 +21,7 @@
  * is re-encoded with the builder, which must reproduce it byte for byte.
  */
 
-#include "dpc_vici_msg.h"
+#include "proto/dpc_vici_msg.h"
 
 #include <stdlib.h>
 #include <string.h>

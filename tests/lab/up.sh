@@ -123,7 +123,7 @@ connections {
 		local_addrs = $2
 		remote_addrs = $3
 		proposals = aes256-sha256-x25519
-		dpd_delay = 30s
+		dpd_delay = ${LAB_DPD_DELAY:-30s}
 		local {
 			auth = psk
 			id = $4

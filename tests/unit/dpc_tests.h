@@ -28,5 +28,11 @@ Suite *metrics_suite(void);
 Suite *nfsim_suite(void);
 Suite *nf_checks_suite(void);
 Suite *trace_suite(void);
+Suite *vici_frame_suite(void);
+Suite *socket_suite(void);
+Suite *budget_suite(void);
+Suite *xfrm_sad_suite(void);
+Suite *registry_suite(void);
+Suite *oom_suite(void);
 
 #endif /* DPC_TESTS_H_ */

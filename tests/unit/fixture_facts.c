@@ -10,6 +10,7 @@
 #include "fixture_facts.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -44,6 +45,7 @@ typedef struct {
 	int n_sysctls;
 	int lookups;
 	const nfsim_ruleset_t *ruleset;
+	const dpc_xfrm_sad_t *sad;
 	nfsim_ifaddr_t nfaddrs[MAX_ENTRIES];
 } fixture_t;
 
@@ -160,6 +162,17 @@ static const nfsim_ruleset_t *get_ruleset(dpc_facts_t *facts)
 	return ((fixture_t*)facts)->ruleset;
 }
 
+static const dpc_xfrm_sad_t *get_sad(dpc_facts_t *facts)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	if (!this->sad)
+	{
+		errno = ENOENT;
+	}
+	return this->sad;
+}
+
 static size_t get_addrs(dpc_facts_t *facts, const nfsim_ifaddr_t **addrs)
 {
 	fixture_t *this = (fixture_t*)facts;
@@ -195,6 +208,7 @@ dpc_facts_t *fixture_facts_create(dpc_dataplane_t dataplane, const char *tun)
 		.get_dataplane = get_dataplane,
 		.get_tun = get_tun,
 		.get_ruleset = get_ruleset,
+		.get_sad = get_sad,
 		.get_addrs = get_addrs,
 		.destroy = destroy,
 	};
@@ -260,6 +274,11 @@ void fixture_facts_sysctl(dpc_facts_t *facts, const char *path, int value)
 void fixture_facts_ruleset(dpc_facts_t *facts, const nfsim_ruleset_t *rs)
 {
 	((fixture_t*)facts)->ruleset = rs;
+}
+
+void fixture_facts_sad(dpc_facts_t *facts, const dpc_xfrm_sad_t *sad)
+{
+	((fixture_t*)facts)->sad = sad;
 }
 
 int fixture_facts_lookups(dpc_facts_t *facts)

@@ -16,6 +16,7 @@
 #define FIXTURE_FACTS_H_
 
 #include "facts/dpc_facts.h"
+#include "facts/xfrm/dpc_xfrm_sad.h"
 
 /**
  * Create empty fixture facts for a data plane (tun: libipsec TUN name).
@@ -57,6 +58,11 @@ void fixture_facts_sysctl(dpc_facts_t *facts, const char *path, int value);
  * Set the netfilter ruleset (not owned; NULL: none readable).
  */
 void fixture_facts_ruleset(dpc_facts_t *facts, const nfsim_ruleset_t *rs);
+
+/**
+ * Set the SAD (not owned; NULL: none readable).
+ */
+void fixture_facts_sad(dpc_facts_t *facts, const dpc_xfrm_sad_t *sad);
 
 /**
  * Number of route lookups answered so far.

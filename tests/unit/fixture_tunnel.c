@@ -76,10 +76,12 @@ void bed_init(bed_t *bed)
 	dpc_tunnels_add_copy(&bed->tunnels, &ike);
 	dpc_ike_rec_clear(&ike);
 	dpc_findings_init(&bed->findings);
+	dpc_paths_init(&bed->paths);
 	bed->ctx = (dpc_check_ctx_t){
 		.settings = &bed->settings,
 		.facts = bed->facts,
 		.tunnels = &bed->tunnels,
+		.paths = &bed->paths,
 		.now = 2000,
 		.out = &bed->findings,
 	};
@@ -87,18 +89,19 @@ void bed_init(bed_t *bed)
 
 dpc_ike_rec_t *bed_ike(bed_t *bed)
 {
-	return &bed->tunnels.ikes[0];
+	return bed->tunnels.ikes[0];
 }
 
 dpc_child_rec_t *bed_child(bed_t *bed)
 {
-	return &bed->tunnels.ikes[0].children[0];
+	return bed->tunnels.ikes[0]->children[0];
 }
 
 void bed_run(bed_t *bed)
 {
 	dpc_findings_clear(&bed->findings);
 	dpc_findings_init(&bed->findings);
+	dpc_paths_build(&bed->paths, bed->ctx.facts, bed->ctx.tunnels);
 	dpc_check_all(&bed->ctx);
 }
 
@@ -131,6 +134,7 @@ int bed_problems(bed_t *bed)
 void bed_free(bed_t *bed)
 {
 	dpc_findings_clear(&bed->findings);
+	dpc_paths_clear(&bed->paths);
 	dpc_tunnels_clear(&bed->tunnels);
 	bed->facts->destroy(bed->facts);
 }

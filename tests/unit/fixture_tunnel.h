@@ -25,6 +25,7 @@ typedef struct {
 	dpc_facts_t *facts;
 	dpc_tunnels_t tunnels;
 	dpc_findings_t findings;
+	dpc_paths_t paths;
 	dpc_check_ctx_t ctx;
 } bed_t;
 
@@ -41,7 +42,8 @@ dpc_ike_rec_t *bed_ike(bed_t *bed);
 dpc_child_rec_t *bed_child(bed_t *bed);
 
 /**
- * Run all checks (findings are cleared first).
+ * Work out the paths on the bed's facts and run all checks (findings are
+ * cleared first).
  */
 void bed_run(bed_t *bed);
 

@@ -19,8 +19,8 @@
 
 #include "nfsim_fixture.h"
 
-#include <facts/dpc_nft_read.h>
-#include <facts/dpc_ipt_read.h>
+#include <facts/nft/dpc_nft_read.h>
+#include <facts/ipt/dpc_ipt_read.h>
 #include <nfsim/nfsim_ruleset.h>
 
 #include <stdlib.h>
@@ -55,16 +55,16 @@ int main(int argc, char *argv[])
 		}
 	}
 	rs = nfsim_ruleset_create();
-	ret = dpc_nft_read(rs, &genid, nfsim_fixture_nft_tap, out);
+	ret = dpc_nft_read(rs, &genid, NULL, nfsim_fixture_nft_tap, out);
 	if (ret < 0)
 	{
 		fprintf(stderr, "reading nftables failed: %s\n", strerror(-ret));
 		return 1;
 	}
-	ret = dpc_ipt_read(rs, NFPROTO_IPV4, nfsim_fixture_ipt_tap, out);
+	ret = dpc_ipt_read(rs, NFPROTO_IPV4, NULL, nfsim_fixture_ipt_tap, out);
 	if (ret >= 0)
 	{
-		ret = dpc_ipt_read(rs, NFPROTO_IPV6, nfsim_fixture_ipt_tap, out);
+		ret = dpc_ipt_read(rs, NFPROTO_IPV6, NULL, nfsim_fixture_ipt_tap, out);
 	}
 	if (ret < 0)
 	{

@@ -9,7 +9,7 @@
 
 #include "nfsim_fixture.h"
 
-#include <facts/dpc_nft_read.h>
+#include <facts/nft/dpc_nft_read.h>
 #include <nfsim/nfsim_ruleset.h>
 
 #include <stdlib.h>

@@ -25,7 +25,7 @@
 #define NFSIM_FIXTURE_H_
 
 #include <nfsim/nfsim.h>
-#include <facts/dpc_ipt_read.h>
+#include <facts/ipt/dpc_ipt_read.h>
 
 #include <stdint.h>
 #include <stdio.h>

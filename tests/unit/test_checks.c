@@ -95,6 +95,36 @@ START_TEST(test_unprotected_cleartext_via_wan)
 }
 END_TEST
 
+/* a side without negotiated (or any) selectors must not crash the check */
+START_TEST(test_narrowed_one_side_empty)
+{
+	dpc_child_rec_t *child;
+	dpc_finding_t *f;
+	bed_t bed;
+	int local;
+
+	for (local = 0; local < 2; local++)
+	{
+		bed_init(&bed);
+		child = bed_child(&bed);
+		bed_set_ts(local ? &child->local : &child->remote,
+				   local ? "10.10.1.0/25" : "10.20.1.0/25");
+		dpc_ts_list_clear(local ? &child->remote : &child->local);
+		bed_run(&bed);
+		f = bed_find(&bed, "ts-unprotected");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_str_eq(f->discrim, local ? "local" : "remote");
+		/* and without configured ones either */
+		dpc_ts_list_clear(local ? &child->cfg_remote : &child->cfg_local);
+		bed_run(&bed);
+		f = bed_find(&bed, "ts-unprotected");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_nonnull(strstr(f->message, "no traffic selectors"));
+		bed_free(&bed);
+	}
+}
+END_TEST
+
 START_TEST(test_narrowed_but_covered)
 {
 	bed_t bed;
@@ -105,7 +135,7 @@ START_TEST(test_narrowed_but_covered)
 	bed_set_ts(&bed_child(&bed)->remote, "10.20.1.0/25");
 	ike = bed_ike(&bed);
 	second = dpc_ike_rec_add_child(ike);
-	dpc_child_rec_copy(second, &ike->children[0]);
+	dpc_child_rec_copy(second, ike->children[0]);
 	second->unique_id = 2;
 	bed_set_ts(&second->remote, "10.20.1.128/25");
 	bed_run(&bed);
@@ -330,6 +360,7 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, test_narrowed_unprotected);
 	tcase_add_test(tc, test_unprotected_cleartext_via_wan);
 	tcase_add_test(tc, test_narrowed_but_covered);
+	tcase_add_test(tc, test_narrowed_one_side_empty);
 	tcase_add_test(tc, test_forwarding_disabled);
 	tcase_add_test(tc, test_forwarding_not_needed_for_gateway_ts);
 	tcase_add_test(tc, test_route_missing);

@@ -9,8 +9,9 @@
 
 #include "dpc_tests.h"
 
-#include <dpc_metrics.h>
+#include <sinks/dpc_metrics.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -87,7 +88,7 @@ static dpc_ike_rec_t *add_ike(dpc_tunnels_t *t, const char *name, uint32_t id,
 	ike.state = state;
 	ck_assert(dpc_tunnels_add_copy(t, &ike));
 	dpc_ike_rec_clear(&ike);
-	return &t->ikes[t->count - 1];
+	return t->ikes[t->count - 1];
 }
 
 /**
@@ -354,44 +355,124 @@ static char *read_path(const char *path)
 	return text;
 }
 
+/**
+ * Names in the directory besides "." and "..", the first one in name.
+ */
+static int dir_entries(const char *dir, char *name, size_t len)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+	{
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+		{
+			if (!n++ && name)
+			{
+				snprintf(name, len, "%s", e->d_name);
+			}
+		}
+	}
+	closedir(d);
+	return n;
+}
+
 START_TEST(test_write)
 {
 	struct stat st, before;
+	char name[256];
 	tmpdir_t t;
 	mode_t mask;
 	int fd;
 
 	tmpdir_create(&t);
 
-	/* the mode does not depend on charon's umask */
+	/* the mode is the one asked for, whatever charon's umask */
 	mask = umask(077);
-	ck_assert_int_eq(dpc_metrics_write(t.path, "a 1\n", 4), 0);
+	ck_assert_int_eq(dpc_metrics_write(t.path, "a 1\n", 4, 0644), 0);
 	umask(mask);
 	ck_assert_str_eq(read_path(t.path), "a 1\n");
 	ck_assert_int_eq(stat(t.path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 0644);
-	ck_assert_int_eq(access(t.tmp, F_OK), -1);
+	/* nothing left besides the file */
+	ck_assert_int_eq(dir_entries(t.dir, name, sizeof(name)), 1);
+	ck_assert_str_eq(name, "dataplane-check.prom");
 
 	/* replaced by rename(): a reader of the old file keeps the old content */
 	fd = open(t.path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(fstat(fd, &before), 0);
-	ck_assert_int_eq(dpc_metrics_write(t.path, "b 22\n", 5), 0);
+	ck_assert_int_eq(dpc_metrics_write(t.path, "b 22\n", 5, 0640), 0);
 	ck_assert_str_eq(read_fd(fd), "a 1\n");
 	close(fd);
 	ck_assert_str_eq(read_path(t.path), "b 22\n");
 	ck_assert_int_eq(stat(t.path, &st), 0);
 	ck_assert(st.st_ino != before.st_ino);
-	ck_assert_int_eq(access(t.tmp, F_OK), -1);
+	ck_assert_int_eq(st.st_mode & 07777, 0640);
+	ck_assert_int_eq(dir_entries(t.dir, NULL, 0), 1);
 
-	/* a stale temporary file is overwritten, an empty text is fine */
-	fd = open(t.tmp, O_WRONLY | O_CREAT, 0600);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "stale stale stale", 17), 17);
-	close(fd);
-	ck_assert_int_eq(dpc_metrics_write(t.path, "", 0), 0);
+	/* an empty text is fine */
+	ck_assert_int_eq(dpc_metrics_write(t.path, "", 0, 0640), 0);
 	ck_assert_str_eq(read_path(t.path), "");
-	ck_assert_int_eq(access(t.tmp, F_OK), -1);
+
+	tmpdir_destroy(&t);
+}
+END_TEST
+
+START_TEST(test_write_planted)
+{
+	char target[400];
+	struct stat st;
+	tmpdir_t t;
+
+	tmpdir_create(&t);
+
+	/* a FIFO where the temporary file used to go: never opened (opening
+	 * it for writing would wait for a reader forever) */
+	ck_assert_int_eq(mkfifo(t.tmp, 0600), 0);
+	ck_assert_int_eq(dpc_metrics_write(t.path, "a 1\n", 4, 0640), 0);
+	ck_assert_str_eq(read_path(t.path), "a 1\n");
+	ck_assert_int_eq(lstat(t.tmp, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(unlink(t.tmp), 0);
+
+	/* nor a link there */
+	snprintf(target, sizeof(target), "%s/target", t.dir);
+	ck_assert_int_eq(symlink(target, t.tmp), 0);
+	ck_assert_int_eq(dpc_metrics_write(t.path, "b 2\n", 4, 0640), 0);
+	ck_assert_int_eq(access(target, F_OK), -1);
+	ck_assert_int_eq(unlink(t.tmp), 0);
+	ck_assert_int_eq(unlink(t.path), 0);
+
+	/* a FIFO at the path itself is left alone, promptly */
+	ck_assert_int_eq(mkfifo(t.path, 0600), 0);
+	ck_assert_int_eq(dpc_metrics_write(t.path, "x", 1, 0640),
+					 DPC_METRICS_NOT_REGULAR);
+	ck_assert_int_eq(lstat(t.path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(dir_entries(t.dir, NULL, 0), 1);
+	ck_assert_int_eq(unlink(t.path), 0);
+
+	/* so is a link (the file it points to is not written) */
+	ck_assert_int_eq(symlink(target, t.path), 0);
+	ck_assert_int_eq(dpc_metrics_write(t.path, "x", 1, 0640),
+					 DPC_METRICS_NOT_REGULAR);
+	ck_assert_int_eq(access(target, F_OK), -1);
+	ck_assert_int_eq(lstat(t.path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(unlink(t.path), 0);
+
+	/* and a directory */
+	ck_assert_int_eq(mkdir(t.path, 0755), 0);
+	ck_assert_int_eq(dpc_metrics_write(t.path, "x", 1, 0640),
+					 DPC_METRICS_NOT_REGULAR);
+	ck_assert_int_eq(dir_entries(t.dir, NULL, 0), 1);
+	ck_assert_int_eq(rmdir(t.path), 0);
+	ck_assert_str_eq(dpc_metrics_strerror(DPC_METRICS_NOT_REGULAR),
+					 "not a regular file");
 
 	tmpdir_destroy(&t);
 }
@@ -399,31 +480,21 @@ END_TEST
 
 START_TEST(test_write_errors)
 {
-	char path[400], target[400];
+	char path[400];
 	tmpdir_t t;
 
 	tmpdir_create(&t);
 
-	ck_assert_int_eq(dpc_metrics_write("", "x", 1), EINVAL);
-	ck_assert_int_eq(dpc_metrics_write(NULL, "x", 1), EINVAL);
-	ck_assert_int_eq(dpc_metrics_write(t.path, NULL, 1), EINVAL);
+	ck_assert_int_eq(dpc_metrics_write("", "x", 1, 0640), EINVAL);
+	ck_assert_int_eq(dpc_metrics_write(NULL, "x", 1, 0640), EINVAL);
+	ck_assert_int_eq(dpc_metrics_write("dpc.prom", "x", 1, 0640), EINVAL);
+	ck_assert_int_eq(dpc_metrics_write(t.path, NULL, 1, 0640), EINVAL);
+	ck_assert_int_eq(dpc_metrics_write(t.path, "x", 1, 010000), EINVAL);
 
 	/* missing directory: errno returned, nothing created */
 	snprintf(path, sizeof(path), "%s/missing/file.prom", t.dir);
-	ck_assert_int_eq(dpc_metrics_write(path, "x", 1), ENOENT);
-
-	/* the target is a directory: rename() fails, the temporary is removed */
-	ck_assert_int_eq(mkdir(t.path, 0755), 0);
-	ck_assert_int_eq(dpc_metrics_write(t.path, "x", 1), EISDIR);
-	ck_assert_int_eq(access(t.tmp, F_OK), -1);
-	ck_assert_int_eq(rmdir(t.path), 0);
-
-	/* a link where the temporary file goes is not followed */
-	snprintf(target, sizeof(target), "%s/target", t.dir);
-	ck_assert_int_eq(symlink(target, t.tmp), 0);
-	ck_assert_int_eq(dpc_metrics_write(t.path, "x", 1), ELOOP);
-	ck_assert_int_eq(access(target, F_OK), -1);
-	ck_assert_int_eq(access(t.path, F_OK), -1);
+	ck_assert_int_eq(dpc_metrics_write(path, "x", 1, 0640), ENOENT);
+	ck_assert_int_eq(dir_entries(t.dir, NULL, 0), 0);
 
 	tmpdir_destroy(&t);
 }
@@ -445,6 +516,7 @@ Suite *metrics_suite(void)
 
 	tc = tcase_create("write");
 	tcase_add_test(tc, test_write);
+	tcase_add_test(tc, test_write_planted);
 	tcase_add_test(tc, test_write_errors);
 	suite_add_tcase(s, tc);
 

@@ -1406,6 +1406,70 @@ START_TEST(test_accessors_unfinalized)
 }
 END_TEST
 
+/**
+ * Stop callback: says stop once it was asked *ctx times (counting down).
+ */
+static bool stop_after(void *ctx)
+{
+	int *left = ctx;
+
+	return (*left)-- <= 0;
+}
+
+START_TEST(test_stop)
+{
+	nfsim_chain_t *c = base_chain("filter", NFPROTO_INET, "fwd",
+								  NFSIM_CHAIN_FILTER, NFSIM_HOOK_FORWARD, 0,
+								  NF_ACCEPT);
+	nfsim_packet_t p = lan_to_remote();
+	nfsim_result_t res;
+	nfsim_rule_t *r;
+	int i, left;
+
+	/* 20,000 rules that do not match: about 60,000 expressions */
+	for (i = 0; i < 20000; i++)
+	{
+		r = rule(c);
+		match_addr4(r, true, "172.16.0.1", 32);
+		nfsim_add_verdict(r, NF_DROP, NULL);
+	}
+	nfsim_ruleset_finalize(rs);
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_ACCEPT);
+	ck_assert(res.certain);
+
+	/* asked before it starts and every few thousand expressions, the
+	 * evaluation ends uncertain as soon as it says stop */
+	left = 3;
+	nfsim_ruleset_set_stop(rs, stop_after, &left);
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_UNKNOWN);
+	ck_assert(!res.certain);
+	ck_assert_str_eq(res.unknown_what, NFSIM_STOPPED);
+	ck_assert_ptr_eq(res.unknown_rule, NULL);
+	ck_assert_int_eq(left, -1);
+
+	/* told to stop before it starts */
+	left = 0;
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_UNKNOWN);
+	ck_assert_str_eq(res.unknown_what, NFSIM_STOPPED);
+	ck_assert_int_eq(left, -1);
+
+	/* never told: asked about 60000 / NFSIM_STOP_EVERY times */
+	left = 1000;
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_ACCEPT);
+	ck_assert(res.certain);
+	ck_assert_int_gt(left, 1000 - 30);
+	ck_assert_int_lt(left, 1000 - 5);
+
+	nfsim_ruleset_set_stop(rs, NULL, NULL);
+	nfsim_eval(rs, NFSIM_HOOK_FORWARD, &p, &res);
+	ck_assert(res.certain);
+}
+END_TEST
+
 /* ---- fixtures captured from real kernels ---- */
 
 static nfsim_ruleset_t *frs;
@@ -2008,6 +2072,7 @@ Suite *nfsim_suite(void)
 	tcase_add_test(tc, test_exthdr_shift_catchall);
 	tcase_add_test(tc, test_payload_set_numgen_ctmark);
 	tcase_add_test(tc, test_accessors_unfinalized);
+	tcase_add_test(tc, test_stop);
 	suite_add_tcase(s, tc);
 
 	return add_fixture_tests(s);

@@ -9,7 +9,7 @@
 
 #include "dpc_tests.h"
 
-#include <dpc_report.h>
+#include <proto/dpc_report.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +25,10 @@ static const dpc_report_info_t info = {
 	.last_round = 1767225600,	/* 2026-01-01T00:00:00Z */
 	.now = 1000,
 	.now_wall = 1767225630,
+	.records = 3,
+	.records_max = 100000,
+	.half_open = 7,
+	.records_refused = 2,
 };
 
 static void add_ts(dpc_ts_list_t *list, const char *str)
@@ -340,6 +344,11 @@ START_TEST(test_status_empty)
 					 DPC_VICI_NODE_SECTION);
 	ck_assert_uint_eq(dpc_vici_get(root, "findings")->count, 0);
 	ck_assert_uint_eq(dpc_vici_get(root, "ike_sas")->count, 0);
+	/* what the plugin keeps */
+	ck_assert_str_eq(dpc_vici_find_str(root, "records.tracked", ""), "3");
+	ck_assert_str_eq(dpc_vici_find_str(root, "records.max", ""), "100000");
+	ck_assert_str_eq(dpc_vici_find_str(root, "records.half_open", ""), "7");
+	ck_assert_str_eq(dpc_vici_find_str(root, "records.refused", ""), "2");
 	dpc_vici_node_free(root);
 	free(msg);
 }
@@ -355,7 +364,7 @@ START_TEST(test_status_truncated)
 	/* thousands of IKE_SAs do not fit in one message */
 	for (i = 0; i < n; i++)
 	{
-		ck_assert(dpc_ike_rec_copy(&ike, &tunnels.ikes[0]));
+		ck_assert(dpc_ike_rec_copy(&ike, tunnels.ikes[0]));
 		ike.unique_id = 100 + i;
 		ck_assert(dpc_tunnels_add_copy(&tunnels, &ike));
 		dpc_ike_rec_clear(&ike);

@@ -8,8 +8,9 @@
  */
 
 #include "dpc_tests.h"
+#include "fixture_hex.h"
 
-#include <facts/dpc_rtnl_parse.h>
+#include <facts/rtnl/dpc_rtnl_parse.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -30,62 +31,15 @@
 #define FIXTURES_USABLE 1
 #endif
 
-/**
- * A fixture: the netlink messages of one hex file.
- */
-typedef struct {
-	uint8_t *buf;
-	size_t len;
-} fixture_t;
+/** a fixture: the netlink messages of one hex file */
+typedef fixture_hex_t fixture_t;
 
 /**
- * Load tests/unit/fixtures/rtnl/<name>.hex: "#" lines are comments, the
- * rest is hex bytes separated by whitespace.
+ * Load tests/unit/fixtures/rtnl/<name>.hex.
  */
 static fixture_t load(const char *name)
 {
-	fixture_t f = {};
-	char path[512];
-	size_t size = 0;
-	int c, hi = -1;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/rtnl/%s.hex", FIXTURES, name);
-	fp = fopen(path, "r");
-	ck_assert_msg(fp, "cannot open %s: %s", path, strerror(errno));
-	while ((c = fgetc(fp)) != EOF)
-	{
-		if (c == '#')
-		{
-			while ((c = fgetc(fp)) != EOF && c != '\n')
-			{
-				/* skip comment */
-			}
-			continue;
-		}
-		if (isspace(c))
-		{
-			continue;
-		}
-		ck_assert_msg(isxdigit(c), "%s: bad character '%c'", path, c);
-		c = isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
-		if (hi < 0)
-		{
-			hi = c;
-			continue;
-		}
-		if (f.len == size)
-		{
-			size = size ? size * 2 : 256;
-			f.buf = realloc(f.buf, size);
-			ck_assert(f.buf);
-		}
-		f.buf[f.len++] = hi << 4 | c;
-		hi = -1;
-	}
-	fclose(fp);
-	ck_assert_msg(hi < 0 && f.len, "%s: odd or no hex digits", path);
-	return f;
+	return fixture_hex_load("rtnl", name);
 }
 
 /**

@@ -9,7 +9,7 @@
 
 #include "dpc_tests.h"
 
-#include <dpc_settings.h>
+#include <model/dpc_settings.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +78,12 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(s.disable, "");
 	ck_assert_uint_eq(s.keep_closed, 300);
 	ck_assert_uint_eq(s.keep_alive, 20);
+	ck_assert_uint_eq(s.metrics_mode, 0640);
+	ck_assert_uint_eq(s.round_budget_ms, 10000);
+	ck_assert_uint_eq(s.ruleset_max_elements, 1000000);
+	ck_assert_uint_eq(s.ruleset_max_bytes, 128 << 20);
+	ck_assert_uint_eq(s.max_records, 100000);
+	ck_assert_uint_eq(s.half_open_timeout, 30);
 
 	dpc_settings_defaults(&s, "/var/run/");
 	ck_assert_str_eq(s.socket, "unix:///var/run/charon.dpc");
@@ -124,8 +130,18 @@ START_TEST(test_good)
 	set(&c, "disable", " ts-narrowed , traffic-none,,nat-detected, ");
 	set(&c, "keep_closed", "1d");
 	set(&c, "charon.keep_alive", "0");
+	set(&c, "metrics_mode", "0644");
+	set(&c, "round_budget", "500ms");
+	set(&c, "ruleset_max_elements", "20000");
+	set(&c, "ruleset_max_bytes", "16M");
+	set(&c, "max_records", "250000");
+	set(&c, "charon.half_open_timeout", "1m");
 	ck_assert_int_eq(dpc_settings_parse(&s, "/run", get, warn, &c), 0);
 	ck_assert_int_eq(c.n_warn, 0);
+	ck_assert_uint_eq(s.metrics_mode, 0644);
+	ck_assert_uint_eq(s.round_budget_ms, 500);
+	ck_assert_uint_eq(s.ruleset_max_elements, 20000);
+	ck_assert_uint_eq(s.ruleset_max_bytes, 16 << 20);
 	ck_assert_uint_eq(s.interval, 45);
 	ck_assert_uint_eq(s.settle_ms, 500);
 	ck_assert_uint_eq(s.traffic_window, 120);
@@ -140,6 +156,8 @@ START_TEST(test_good)
 	ck_assert_str_eq(s.disable, "ts-narrowed,traffic-none,nat-detected");
 	ck_assert_uint_eq(s.keep_closed, 86400);
 	ck_assert_uint_eq(s.keep_alive, 0);
+	ck_assert_uint_eq(s.max_records, 250000);
+	ck_assert_uint_eq(s.half_open_timeout, 60);
 }
 END_TEST
 
@@ -162,6 +180,8 @@ START_TEST(test_good_edges)
 	set(&c, "disable", "");
 	set(&c, "keep_closed", "0");
 	set(&c, "charon.keep_alive", "5m");
+	set(&c, "max_records", "1");
+	set(&c, "charon.half_open_timeout", "0");
 	ck_assert_int_eq(dpc_settings_parse(&s, "/run", get, warn, &c), 0);
 	ck_assert_int_eq(c.n_warn, 0);
 	ck_assert_uint_eq(s.interval, 1);
@@ -178,6 +198,20 @@ START_TEST(test_good_edges)
 	ck_assert_str_eq(s.disable, "");
 	ck_assert_uint_eq(s.keep_closed, 0);
 	ck_assert_uint_eq(s.keep_alive, 300);
+	ck_assert_uint_eq(s.max_records, 1);
+	ck_assert_uint_eq(s.half_open_timeout, 0);
+
+	c.n = 0;
+	set(&c, "interval", "1d");
+	set(&c, "round_budget", "1h");
+	set(&c, "ruleset_max_bytes", "65536");
+	set(&c, "metrics_mode", "0");
+	ck_assert_int_eq(dpc_settings_parse(&s, "/run", get, warn, &c), 0);
+	ck_assert_int_eq(c.n_warn, 0);
+	ck_assert_uint_eq(s.interval, 86400);
+	ck_assert_uint_eq(s.round_budget_ms, 3600000);
+	ck_assert_uint_eq(s.ruleset_max_bytes, 65536);
+	ck_assert_uint_eq(s.metrics_mode, 0);
 
 	c.n = 0;
 	set(&c, "settle", "0");
@@ -214,6 +248,13 @@ static const struct {
 	  "30s or 5m), using 30s" },
 	{ "interval", "4294967296", "invalid interval '4294967296' (expected a "
 	  "duration like 30s or 5m), using 30s" },
+	/* would wrap to rounds every 704 ms once in milliseconds */
+	{ "interval", "4294968", "invalid interval '4294968' (expected at most "
+	  "86400s), using 30s" },
+	{ "interval", "86401s", "invalid interval '86401s' (expected at most "
+	  "86400s), using 30s" },
+	{ "interval", "2d", "invalid interval '2d' (expected at most "
+	  "86400s), using 30s" },
 	{ "interval", "50000d", "invalid interval '50000d' (expected a "
 	  "duration like 30s or 5m), using 30s" },
 	{ "interval", "99999999999999999999999", "invalid interval "
@@ -304,6 +345,32 @@ static const struct {
 	  "a duration like 20s, or 0 for off), using 20s" },
 	{ "charon.keep_alive", "20 s", "invalid charon.keep_alive '20 s' "
 	  "(expected a duration like 20s, or 0 for off), using 20s" },
+	{ "metrics_mode", "0888", "invalid metrics_mode '0888' (expected an "
+	  "octal file mode like 0640), using 0640" },
+	{ "metrics_mode", "4755", "invalid metrics_mode '4755' (expected an "
+	  "octal file mode like 0640), using 0640" },
+	{ "round_budget", "50ms", "invalid round_budget '50ms' (expected at "
+	  "least 100ms), using 10s" },
+	{ "round_budget", "2h", "invalid round_budget '2h' (expected at "
+	  "most 3600s), using 10s" },
+	{ "round_budget", "soon", "invalid round_budget 'soon' (expected a "
+	  "duration like 10s or 1m), using 10s" },
+	{ "ruleset_max_elements", "0", "invalid ruleset_max_elements '0' "
+	  "(expected at least 1), using 1000000" },
+	{ "ruleset_max_elements", "1M", "invalid ruleset_max_elements '1M' "
+	  "(expected a number of rules and set elements), using 1000000" },
+	{ "ruleset_max_bytes", "1k", "invalid ruleset_max_bytes '1k' "
+	  "(expected at least 64k), using 128M" },
+	{ "ruleset_max_bytes", "4G", "invalid ruleset_max_bytes '4G' "
+	  "(expected a size like 128M), using 128M" },
+	{ "ruleset_max_bytes", "12MB", "invalid ruleset_max_bytes '12MB' "
+	  "(expected a size like 128M), using 128M" },
+	{ "max_records", "0", "invalid max_records '0' (expected at least 1), "
+	  "using 100000" },
+	{ "max_records", "lots", "invalid max_records 'lots' (expected a number "
+	  "of records, at least 1), using 100000" },
+	{ "charon.half_open_timeout", "30 s", "invalid charon.half_open_timeout "
+	  "'30 s' (expected a duration like 30s), using 30s" },
 	/* what cannot be shown is not echoed raw */
 	{ "interval", "3\n0", "invalid interval '3?0' (expected a duration like "
 	  "30s or 5m), using 30s" },
@@ -313,17 +380,25 @@ static const struct {
 	  "30s or 5m), using 30s" },
 };
 
-START_TEST(test_bad)
+/**
+ * One bad value: one warning, the default used.
+ */
+static void check_bad(const char *key, const char *value, const char *warning)
 {
 	dpc_settings_t s, def;
 	conf_t c = {};
 
-	set(&c, bad[_i].key, bad[_i].value);
+	set(&c, key, value);
 	dpc_settings_defaults(&def, "/run");
 	ck_assert_int_eq(dpc_settings_parse(&s, "/run", get, warn, &c), 1);
 	ck_assert_int_eq(c.n_warn, 1);
-	ck_assert_str_eq(c.warn[0], bad[_i].warning);
+	ck_assert_str_eq(c.warn[0], warning);
 	ck_assert(memcmp(&s, &def, sizeof(s)) == 0);
+}
+
+START_TEST(test_bad)
+{
+	check_bad(bad[_i].key, bad[_i].value, bad[_i].warning);
 }
 END_TEST
 
@@ -457,6 +532,60 @@ START_TEST(test_duration)
 }
 END_TEST
 
+/** size, valid, value */
+static const struct {
+	const char *str;
+	bool ok;
+	uint32_t value;
+} sizes[] = {
+	{ "0", true, 0 },
+	{ "65536", true, 65536 },
+	{ "512k", true, 512 << 10 },
+	{ "512K", true, 512 << 10 },
+	{ "64M", true, 64 << 20 },
+	{ "3G", true, 3u << 30 },
+	{ "4G", false, 0 },
+	{ "4194303k", true, 4194303u << 10 },
+	{ "4194304k", false, 0 },
+	{ "4294967295", true, 4294967295u },
+	{ "4294967296", false, 0 },
+	{ "", false, 0 },
+	{ "M", false, 0 },
+	{ "1m", false, 0 },
+	{ "1MB", false, 0 },
+	{ "-1", false, 0 },
+	{ "1.5M", false, 0 },
+};
+
+START_TEST(test_size)
+{
+	uint32_t v = 12345;
+	bool ok;
+
+	ok = dpc_settings_parse_size(sizes[_i].str, &v);
+	ck_assert_msg(ok == sizes[_i].ok, "'%s'", sizes[_i].str);
+	ck_assert_uint_eq(v, ok ? sizes[_i].value : 12345);
+}
+END_TEST
+
+START_TEST(test_interval_ms)
+{
+	dpc_settings_t s;
+
+	dpc_settings_defaults(&s, "/run");
+	ck_assert_uint_eq(dpc_settings_interval_ms(&s), 30000);
+	s.interval = DPC_INTERVAL_MAX;
+	ck_assert_uint_eq(dpc_settings_interval_ms(&s), 86400000u);
+	/* 4294968 * 1000 wraps to 704 in 32 bits: rounds every 704 ms */
+	s.interval = 4294968;
+	ck_assert_uint_eq(dpc_settings_interval_ms(&s), 86400000u);
+	s.interval = UINT32_MAX;
+	ck_assert_uint_eq(dpc_settings_interval_ms(&s), 86400000u);
+	s.interval = 0;
+	ck_assert_uint_eq(dpc_settings_interval_ms(&s), 1000);
+}
+END_TEST
+
 START_TEST(test_duration_null)
 {
 	uint32_t v;
@@ -490,6 +619,59 @@ END_TEST
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* the query socket's load limits */
+
+START_TEST(test_socket_limits)
+{
+	dpc_settings_t s, def;
+	conf_t c = {};
+
+	dpc_settings_defaults(&def, "/run");
+	ck_assert_uint_eq(def.socket_clients, 32);
+	ck_assert_uint_eq(def.socket_rate, 10);
+	ck_assert_uint_eq(def.socket_idle_timeout, 10);
+
+	set(&c, "socket_clients", "4");
+	set(&c, "socket_rate", "1");
+	set(&c, "socket_idle_timeout", "2m");
+	ck_assert_int_eq(dpc_settings_parse(&s, "/run", get, warn, &c), 0);
+	ck_assert_int_eq(c.n_warn, 0);
+	ck_assert_uint_eq(s.socket_clients, 4);
+	ck_assert_uint_eq(s.socket_rate, 1);
+	ck_assert_uint_eq(s.socket_idle_timeout, 120);
+
+	c.n = 0;
+	set(&c, "socket_idle_timeout", "0");
+	ck_assert_int_eq(dpc_settings_parse(&s, "/run", get, warn, &c), 0);
+	ck_assert_uint_eq(s.socket_idle_timeout, 0);
+}
+END_TEST
+
+/** key, bad value, the one warning expected */
+static const struct {
+	const char *key;
+	const char *value;
+	const char *warning;
+} bad_socket[] = {
+	{ "socket_clients", "0", "invalid socket_clients '0' (expected at "
+	  "least 1), using 32" },
+	{ "socket_clients", "many", "invalid socket_clients 'many' (expected a "
+	  "number of clients, at least 1), using 32" },
+	{ "socket_rate", "0", "invalid socket_rate '0' (expected at least 1), "
+	  "using 10" },
+	{ "socket_rate", "5/s", "invalid socket_rate '5/s' (expected a number "
+	  "of requests per second, at least 1), using 10" },
+	{ "socket_idle_timeout", "-1", "invalid socket_idle_timeout '-1' "
+	  "(expected a duration like 10s, or 0 for off), using 10s" },
+};
+
+START_TEST(test_bad_socket_limits)
+{
+	check_bad(bad_socket[_i].key, bad_socket[_i].value,
+			  bad_socket[_i].warning);
+}
+END_TEST
+
 Suite *settings_suite(void)
 {
 	Suite *s;
@@ -506,11 +688,15 @@ Suite *settings_suite(void)
 	tcase_add_test(tc, test_bad_long);
 	tcase_add_test(tc, test_bad_many);
 	tcase_add_test(tc, test_is_disabled);
+	tcase_add_test(tc, test_socket_limits);
+	tcase_add_loop_test(tc, test_bad_socket_limits, 0, N(bad_socket));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("duration");
 	tcase_add_loop_test(tc, test_duration, 0, N(durations));
 	tcase_add_test(tc, test_duration_null);
+	tcase_add_loop_test(tc, test_size, 0, N(sizes));
+	tcase_add_test(tc, test_interval_ms);
 	suite_add_tcase(s, tc);
 
 	return s;

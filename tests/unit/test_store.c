@@ -9,9 +9,9 @@
 
 #include "dpc_tests.h"
 
-#include <dpc_finding.h>
-#include <dpc_record.h>
-#include <dpc_store.h>
+#include <model/dpc_finding.h>
+#include <model/dpc_record.h>
+#include <model/dpc_store.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -673,15 +673,17 @@ END_TEST
 
 START_TEST(test_record_copy)
 {
-	dpc_ike_rec_t ike, copy;
+	dpc_ike_rec_t ike, copy, *heap;
 	dpc_child_rec_t *child, *c2, cc;
 	dpc_tunnels_t tunnels;
+	dpc_alert_t a = { .type = DPC_ALERT_TS_MISMATCH, .time = 1 };
 	dpc_ts_t ts;
 	int i;
 
 	dpc_ike_rec_init(&ike);
 	strcpy(ike.name, "s2s");
 	ike.unique_id = 1;
+	ck_assert_ptr_null(ike.alerts);
 	for (i = 0; i < 5; i++)
 	{
 		child = dpc_ike_rec_add_child(&ike);
@@ -696,55 +698,82 @@ START_TEST(test_record_copy)
 		ck_assert(dpc_ts_list_add(&child->cfg_local, &ts));
 	}
 	ck_assert_int_eq(ike.n_children, 5);
+	ck_assert(dpc_ike_rec_add_alert(&ike, &a));
 
+	/* a copy shares the CHILD_SAs and copies the alerts */
 	ck_assert(dpc_ike_rec_copy(&copy, &ike));
 	ck_assert_int_eq(copy.n_children, 5);
 	ck_assert(copy.children != ike.children);
-	ck_assert(copy.children[0].remote.ts != ike.children[0].remote.ts);
-	ck_assert_str_eq(copy.children[4].name, "net4");
-	ck_assert_uint_eq(copy.children[4].cfg_local.count, 1);
-	/* changing the original leaves the copy alone */
-	ike.children[0].remote.ts[0].proto = 6;
-	ck_assert_int_eq(copy.children[0].remote.ts[0].proto, 0);
+	ck_assert(copy.children[0] == ike.children[0]);
+	ck_assert(!dpc_child_rec_unique(ike.children[0]));
+	ck_assert_str_eq(copy.children[4]->name, "net4");
+	ck_assert_uint_eq(copy.children[4]->cfg_local.count, 1);
+	ck_assert_int_eq(copy.n_alerts, 1);
+	ck_assert(copy.alerts != ike.alerts);
+
+	/* a private copy of a shared CHILD_SA leaves the other alone */
+	c2 = dpc_child_rec_clone(ike.children[0]);
+	ck_assert_ptr_nonnull(c2);
+	ck_assert(c2->remote.ts != ike.children[0]->remote.ts);
+	dpc_ike_rec_set_child(&ike, 0, c2);
+	ck_assert(dpc_child_rec_unique(ike.children[0]));
+	ck_assert(dpc_child_rec_unique(copy.children[0]));
+	ike.children[0]->remote.ts[0].proto = 6;
+	ck_assert_int_eq(copy.children[0]->remote.ts[0].proto, 0);
 
 	child = dpc_ike_rec_find_child(&ike, 12);
 	ck_assert_ptr_nonnull(child);
 	ck_assert_str_eq(child->name, "net2");
+	ck_assert_int_eq(dpc_ike_rec_child_index(&ike, 12), 2);
 	ck_assert_ptr_null(dpc_ike_rec_find_child(&ike, 99));
 	dpc_ike_rec_remove_child(&ike, 2);
 	ck_assert_int_eq(ike.n_children, 4);
 	ck_assert_ptr_null(dpc_ike_rec_find_child(&ike, 12));
-	ck_assert_str_eq(ike.children[2].name, "net3");
+	ck_assert_str_eq(ike.children[2]->name, "net3");
+	/* still in the copy */
+	ck_assert(dpc_child_rec_unique(copy.children[2]));
 	dpc_ike_rec_remove_child(&ike, 3);
 	dpc_ike_rec_remove_child(&ike, 7);
 	dpc_ike_rec_remove_child(&ike, -1);
 	ck_assert_int_eq(ike.n_children, 3);
 
-	/* a child copy */
-	c2 = &copy.children[1];
+	/* a deep child copy */
+	c2 = copy.children[1];
 	child = &cc;
+	dpc_child_rec_init(child);
 	ck_assert(dpc_child_rec_copy(child, c2));
 	ck_assert(child->local.ts != c2->local.ts);
 	ck_assert_uint_eq(child->local.count, 1);
 	ck_assert_uint_eq(child->unique_id, 11);
+	ck_assert_uint_eq(child->refs, 0);
 	dpc_child_rec_clear(child);
 
+	/* snapshots hold references, copies are private */
+	heap = dpc_ike_rec_clone(&ike);
+	ck_assert_ptr_nonnull(heap);
+	ck_assert(dpc_ike_rec_unique(heap));
 	dpc_tunnels_init(&tunnels);
 	for (i = 0; i < 20; i++)
 	{
 		ike.unique_id = i;
 		ck_assert(dpc_tunnels_add_copy(&tunnels, &ike));
 	}
-	ck_assert_int_eq(tunnels.count, 20);
-	ck_assert_int_eq(tunnels.ikes[19].unique_id, 19);
-	ck_assert_int_eq(tunnels.ikes[19].n_children, 3);
+	ck_assert(dpc_tunnels_add(&tunnels, heap));
+	ck_assert(!dpc_ike_rec_unique(heap));
+	ck_assert_int_eq(tunnels.count, 21);
+	ck_assert_int_eq(tunnels.ikes[19]->unique_id, 19);
+	ck_assert_int_eq(tunnels.ikes[19]->n_children, 3);
+	ck_assert(tunnels.ikes[20] == heap);
 	dpc_tunnels_clear(&tunnels);
 	ck_assert_int_eq(tunnels.count, 0);
+	ck_assert(dpc_ike_rec_unique(heap));
+	dpc_ike_rec_put(heap);
 
 	dpc_ike_rec_clear(&ike);
 	dpc_ike_rec_clear(&copy);
 	ck_assert_int_eq(copy.n_children, 0);
 	ck_assert_ptr_null(copy.children);
+	ck_assert_ptr_null(copy.alerts);
 }
 END_TEST
 

@@ -20,7 +20,9 @@
 #include "fixture_tunnel.h"
 #include "nfsim_fixture.h"
 
-#include <dpc_trace.h>
+#include <trace/dpc_trace.h>
+#include <proto/dpc_report.h>
+#include <proto/dpc_trace_msg.h>
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -654,7 +656,7 @@ static void bad_request(const char *const *kv, const char *part)
 	dpc_trace_query_t q;
 	char err[256];
 
-	ck_assert_msg(!dpc_trace_parse_request(tree, &q, err, sizeof(err)),
+	ck_assert_msg(!dpc_trace_msg_parse(tree, &q, err, sizeof(err)),
 				  "accepted a bad request (%s)", part);
 	ck_assert_msg(strstr(err, part), "error '%s' lacks '%s'", err, part);
 	dpc_vici_node_free(tree);
@@ -672,7 +674,7 @@ START_TEST(test_request_ok)
 	char err[256];
 
 	tree = request(kv);
-	ck_assert(dpc_trace_parse_request(tree, &q, err, sizeof(err)));
+	ck_assert(dpc_trace_msg_parse(tree, &q, err, sizeof(err)));
 	ck_assert_str_eq(err, "");
 	ck_assert_int_eq(q.proto, IPPROTO_TCP);
 	ck_assert_uint_eq(q.dport, 443);
@@ -681,7 +683,7 @@ START_TEST(test_request_ok)
 	dpc_vici_node_free(tree);
 
 	tree = request(icmp);
-	ck_assert(dpc_trace_parse_request(tree, &q, err, sizeof(err)));
+	ck_assert(dpc_trace_msg_parse(tree, &q, err, sizeof(err)));
 	ck_assert_int_eq(q.proto, IPPROTO_ICMPV6);
 	ck_assert(q.has_icmp_type);
 	ck_assert_uint_eq(q.icmp_type, 1);
@@ -689,7 +691,7 @@ START_TEST(test_request_ok)
 	dpc_vici_node_free(tree);
 
 	tree = request(plain);
-	ck_assert(dpc_trace_parse_request(tree, &q, err, sizeof(err)));
+	ck_assert(dpc_trace_msg_parse(tree, &q, err, sizeof(err)));
 	ck_assert_int_eq(q.proto, IPPROTO_ICMP);
 	ck_assert(!q.has_icmp_type);
 	dpc_vici_node_free(tree);
@@ -793,11 +795,11 @@ START_TEST(test_request_malformed_elements)
 		tree = dpc_vici_parse(msg, len, NULL);
 		free(msg);
 		ck_assert_ptr_nonnull(tree);
-		ck_assert(!dpc_trace_parse_request(tree, &q, err, sizeof(err)));
+		ck_assert(!dpc_trace_msg_parse(tree, &q, err, sizeof(err)));
 		ck_assert_ptr_null(strchr(err, '\x1b'));
 		dpc_vici_node_free(tree);
 	}
-	ck_assert(!dpc_trace_parse_request(NULL, &q, err, sizeof(err)));
+	ck_assert(!dpc_trace_msg_parse(NULL, &q, err, sizeof(err)));
 }
 END_TEST
 
@@ -812,7 +814,7 @@ START_TEST(test_report)
 
 	tbed_init(&tb, "nft_masq", DPC_DATAPLANE_XFRM);
 	res = trace(&tb, "10.1.0.5", "10.20.1.10", IPPROTO_TCP, 22, NULL);
-	ck_assert(dpc_trace_report(&tb.q, res, &msg, &len));
+	ck_assert(dpc_trace_msg_report(&tb.q, res, &msg, &len));
 	tree = dpc_vici_parse(msg, len, NULL);
 	free(msg);
 	ck_assert_ptr_nonnull(tree);
@@ -840,7 +842,7 @@ START_TEST(test_report)
 
 	/* no CHILD_SA concerned: an empty section */
 	res = trace(&tb, "10.1.0.5", "10.66.0.1", 0, 0, NULL);
-	ck_assert(dpc_trace_report(&tb.q, res, &msg, &len));
+	ck_assert(dpc_trace_msg_report(&tb.q, res, &msg, &len));
 	tree = dpc_vici_parse(msg, len, NULL);
 	free(msg);
 	ck_assert_ptr_nonnull(tree);
@@ -850,8 +852,8 @@ START_TEST(test_report)
 	ck_assert_ptr_null(dpc_vici_get(tree, "dport"));
 	dpc_vici_node_free(tree);
 
-	ck_assert(dpc_trace_report_error("trace needs a source address (src)",
-									 &msg, &len));
+	ck_assert(dpc_report_error("trace needs a source address (src)",
+								  &msg, &len));
 	tree = dpc_vici_parse(msg, len, NULL);
 	free(msg);
 	ck_assert_str_eq(dpc_vici_find_str(tree, "success", ""), "no");

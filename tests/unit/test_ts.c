@@ -9,7 +9,7 @@
 
 #include "dpc_tests.h"
 
-#include <dpc_ts.h>
+#include <model/dpc_ts.h>
 
 #include <netinet/in.h>
 #include <string.h>

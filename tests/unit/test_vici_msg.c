@@ -9,7 +9,7 @@
 
 #include "dpc_tests.h"
 
-#include <dpc_vici_msg.h>
+#include <proto/dpc_vici_msg.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,9 +12,22 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <string.h>
 #include <linux/netfilter/nf_tables.h>
+
+/**
+ * Private data: a register compared with a constant.
+ */
+typedef struct {
+	/** register offset */
+	uint8_t sreg;
+	/** NFT_CMP_* */
+	uint8_t op;
+	/** the constant */
+	nfsim_data_t data;
+} cmp_t;
 
 /**
  * Outcome of an ordering operator for a memcmp() result.
@@ -75,8 +88,10 @@ nfsim_tri_t nfsim_cmp_tri(const uint8_t *reg, const uint8_t *unk,
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
-	switch (nfsim_cmp_tri(ctx->regs + e->cmp.sreg, ctx->unk + e->cmp.sreg,
-						  e->cmp.op, e->cmp.data.data, e->cmp.data.len))
+	const cmp_t *cmp = nfsim_expr_data(e);
+
+	switch (nfsim_cmp_tri(ctx->regs + cmp->sreg, ctx->unk + cmp->sreg,
+						  cmp->op, cmp->data.data, cmp->data.len))
 	{
 		case NFSIM_YES:
 			break;
@@ -158,14 +173,21 @@ static bool zero(const uint8_t *d, uint32_t len)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
-	nfsim_rdesc_t *d = nfsim_render_get(r, e->cmp.sreg);
-	const nfsim_data_t *v = &e->cmp.data;
+	const cmp_t *cmp = nfsim_expr_data(e);
+	nfsim_rdesc_t *d = nfsim_render_get(r, cmp->sreg);
+	const nfsim_data_t *v = &cmp->data;
 	uint8_t full[16] = {0};
 	int plen;
 
+	if (d && d->vt == NFSIM_VT_NFPROTO && cmp->op == NFT_CMP_EQ &&
+		v->len == 1)
+	{
+		/* "meta nfproto ipv6": name the network header fields after it */
+		r->family = v->data[0];
+	}
 	nfsim_render_space(r);
 	if (d && (d->vt == NFSIM_VT_IPV4 || d->vt == NFSIM_VT_IPV6) &&
-		(e->cmp.op == NFT_CMP_EQ || e->cmp.op == NFT_CMP_NEQ))
+		(cmp->op == NFT_CMP_EQ || cmp->op == NFT_CMP_NEQ))
 	{
 		uint32_t alen = d->vt == NFSIM_VT_IPV4 ? 4 : 16;
 
@@ -179,7 +201,7 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 			}
 			if (plen >= 0)
 			{
-				nfsim_render_printf(r, "%s %s", d->name, op_str(e->cmp.op));
+				nfsim_render_printf(r, "%s %s", d->name, op_str(cmp->op));
 				nfsim_render_addr(r, alen == 4 ? 2 : 10, full);
 				if ((uint32_t)plen < alen * 8)
 				{
@@ -192,7 +214,7 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 	if (d && d->masked &&
 		(d->vt == NFSIM_VT_CTSTATE || d->vt == NFSIM_VT_CTSTATUS ||
 		 d->vt == NFSIM_VT_TCPFLAGS) && zero(v->data, v->len) &&
-		e->cmp.op == NFT_CMP_NEQ && v->len <= 16)
+		cmp->op == NFT_CMP_NEQ && v->len <= 16)
 	{
 		/* "ct state established,related": (reg & mask) != 0 */
 		nfsim_render_printf(r, "%s ", d->name);
@@ -203,17 +225,17 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 	{
 		nfsim_render_printf(r, "%s & ", d->name);
 		nfsim_render_value(r, d->vt, d->mask, v->len);
-		nfsim_render_printf(r, " %s", e->cmp.op == NFT_CMP_EQ ? "== " :
-							op_str(e->cmp.op));
+		nfsim_render_printf(r, " %s", cmp->op == NFT_CMP_EQ ? "== " :
+							op_str(cmp->op));
 		nfsim_render_value(r, d->vt, v->data, v->len);
 		return;
 	}
 	if (d && d->vt == NFSIM_VT_BOOL && v->len >= 1 &&
-		(e->cmp.op == NFT_CMP_EQ || e->cmp.op == NFT_CMP_NEQ))
+		(cmp->op == NFT_CMP_EQ || cmp->op == NFT_CMP_NEQ))
 	{
 		bool yes = v->data[0] != 0;
 
-		if (e->cmp.op == NFT_CMP_NEQ)
+		if (cmp->op == NFT_CMP_NEQ)
 		{
 			yes = !yes;
 		}
@@ -221,25 +243,19 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 		return;
 	}
 	if (d && d->vt == NFSIM_VT_PROTO && v->len == 1 &&
-		e->cmp.op == NFT_CMP_EQ)
+		cmp->op == NFT_CMP_EQ)
 	{
 		r->l4proto = v->data[0];
 	}
-	nfsim_render_regname(r, e->cmp.sreg, v->len);
-	nfsim_render_printf(r, " %s", op_str(e->cmp.op));
-	nfsim_render_key(r, e->cmp.sreg, v->data, v->len);
+	nfsim_render_regname(r, cmp->sreg, v->len);
+	nfsim_render_printf(r, " %s", op_str(cmp->op));
+	nfsim_render_key(r, cmp->sreg, v->data, v->len);
 }
-
-const nfsim_expr_ops_t nfsim_expr_cmp_ops = {
-	.name = "cmp",
-	.eval = eval,
-	.render = render,
-};
 
 bool nfsim_add_cmp(nfsim_rule_t *rule, uint32_t sreg, uint32_t op,
 				   const void *data, uint32_t len)
 {
-	nfsim_expr_t *e;
+	cmp_t *cmp;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(sreg, len, &off) || sreg == NFT_REG_VERDICT ||
@@ -248,14 +264,47 @@ bool nfsim_add_cmp(nfsim_rule_t *rule, uint32_t sreg, uint32_t op,
 		nfsim_add_invalid(rule, "cmp");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_cmp_ops);
-	if (!e)
+	cmp = nfsim_rule_push(rule, &nfsim_expr_cmp_ops);
+	if (!cmp)
 	{
 		return false;
 	}
-	e->cmp.sreg = off;
-	e->cmp.op = op;
-	e->cmp.data.len = len;
-	memcpy(e->cmp.data.data, data, len);
+	cmp->sreg = off;
+	cmp->op = op;
+	cmp->data.len = len;
+	memcpy(cmp->data.data, data, len);
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	const uint8_t *data;
+	uint32_t op, len;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_CMP_OP], &op) ||
+		!nfsim_attr_value(tb->tb[NFTA_CMP_DATA], &data, &len, NFSIM_DATA_MAX))
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	nfsim_add_cmp(rule, nfsim_attr_reg(tb, NFTA_CMP_SREG), op, data, len);
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "cmp", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_cmp_ops = {
+	.name = "cmp",
+	.data_len = sizeof(cmp_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

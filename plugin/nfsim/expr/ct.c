@@ -14,12 +14,31 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+
+/**
+ * Private data: load (dreg) or set (sreg).
+ */
+typedef struct {
+	/** NFT_CT_* */
+	uint32_t key;
+	/** IP_CT_DIR_* of tuple keys */
+	uint8_t dir;
+	/** destination register offset (load) */
+	uint8_t dreg;
+	/** source register offset (set) */
+	uint8_t sreg;
+	/** dir is given */
+	bool has_dir;
+	/** sets (else loads) */
+	bool set;
+} ct_t;
 
 /**
  * A ct key: name, value type, length (0: family dependent address).
@@ -78,19 +97,19 @@ static uint32_t key_len(uint32_t key, uint8_t family)
 /**
  * Tuple fields: known in the packet's own direction.
  */
-static void load_tuple(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void load_tuple(const ct_t *ct, nfsim_ctx_t *ctx)
 {
 	const nfsim_packet_t *p = ctx->pkt;
 	uint32_t alen = nfsim_addr_len(ctx->family);
-	uint8_t dreg = e->ct.dreg;
+	uint8_t dreg = ct->dreg;
 	uint16_t port;
 
-	if (!e->ct.has_dir || e->ct.dir != p->ct_dir)
+	if (!ct->has_dir || ct->dir != p->ct_dir)
 	{
-		nfsim_reg_store_unknown(ctx, dreg, key_len(e->ct.key, ctx->family));
+		nfsim_reg_store_unknown(ctx, dreg, key_len(ct->key, ctx->family));
 		return;
 	}
-	switch (e->ct.key)
+	switch (ct->key)
 	{
 		case NFT_CT_SRC:
 			nfsim_reg_store(ctx, dreg, p->src, alen);
@@ -105,7 +124,7 @@ static void load_tuple(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 				ctx->verdict = NFT_BREAK;
 				return;
 			}
-			nfsim_reg_store(ctx, dreg, e->ct.key == NFT_CT_SRC_IP ?
+			nfsim_reg_store(ctx, dreg, ct->key == NFT_CT_SRC_IP ?
 							p->src : p->dst, 4);
 			return;
 		case NFT_CT_SRC_IP6:
@@ -115,7 +134,7 @@ static void load_tuple(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 				ctx->verdict = NFT_BREAK;
 				return;
 			}
-			nfsim_reg_store(ctx, dreg, e->ct.key == NFT_CT_SRC_IP6 ?
+			nfsim_reg_store(ctx, dreg, ct->key == NFT_CT_SRC_IP6 ?
 							p->src : p->dst, 16);
 			return;
 		case NFT_CT_PROTO_SRC:
@@ -134,20 +153,21 @@ static void load_tuple(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
+	const ct_t *ct = nfsim_expr_data(e);
 	const nfsim_packet_t *p = ctx->pkt;
-	uint8_t dreg = e->ct.dreg;
+	uint8_t dreg = ct->dreg;
 
-	if (e->ct.set)
+	if (ct->set)
 	{
 		/* ct mark/label/zone/helper set: no effect on this verdict */
 		return;
 	}
 	if (!p->ct_state)
 	{
-		nfsim_reg_store_unknown(ctx, dreg, key_len(e->ct.key, ctx->family));
+		nfsim_reg_store_unknown(ctx, dreg, key_len(ct->key, ctx->family));
 		return;
 	}
-	if (e->ct.key == NFT_CT_STATE)
+	if (ct->key == NFT_CT_STATE)
 	{
 		nfsim_reg_store32(ctx, dreg, p->ct_state);
 		return;
@@ -158,7 +178,7 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		ctx->verdict = NFT_BREAK;
 		return;
 	}
-	switch (e->ct.key)
+	switch (ct->key)
 	{
 		case NFT_CT_DIRECTION:
 			nfsim_reg_store8(ctx, dreg, p->ct_dir);
@@ -188,13 +208,13 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		case NFT_CT_DST_IP6:
 		case NFT_CT_PROTO_SRC:
 		case NFT_CT_PROTO_DST:
-			load_tuple(e, ctx);
+			load_tuple(ct, ctx);
 			break;
 		default:
-			if (e->ct.key < NKEYS && keys[e->ct.key].name)
+			if (ct->key < NKEYS && keys[ct->key].name)
 			{
 				nfsim_reg_store_unknown(ctx, dreg,
-										key_len(e->ct.key, ctx->family));
+										key_len(ct->key, ctx->family));
 			}
 			else
 			{
@@ -206,29 +226,30 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
-	const ct_key_t *k = e->ct.key < NKEYS && keys[e->ct.key].name ?
-					 &keys[e->ct.key] : NULL;
+	const ct_t *ct = nfsim_expr_data(e);
+	const ct_key_t *k = ct->key < NKEYS && keys[ct->key].name ?
+					 &keys[ct->key] : NULL;
 	const char *dir = "";
 	uint32_t len;
 	nfsim_vtype_t vt;
 
-	if (e->ct.has_dir)
+	if (ct->has_dir)
 	{
-		dir = e->ct.dir ? "reply " : "original ";
+		dir = ct->dir ? "reply " : "original ";
 	}
-	if (e->ct.set)
+	if (ct->set)
 	{
 		nfsim_render_space(r);
 		nfsim_render_printf(r, "%s set ", k ? k->name : "ct ?");
-		nfsim_render_regname(r, e->ct.sreg, 4);
+		nfsim_render_regname(r, ct->sreg, 4);
 		return;
 	}
 	if (!k)
 	{
-		nfsim_render_desc(r, e->ct.dreg, 4, NFSIM_VT_RAW, "ct %u", e->ct.key);
+		nfsim_render_desc(r, ct->dreg, 4, NFSIM_VT_RAW, "ct %u", ct->key);
 		return;
 	}
-	len = key_len(e->ct.key, r->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET);
+	len = key_len(ct->key, r->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET);
 	vt = k->vt;
 	if (k->len == 0)
 	{
@@ -236,23 +257,17 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 	}
 	if (strncmp(k->name, "ct ", 3) == 0)
 	{
-		nfsim_render_desc(r, e->ct.dreg, len, vt, "ct %s%s", dir, k->name + 3);
+		nfsim_render_desc(r, ct->dreg, len, vt, "ct %s%s", dir, k->name + 3);
 	}
 	else
 	{
-		nfsim_render_desc(r, e->ct.dreg, len, vt, "ct %s%s", dir, k->name);
+		nfsim_render_desc(r, ct->dreg, len, vt, "ct %s%s", dir, k->name);
 	}
 }
 
-const nfsim_expr_ops_t nfsim_expr_ct_ops = {
-	.name = "ct",
-	.eval = eval,
-	.render = render,
-};
-
 bool nfsim_add_ct(nfsim_rule_t *rule, uint32_t key, int dir, uint32_t dreg)
 {
-	nfsim_expr_t *e;
+	ct_t *ct;
 	uint8_t off;
 
 	/* addresses may be 16 bytes: validate the larger size */
@@ -262,21 +277,21 @@ bool nfsim_add_ct(nfsim_rule_t *rule, uint32_t key, int dir, uint32_t dreg)
 		nfsim_add_invalid(rule, "ct");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_ct_ops);
-	if (!e)
+	ct = nfsim_rule_push(rule, &nfsim_expr_ct_ops);
+	if (!ct)
 	{
 		return false;
 	}
-	e->ct.key = key;
-	e->ct.dreg = off;
-	e->ct.has_dir = dir >= 0;
-	e->ct.dir = dir >= 0 ? dir : 0;
+	ct->key = key;
+	ct->dreg = off;
+	ct->has_dir = dir >= 0;
+	ct->dir = dir >= 0 ? dir : 0;
 	return true;
 }
 
 bool nfsim_add_ct_set(nfsim_rule_t *rule, uint32_t key, uint32_t sreg)
 {
-	nfsim_expr_t *e;
+	ct_t *ct;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(sreg, 4, &off) || sreg == NFT_REG_VERDICT)
@@ -284,13 +299,61 @@ bool nfsim_add_ct_set(nfsim_rule_t *rule, uint32_t key, uint32_t sreg)
 		nfsim_add_invalid(rule, "ct");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_ct_ops);
-	if (!e)
+	ct = nfsim_rule_push(rule, &nfsim_expr_ct_ops);
+	if (!ct)
 	{
 		return false;
 	}
-	e->ct.key = key;
-	e->ct.sreg = off;
-	e->ct.set = true;
+	ct->key = key;
+	ct->sreg = off;
+	ct->set = true;
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	uint32_t key;
+	uint8_t dir;
+	int idir = -1;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_CT_KEY], &key))
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	if (nfsim_attr_u8(tb->tb[NFTA_CT_DIRECTION], &dir))
+	{
+		idir = dir;
+	}
+	if (tb->tb[NFTA_CT_DREG])
+	{
+		nfsim_add_ct(rule, key, idir, nfsim_attr_reg(tb, NFTA_CT_DREG));
+	}
+	else if (tb->tb[NFTA_CT_SREG])
+	{
+		nfsim_add_ct_set(rule, key, nfsim_attr_reg(tb, NFTA_CT_SREG));
+	}
+	else
+	{
+		nfsim_add_invalid(rule, name);
+	}
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "ct", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_ct_ops = {
+	.name = "ct",
+	.data_len = sizeof(ct_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

@@ -14,12 +14,25 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
+
+/**
+ * Private data: a FIB lookup.
+ */
+typedef struct {
+	/** NFT_FIB_RESULT_* */
+	uint32_t result;
+	/** NFTA_FIB_F_* */
+	uint32_t flags;
+	/** destination register offset */
+	uint8_t dreg;
+} fib_t;
 
 /**
  * Address type, restricted to a device if asked to.
@@ -50,18 +63,18 @@ static uint8_t addrtype(const nfsim_ctx_t *ctx, const uint8_t *addr,
 /**
  * Store an output interface result (index, name or presence).
  */
-static void store_oif(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool found,
+static void store_oif(const fib_t *fib, nfsim_ctx_t *ctx, bool found,
 					  const char *name, uint32_t index, bool index_known)
 {
 	char buf[IF_NAMESIZE] = "";
-	uint8_t dreg = e->fib.dreg;
+	uint8_t dreg = fib->dreg;
 
-	if (e->fib.flags & NFTA_FIB_F_PRESENT)
+	if (fib->flags & NFTA_FIB_F_PRESENT)
 	{
 		nfsim_reg_store8(ctx, dreg, found);
 		return;
 	}
-	if (e->fib.result == NFT_FIB_RESULT_OIFNAME)
+	if (fib->result == NFT_FIB_RESULT_OIFNAME)
 	{
 		if (found)
 		{
@@ -95,15 +108,16 @@ static uint32_t result_len(uint32_t result, uint32_t flags)
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
+	const fib_t *fib = nfsim_expr_data(e);
 	const nfsim_packet_t *p = ctx->pkt;
-	uint32_t flags = e->fib.flags;
+	uint32_t flags = fib->flags;
 	const uint8_t *addr;
 	const char *dev = NULL;
 	uint8_t t;
 
 	addr = (flags & NFTA_FIB_F_SADDR) ? nfsim_image_saddr(&ctx->img, ctx->family)
 									  : nfsim_image_daddr(&ctx->img, ctx->family);
-	if (e->fib.result == NFT_FIB_RESULT_ADDRTYPE)
+	if (fib->result == NFT_FIB_RESULT_ADDRTYPE)
 	{
 		if (flags & NFTA_FIB_F_IIF)
 		{
@@ -115,22 +129,22 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		}
 		if ((flags & (NFTA_FIB_F_IIF | NFTA_FIB_F_OIF)) && !dev)
 		{
-			nfsim_reg_store_unknown(ctx, e->fib.dreg, 4);
+			nfsim_reg_store_unknown(ctx, fib->dreg, 4);
 			return;
 		}
 		t = addrtype(ctx, addr, dev);
 		if (t)
 		{
-			nfsim_reg_store32(ctx, e->fib.dreg, t);
+			nfsim_reg_store32(ctx, fib->dreg, t);
 		}
 		else
 		{
-			nfsim_reg_store_unknown(ctx, e->fib.dreg, 4);
+			nfsim_reg_store_unknown(ctx, fib->dreg, 4);
 		}
 		return;
 	}
-	if (e->fib.result != NFT_FIB_RESULT_OIF &&
-		e->fib.result != NFT_FIB_RESULT_OIFNAME)
+	if (fib->result != NFT_FIB_RESULT_OIF &&
+		fib->result != NFT_FIB_RESULT_OIFNAME)
 	{
 		nfsim_undecidable(ctx);
 		return;
@@ -139,7 +153,7 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		(p->known & NFSIM_PKT_RPF) && (p->known & NFSIM_PKT_IIF))
 	{
 		/* reverse path lookup: found on iif if the check passes */
-		store_oif(e, ctx, p->rpf_ok, p->iif, p->iif_index,
+		store_oif(fib, ctx, p->rpf_ok, p->iif, p->iif_index,
 				  (p->known & NFSIM_PKT_IIF_INDEX) != 0);
 		return;
 	}
@@ -149,23 +163,24 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		addrtype(ctx, addr, NULL) == RTN_UNICAST)
 	{
 		/* the route of a forwarded packet is the one it takes */
-		store_oif(e, ctx, true, p->oif, p->oif_index,
+		store_oif(fib, ctx, true, p->oif, p->oif_index,
 				  (p->known & NFSIM_PKT_OIF_INDEX) != 0);
 		return;
 	}
-	nfsim_reg_store_unknown(ctx, e->fib.dreg, result_len(e->fib.result, flags));
+	nfsim_reg_store_unknown(ctx, fib->dreg, result_len(fib->result, flags));
 }
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
+	const fib_t *fib = nfsim_expr_data(e);
 	static const char *results[] = {
 		[NFT_FIB_RESULT_OIF] = "oif",
 		[NFT_FIB_RESULT_OIFNAME] = "oifname",
 		[NFT_FIB_RESULT_ADDRTYPE] = "type",
 	};
-	const char *res = e->fib.result < 4 && results[e->fib.result] ?
-					  results[e->fib.result] : "?";
-	uint32_t f = e->fib.flags;
+	const char *res = fib->result < 4 && results[fib->result] ?
+					  results[fib->result] : "?";
+	uint32_t f = fib->flags;
 	char what[64];
 	nfsim_vtype_t vt;
 
@@ -178,11 +193,11 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 	{
 		vt = NFSIM_VT_BOOL;
 	}
-	else if (e->fib.result == NFT_FIB_RESULT_ADDRTYPE)
+	else if (fib->result == NFT_FIB_RESULT_ADDRTYPE)
 	{
 		vt = NFSIM_VT_ADDRTYPE;
 	}
-	else if (e->fib.result == NFT_FIB_RESULT_OIFNAME)
+	else if (fib->result == NFT_FIB_RESULT_OIFNAME)
 	{
 		vt = NFSIM_VT_IFNAME;
 	}
@@ -190,20 +205,14 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 	{
 		vt = NFSIM_VT_DEC;
 	}
-	nfsim_render_desc(r, e->fib.dreg, result_len(e->fib.result, f), vt, "%s",
+	nfsim_render_desc(r, fib->dreg, result_len(fib->result, f), vt, "%s",
 					  what);
 }
-
-const nfsim_expr_ops_t nfsim_expr_fib_ops = {
-	.name = "fib",
-	.eval = eval,
-	.render = render,
-};
 
 bool nfsim_add_fib(nfsim_rule_t *rule, uint32_t result, uint32_t flags,
 				   uint32_t dreg)
 {
-	nfsim_expr_t *e;
+	fib_t *fib;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(dreg, result_len(result, flags), &off) ||
@@ -212,13 +221,45 @@ bool nfsim_add_fib(nfsim_rule_t *rule, uint32_t result, uint32_t flags,
 		nfsim_add_invalid(rule, "fib");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_fib_ops);
-	if (!e)
+	fib = nfsim_rule_push(rule, &nfsim_expr_fib_ops);
+	if (!fib)
 	{
 		return false;
 	}
-	e->fib.result = result;
-	e->fib.flags = flags;
-	e->fib.dreg = off;
+	fib->result = result;
+	fib->flags = flags;
+	fib->dreg = off;
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	uint32_t result, flags;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_FIB_RESULT], &result) ||
+		!nfsim_attr_u32(tb->tb[NFTA_FIB_FLAGS], &flags))
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	nfsim_add_fib(rule, result, flags, nfsim_attr_reg(tb, NFTA_FIB_DREG));
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "fib", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_fib_ops = {
+	.name = "fib",
+	.data_len = sizeof(fib_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

@@ -12,62 +12,94 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+/**
+ * Private data: data into dreg, or a verdict (dreg 0).
+ */
+typedef struct {
+	/** register offset, 0 for the verdict */
+	uint8_t dreg;
+	/** the data */
+	nfsim_data_t data;
+	/** the verdict */
+	nfsim_verdict_data_t verdict;
+} immediate_t;
+
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
-	if (e->imm.dreg == 0)
+	const immediate_t *imm = nfsim_expr_data(e);
+
+	if (imm->dreg == 0)
 	{
-		if (e->imm.verdict.code == NFSIM_V_UNKNOWN)
+		if (imm->verdict.code == NFSIM_V_UNKNOWN)
 		{
 			nfsim_undecidable(ctx);
 			return;
 		}
-		ctx->verdict = e->imm.verdict.code;
-		ctx->jump = e->imm.verdict.chain;
+		ctx->verdict = imm->verdict.code;
+		ctx->jump = imm->verdict.chain;
 		return;
 	}
-	nfsim_reg_store(ctx, e->imm.dreg, e->imm.data.data, e->imm.data.len);
+	nfsim_reg_store(ctx, imm->dreg, imm->data.data, imm->data.len);
 }
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
+	const immediate_t *imm = nfsim_expr_data(e);
 	nfsim_rdesc_t *d;
 
-	if (e->imm.dreg == 0)
+	if (imm->dreg == 0)
 	{
 		nfsim_render_space(r);
-		nfsim_render_verdict(r, &e->imm.verdict);
+		nfsim_render_verdict(r, &imm->verdict);
 		return;
 	}
-	nfsim_render_forget(r, e->imm.dreg, e->imm.data.len);
-	d = nfsim_render_get(r, e->imm.dreg);
+	nfsim_render_forget(r, imm->dreg, imm->data.len);
+	d = nfsim_render_get(r, imm->dreg);
 	d->is_const = true;
-	d->len = e->imm.data.len;
-	memcpy(d->cval, e->imm.data.data,
-		   e->imm.data.len < sizeof(d->cval) ? e->imm.data.len : sizeof(d->cval));
+	d->len = imm->data.len;
+	memcpy(d->cval, imm->data.data,
+		   imm->data.len < sizeof(d->cval) ? imm->data.len : sizeof(d->cval));
 }
 
 static void destroy(nfsim_expr_t *e)
 {
-	free(e->imm.verdict.chain_name);
+	immediate_t *imm = nfsim_expr_data(e);
+
+	free(imm->verdict.chain_name);
 }
 
-const nfsim_expr_ops_t nfsim_expr_immediate_ops = {
-	.name = "immediate",
-	.eval = eval,
-	.render = render,
-	.destroy = destroy,
-};
+static bool finalize(nfsim_expr_t *e, nfsim_rule_t *rule)
+{
+	immediate_t *imm = nfsim_expr_data(e);
+
+	return imm->dreg != 0 ||
+		   nfsim_verdict_resolve(&imm->verdict, rule->chain->table);
+}
+
+static unsigned jumps(nfsim_expr_t *e, nfsim_jump_cb_t closes, void *user)
+{
+	immediate_t *imm = nfsim_expr_data(e);
+
+	if (imm->dreg == 0 && imm->verdict.chain &&
+		closes(imm->verdict.chain, user))
+	{
+		nfsim_expr_invalidate(e);
+		return 1;
+	}
+	return 0;
+}
 
 bool nfsim_add_immediate(nfsim_rule_t *rule, uint32_t dreg, const void *data,
 						 uint32_t len)
 {
-	nfsim_expr_t *e;
+	immediate_t *imm;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(dreg, len, &off) || dreg == NFT_REG_VERDICT || !data)
@@ -75,14 +107,14 @@ bool nfsim_add_immediate(nfsim_rule_t *rule, uint32_t dreg, const void *data,
 		nfsim_add_invalid(rule, "immediate");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_immediate_ops);
-	if (!e)
+	imm = nfsim_rule_push(rule, &nfsim_expr_immediate_ops);
+	if (!imm)
 	{
 		return false;
 	}
-	e->imm.dreg = off;
-	e->imm.data.len = len;
-	memcpy(e->imm.data.data, data, len);
+	imm->dreg = off;
+	imm->data.len = len;
+	memcpy(imm->data.data, data, len);
 	return true;
 }
 
@@ -113,7 +145,7 @@ static bool valid_verdict(int code)
 
 bool nfsim_add_verdict(nfsim_rule_t *rule, int code, const char *chain)
 {
-	nfsim_expr_t *e;
+	immediate_t *imm;
 
 	if (!valid_verdict(code) ||
 		((code == NFT_JUMP || code == NFT_GOTO) && !chain))
@@ -121,8 +153,8 @@ bool nfsim_add_verdict(nfsim_rule_t *rule, int code, const char *chain)
 		nfsim_add_invalid(rule, "immediate");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_immediate_ops);
-	if (!e)
+	imm = nfsim_rule_push(rule, &nfsim_expr_immediate_ops);
+	if (!imm)
 	{
 		return false;
 	}
@@ -140,11 +172,11 @@ bool nfsim_add_verdict(nfsim_rule_t *rule, int code, const char *chain)
 			code = NF_QUEUE;
 		}
 	}
-	e->imm.verdict.code = code;
+	imm->verdict.code = code;
 	if (code == NFT_JUMP || code == NFT_GOTO)
 	{
-		e->imm.verdict.chain_name = strdup(chain);
-		if (!e->imm.verdict.chain_name)
+		imm->verdict.chain_name = strdup(chain);
+		if (!imm->verdict.chain_name)
 		{
 			nfsim_rule_pop(rule);
 			return false;
@@ -152,3 +184,63 @@ bool nfsim_add_verdict(nfsim_rule_t *rule, int code, const char *chain)
 	}
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	const uint8_t *data;
+	const char *chain;
+	uint32_t dreg, len;
+	int code;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_IMMEDIATE_DREG], &dreg))
+	{
+		nfsim_add_invalid(rule, name);
+	}
+	else if (dreg == NFT_REG_VERDICT)
+	{
+		if (!nfsim_attr_verdict(tb->tb[NFTA_IMMEDIATE_DATA], &code, &chain))
+		{
+			nfsim_add_invalid(rule, name);
+			return;
+		}
+		nfsim_add_verdict(rule, code, chain);
+	}
+	else if (nfsim_attr_value(tb->tb[NFTA_IMMEDIATE_DATA], &data, &len,
+							  NFSIM_DATA_MAX))
+	{
+		nfsim_add_immediate(rule, dreg, data, len);
+	}
+	else
+	{
+		nfsim_add_invalid(rule, name);
+	}
+}
+
+static void decode_queue(nfsim_rule_t *rule, const char *name, uint8_t family,
+						 const nfsim_attr_tb_t *tb)
+{
+	nfsim_add_verdict(rule, NF_QUEUE, NULL);
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "immediate", decode },
+	{ "queue", decode_queue },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_immediate_ops = {
+	.name = "immediate",
+	.data_len = sizeof(immediate_t),
+	.eval = eval,
+	.render = render,
+	.destroy = destroy,
+	.finalize = finalize,
+	.jumps = jumps,
+	.decoders = decoders,
+};

@@ -66,7 +66,7 @@ static nfsim_tri_t addr(const nfsim_ctx_t *ctx, bool src, const uint8_t *want,
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
-	const nfsim_ipt_t *h = &e->ipt;
+	const nfsim_ipt_t *h = nfsim_expr_data(e);
 	nfsim_tri_t res = NFSIM_YES;
 	uint8_t proto = ctx->img.l4proto;
 
@@ -205,7 +205,7 @@ static void render_iface(nfsim_render_t *r, const char *opt, bool inv,
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
-	const nfsim_ipt_t *h = &e->ipt;
+	const nfsim_ipt_t *h = nfsim_expr_data(e);
 	const char *pn;
 
 	render_addr(r, "-s", h->inv & NFSIM_IPT_INV_SRCIP, h->family, h->src,
@@ -242,24 +242,25 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 
 const nfsim_expr_ops_t nfsim_expr_ipt_ops = {
 	.name = "ipt",
+	.data_len = sizeof(nfsim_ipt_t),
 	.eval = eval,
 	.render = render,
 };
 
 bool nfsim_add_ipt(nfsim_rule_t *rule, const nfsim_ipt_t *ipt)
 {
-	nfsim_expr_t *e;
+	nfsim_ipt_t *h;
 
 	if (ipt->family != AF_INET && ipt->family != AF_INET6)
 	{
 		nfsim_add_invalid(rule, "ipt");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_ipt_ops);
-	if (!e)
+	h = nfsim_rule_push(rule, &nfsim_expr_ipt_ops);
+	if (!h)
 	{
 		return false;
 	}
-	e->ipt = *ipt;
+	*h = *ipt;
 	return true;
 }

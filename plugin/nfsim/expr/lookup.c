@@ -12,44 +12,64 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter/nf_tables.h>
 
+/**
+ * Private data: a set lookup.
+ */
+typedef struct {
+	/** key register offset */
+	uint8_t sreg;
+	/** data register offset (0: verdict map) */
+	uint8_t dreg;
+	/** matches if not found */
+	bool inv;
+	/** a map (dreg given) */
+	bool has_dreg;
+	/** name of the set */
+	char *set_name;
+	/** the set, resolved by finalize */
+	const nfsim_set_t *set;
+} lookup_t;
+
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
-	const nfsim_set_t *set = e->lookup.set;
+	const lookup_t *lookup = nfsim_expr_data(e);
+	const nfsim_set_t *set = lookup->set;
 	const nfsim_elem_t *elem;
 	nfsim_tri_t found;
 
-	found = nfsim_set_lookup(set, ctx->regs + e->lookup.sreg,
-							 ctx->unk + e->lookup.sreg, &elem);
+	found = nfsim_set_lookup(set, ctx->regs + lookup->sreg,
+							 ctx->unk + lookup->sreg, &elem);
 	if (found == NFSIM_UNKNOWN)
 	{
-		if (e->lookup.has_dreg && e->lookup.dreg == 0)
+		if (lookup->has_dreg && lookup->dreg == 0)
 		{
 			/* a verdict map with a key that cannot be known */
 			nfsim_undecidable(ctx);
 			return;
 		}
 		nfsim_unknown(ctx, false);
-		if (ctx->verdict == NFT_CONTINUE && e->lookup.has_dreg)
+		if (ctx->verdict == NFT_CONTINUE && lookup->has_dreg)
 		{
-			nfsim_reg_store_unknown(ctx, e->lookup.dreg, set->dlen);
+			nfsim_reg_store_unknown(ctx, lookup->dreg, set->dlen);
 		}
 		return;
 	}
-	if ((found == NFSIM_YES) == e->lookup.inv)
+	if ((found == NFSIM_YES) == lookup->inv)
 	{
 		ctx->verdict = NFT_BREAK;
 		return;
 	}
-	if (!e->lookup.has_dreg || !elem)
+	if (!lookup->has_dreg || !elem)
 	{
 		return;
 	}
-	if (e->lookup.dreg == 0)
+	if (lookup->dreg == 0)
 	{
 		if (elem->verdict.code == NFSIM_V_UNKNOWN)
 		{
@@ -62,11 +82,11 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	}
 	if (elem->data)
 	{
-		nfsim_reg_store(ctx, e->lookup.dreg, elem->data, set->dlen);
+		nfsim_reg_store(ctx, lookup->dreg, elem->data, set->dlen);
 	}
 	else
 	{
-		nfsim_reg_store_unknown(ctx, e->lookup.dreg, set->dlen);
+		nfsim_reg_store_unknown(ctx, lookup->dreg, set->dlen);
 	}
 }
 
@@ -90,9 +110,9 @@ static void dec(uint8_t *k, uint32_t len)
 /**
  * Render the elements of an anonymous set.
  */
-static void render_elems(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_elems(const lookup_t *lookup, nfsim_render_t *r)
 {
-	const nfsim_set_t *set = e->lookup.set;
+	const nfsim_set_t *set = lookup->set;
 	uint8_t end[NFSIM_DATA_MAX];
 	size_t i, shown = 0;
 	bool interval = (set->flags & NFT_SET_INTERVAL) && !set->ranges;
@@ -119,12 +139,12 @@ static void render_elems(const nfsim_expr_t *e, nfsim_render_t *r)
 		}
 		else
 		{
-			nfsim_render_key(r, e->lookup.sreg, el->key, set->klen);
+			nfsim_render_key(r, lookup->sreg, el->key, set->klen);
 		}
 		if (el->key_end && memcmp(el->key, el->key_end, set->klen))
 		{
 			nfsim_render_printf(r, "-");
-			nfsim_render_key(r, e->lookup.sreg, el->key_end, set->klen);
+			nfsim_render_key(r, lookup->sreg, el->key_end, set->klen);
 		}
 		else if (interval && el->key && i + 1 < set->nelems &&
 				 set->elems[i + 1].key &&
@@ -135,7 +155,7 @@ static void render_elems(const nfsim_expr_t *e, nfsim_render_t *r)
 			if (memcmp(end, el->key, set->klen))
 			{
 				nfsim_render_printf(r, "-");
-				nfsim_render_key(r, e->lookup.sreg, end, set->klen);
+				nfsim_render_key(r, lookup->sreg, end, set->klen);
 			}
 		}
 		if (set->dtype == NFT_DATA_VERDICT && (set->flags & NFT_SET_MAP))
@@ -154,75 +174,83 @@ static void render_elems(const nfsim_expr_t *e, nfsim_render_t *r)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
-	const nfsim_set_t *set = e->lookup.set;
+	const lookup_t *lookup = nfsim_expr_data(e);
+	const nfsim_set_t *set = lookup->set;
 
 	nfsim_render_space(r);
-	nfsim_render_regname(r, e->lookup.sreg, set ? set->klen : 4);
-	nfsim_render_printf(r, " %s", e->lookup.inv ? "!= " : "");
-	if (e->lookup.has_dreg)
+	nfsim_render_regname(r, lookup->sreg, set ? set->klen : 4);
+	nfsim_render_printf(r, " %s", lookup->inv ? "!= " : "");
+	if (lookup->has_dreg)
 	{
-		nfsim_render_printf(r, "%s ", e->lookup.dreg == 0 ? "vmap" : "map");
+		nfsim_render_printf(r, "%s ", lookup->dreg == 0 ? "vmap" : "map");
 	}
 	if (set && strncmp(set->name, "__", 2) == 0)
 	{
-		render_elems(e, r);
+		render_elems(lookup, r);
 	}
 	else
 	{
-		nfsim_render_printf(r, "@%s", e->lookup.set_name ? e->lookup.set_name : "?");
+		nfsim_render_printf(r, "@%s", lookup->set_name ? lookup->set_name : "?");
 	}
-	if (e->lookup.has_dreg && e->lookup.dreg)
+	if (lookup->has_dreg && lookup->dreg)
 	{
-		nfsim_render_forget(r, e->lookup.dreg, set ? set->dlen : 4);
+		nfsim_render_forget(r, lookup->dreg, set ? set->dlen : 4);
 	}
 }
 
 static void destroy(nfsim_expr_t *e)
 {
-	free(e->lookup.set_name);
+	lookup_t *lookup = nfsim_expr_data(e);
+
+	free(lookup->set_name);
 }
 
 static bool finalize(nfsim_expr_t *e, nfsim_rule_t *rule)
 {
+	lookup_t *lookup = nfsim_expr_data(e);
 	const nfsim_set_t *set;
 
-	set = nfsim_set_find(rule->chain->table, e->lookup.set_name);
-	if (!set || e->lookup.sreg + set->klen > NFSIM_REGS_LEN)
+	set = nfsim_set_find(rule->chain->table, lookup->set_name);
+	if (!set || lookup->sreg + set->klen > NFSIM_REGS_LEN)
 	{
 		return false;
 	}
-	if (e->lookup.has_dreg)
+	if (lookup->has_dreg)
 	{
 		if (!(set->flags & NFT_SET_MAP))
 		{
 			return false;
 		}
-		if (e->lookup.dreg == 0 && set->dtype != NFT_DATA_VERDICT)
+		if (lookup->dreg == 0 && set->dtype != NFT_DATA_VERDICT)
 		{
 			return false;
 		}
-		if (e->lookup.dreg && (set->dtype == NFT_DATA_VERDICT ||
-			set->dlen == 0 || e->lookup.dreg + set->dlen > NFSIM_REGS_LEN))
+		if (lookup->dreg && (set->dtype == NFT_DATA_VERDICT ||
+			set->dlen == 0 || lookup->dreg + set->dlen > NFSIM_REGS_LEN))
 		{
 			return false;
 		}
 	}
-	e->lookup.set = set;
+	lookup->set = set;
 	return true;
 }
 
-const nfsim_expr_ops_t nfsim_expr_lookup_ops = {
-	.name = "lookup",
-	.eval = eval,
-	.render = render,
-	.destroy = destroy,
-	.finalize = finalize,
-};
+static unsigned jumps(nfsim_expr_t *e, nfsim_jump_cb_t closes, void *user)
+{
+	lookup_t *lookup = nfsim_expr_data(e);
+
+	if (!lookup->set || !lookup->has_dreg || lookup->dreg != 0)
+	{
+		return 0;
+	}
+	/* a verdict map */
+	return nfsim_set_jumps((nfsim_set_t*)lookup->set, closes, user);
+}
 
 bool nfsim_add_lookup(nfsim_rule_t *rule, uint32_t sreg, int dreg,
 					  const char *set, bool inv)
 {
-	nfsim_expr_t *e;
+	lookup_t *lookup;
 	uint8_t so, dof = 0;
 
 	if (!set || !nfsim_reg_offset(sreg, 4, &so) || sreg == NFT_REG_VERDICT ||
@@ -232,20 +260,61 @@ bool nfsim_add_lookup(nfsim_rule_t *rule, uint32_t sreg, int dreg,
 		nfsim_add_invalid(rule, "lookup");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_lookup_ops);
-	if (!e)
+	lookup = nfsim_rule_push(rule, &nfsim_expr_lookup_ops);
+	if (!lookup)
 	{
 		return false;
 	}
-	e->lookup.sreg = so;
-	e->lookup.has_dreg = dreg >= 0;
-	e->lookup.dreg = dof;
-	e->lookup.inv = inv;
-	e->lookup.set_name = strdup(set);
-	if (!e->lookup.set_name)
+	lookup->sreg = so;
+	lookup->has_dreg = dreg >= 0;
+	lookup->dreg = dof;
+	lookup->inv = inv;
+	lookup->set_name = strdup(set);
+	if (!lookup->set_name)
 	{
 		nfsim_rule_pop(rule);
 		return false;
 	}
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	const char *set = nfsim_attr_str(tb->tb[NFTA_LOOKUP_SET]);
+	uint32_t flags = nfsim_attr_u32_or(tb->tb[NFTA_LOOKUP_FLAGS], 0);
+	int dreg = -1;
+
+	if (!set)
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	if (tb->tb[NFTA_LOOKUP_DREG])
+	{
+		dreg = nfsim_attr_reg(tb, NFTA_LOOKUP_DREG);
+	}
+	nfsim_add_lookup(rule, nfsim_attr_reg(tb, NFTA_LOOKUP_SREG), dreg, set,
+					 flags & NFT_LOOKUP_F_INV);
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "lookup", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_lookup_ops = {
+	.name = "lookup",
+	.data_len = sizeof(lookup_t),
+	.eval = eval,
+	.render = render,
+	.destroy = destroy,
+	.finalize = finalize,
+	.jumps = jumps,
+	.decoders = decoders,
+};

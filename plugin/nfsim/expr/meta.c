@@ -12,6 +12,7 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,20 @@
 #define PKT_HOST 0
 #define PKT_BROADCAST 1
 #define PKT_MULTICAST 2
+
+/**
+ * Private data: load (dreg) or set (sreg).
+ */
+typedef struct {
+	/** NFT_META_* */
+	uint32_t key;
+	/** destination register offset (load) */
+	uint8_t dreg;
+	/** source register offset (set) */
+	uint8_t sreg;
+	/** sets (else loads) */
+	bool set;
+} meta_t;
 
 /**
  * A meta key: its name, value type and length.
@@ -83,28 +98,58 @@ static const meta_key_t keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 /**
+ * Load a 32-bit value, or mark the register unknown.
+ */
+static void load32(nfsim_ctx_t *ctx, uint8_t dreg, bool known, uint32_t val)
+{
+	if (known)
+	{
+		nfsim_reg_store32(ctx, dreg, val);
+	}
+	else
+	{
+		nfsim_reg_store_unknown(ctx, dreg, 4);
+	}
+}
+
+/**
  * Load the interface index.
  */
-static void load_index(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in)
+static void load_index(const meta_t *meta, nfsim_ctx_t *ctx, bool in)
 {
 	const nfsim_packet_t *p = ctx->pkt;
 	char name[IF_NAMESIZE];
 
 	if (!nfsim_dev_name(ctx, in, name))
 	{
-		nfsim_reg_store_unknown(ctx, e->meta.dreg, 4);
+		nfsim_reg_store_unknown(ctx, meta->dreg, 4);
 	}
 	else if (!name[0])
 	{
-		nfsim_reg_store32(ctx, e->meta.dreg, 0);
-	}
-	else if (p->known & (in ? NFSIM_PKT_IIF_INDEX : NFSIM_PKT_OIF_INDEX))
-	{
-		nfsim_reg_store32(ctx, e->meta.dreg, in ? p->iif_index : p->oif_index);
+		nfsim_reg_store32(ctx, meta->dreg, 0);
 	}
 	else
 	{
-		nfsim_reg_store_unknown(ctx, e->meta.dreg, 4);
+		load32(ctx, meta->dreg,
+			   p->known & (in ? NFSIM_PKT_IIF_INDEX : NFSIM_PKT_OIF_INDEX),
+			   in ? p->iif_index : p->oif_index);
+	}
+}
+
+/**
+ * Load the interface name.
+ */
+static void load_name(const meta_t *meta, nfsim_ctx_t *ctx, bool in)
+{
+	char name[IF_NAMESIZE];
+
+	if (nfsim_dev_name(ctx, in, name))
+	{
+		nfsim_reg_store(ctx, meta->dreg, name, IF_NAMESIZE);
+	}
+	else
+	{
+		nfsim_reg_store_unknown(ctx, meta->dreg, IF_NAMESIZE);
 	}
 }
 
@@ -112,8 +157,7 @@ static void load_index(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in)
  * Keys that need a device and whose value is not modelled: break without
  * the device, unknown with it.
  */
-static void load_devattr(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in,
-						 uint32_t len)
+static void load_devattr(const meta_t *meta, nfsim_ctx_t *ctx, bool in)
 {
 	char name[IF_NAMESIZE];
 
@@ -122,7 +166,33 @@ static void load_devattr(const nfsim_expr_t *e, nfsim_ctx_t *ctx, bool in,
 		ctx->verdict = NFT_BREAK;
 		return;
 	}
-	nfsim_reg_store_unknown(ctx, e->meta.dreg, len);
+	nfsim_reg_store_unknown(ctx, meta->dreg, keys[meta->key].len);
+}
+
+/**
+ * Load a key of the input or output device.
+ */
+static void load_dev(const meta_t *meta, nfsim_ctx_t *ctx)
+{
+	switch (meta->key)
+	{
+		case NFT_META_IIF:
+		case NFT_META_OIF:
+			load_index(meta, ctx, meta->key == NFT_META_IIF);
+			break;
+		case NFT_META_IIFNAME:
+		case NFT_META_OIFNAME:
+			load_name(meta, ctx, meta->key == NFT_META_IIFNAME);
+			break;
+		case NFT_META_IIFTYPE:
+		case NFT_META_IIFGROUP:
+		case NFT_META_IIFKIND:
+			load_devattr(meta, ctx, true);
+			break;
+		default:
+			load_devattr(meta, ctx, false);
+			break;
+	}
 }
 
 /**
@@ -147,87 +217,58 @@ static uint8_t pkttype(const nfsim_ctx_t *ctx)
 	return PKT_HOST;
 }
 
-static void eval_set(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_set(const meta_t *meta, nfsim_ctx_t *ctx)
 {
 	uint32_t v;
 
-	if (e->meta.key != NFT_META_MARK)
+	if (meta->key != NFT_META_MARK)
 	{
 		/* priority, nftrace, pkttype, secmark: no effect on the verdict */
 		return;
 	}
-	if (!nfsim_reg_known(ctx, e->meta.sreg, 4))
+	if (!nfsim_reg_known(ctx, meta->sreg, 4))
 	{
 		ctx->mark_unknown = true;
 		return;
 	}
-	memcpy(&v, ctx->regs + e->meta.sreg, 4);
+	memcpy(&v, ctx->regs + meta->sreg, 4);
 	ctx->mark = v;
 	ctx->mark_unknown = false;
 }
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
-	const nfsim_packet_t *p = ctx->pkt;
-	uint8_t dreg = e->meta.dreg;
-	char name[IF_NAMESIZE];
-	uint16_t proto;
+	const meta_t *meta = nfsim_expr_data(e);
+	uint8_t dreg = meta->dreg;
 
-	if (e->meta.set)
+	if (meta->set)
 	{
-		eval_set(e, ctx);
+		eval_set(meta, ctx);
 		return;
 	}
-	switch (e->meta.key)
+	switch (meta->key)
 	{
 		case NFT_META_LEN:
-			if (ctx->img.len_known)
-			{
-				nfsim_reg_store32(ctx, dreg, ctx->img.len);
-			}
-			else
-			{
-				nfsim_reg_store_unknown(ctx, dreg, 4);
-			}
+			load32(ctx, dreg, ctx->img.len_known, ctx->img.len);
 			break;
 		case NFT_META_PROTOCOL:
-			proto = htons(ctx->family == AF_INET6 ? 0x86dd : 0x0800);
-			nfsim_reg_store16(ctx, dreg, proto);
+			nfsim_reg_store16(ctx, dreg,
+							  htons(ctx->family == AF_INET6 ? 0x86dd : 0x0800));
 			break;
 		case NFT_META_MARK:
-			if (ctx->mark_unknown)
-			{
-				nfsim_reg_store_unknown(ctx, dreg, 4);
-			}
-			else
-			{
-				nfsim_reg_store32(ctx, dreg, ctx->mark);
-			}
+			load32(ctx, dreg, !ctx->mark_unknown, ctx->mark);
 			break;
 		case NFT_META_IIF:
 		case NFT_META_OIF:
-			load_index(e, ctx, e->meta.key == NFT_META_IIF);
-			break;
 		case NFT_META_IIFNAME:
 		case NFT_META_OIFNAME:
-			if (nfsim_dev_name(ctx, e->meta.key == NFT_META_IIFNAME, name))
-			{
-				nfsim_reg_store(ctx, dreg, name, IF_NAMESIZE);
-			}
-			else
-			{
-				nfsim_reg_store_unknown(ctx, dreg, IF_NAMESIZE);
-			}
-			break;
 		case NFT_META_IIFTYPE:
 		case NFT_META_IIFGROUP:
 		case NFT_META_IIFKIND:
-			load_devattr(e, ctx, true, keys[e->meta.key].len);
-			break;
 		case NFT_META_OIFTYPE:
 		case NFT_META_OIFGROUP:
 		case NFT_META_OIFKIND:
-			load_devattr(e, ctx, false, keys[e->meta.key].len);
+			load_dev(meta, ctx);
 			break;
 		case NFT_META_SKUID:
 		case NFT_META_SKGID:
@@ -262,13 +303,13 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 			nfsim_reg_store8(ctx, dreg, pkttype(ctx));
 			break;
 		case NFT_META_SECPATH:
-			nfsim_reg_store8(ctx, dreg, p->xfrm_in.present ? 1 : 0);
+			nfsim_reg_store8(ctx, dreg, ctx->pkt->xfrm_in.present ? 1 : 0);
 			break;
 		default:
-			if (e->meta.key < NKEYS && keys[e->meta.key].name)
+			if (meta->key < NKEYS && keys[meta->key].name)
 			{
 				/* priority, rtclassid, secmark, cpu, random, time, sdif */
-				nfsim_reg_store_unknown(ctx, dreg, keys[e->meta.key].len);
+				nfsim_reg_store_unknown(ctx, dreg, keys[meta->key].len);
 			}
 			else
 			{
@@ -280,9 +321,10 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
-	const meta_key_t *k = e->meta.key < NKEYS ? &keys[e->meta.key] : NULL;
+	const meta_t *meta = nfsim_expr_data(e);
+	const meta_key_t *k = meta->key < NKEYS ? &keys[meta->key] : NULL;
 
-	if (e->meta.set)
+	if (meta->set)
 	{
 		nfsim_render_space(r);
 		if (k && k->name)
@@ -291,27 +333,21 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 		}
 		else
 		{
-			nfsim_render_printf(r, "meta %u set ", e->meta.key);
+			nfsim_render_printf(r, "meta %u set ", meta->key);
 		}
-		nfsim_render_regname(r, e->meta.sreg, k && k->name ? k->len : 4);
+		nfsim_render_regname(r, meta->sreg, k && k->name ? k->len : 4);
 		return;
 	}
 	if (k && k->name)
 	{
-		nfsim_render_desc(r, e->meta.dreg, k->len, k->vt, "%s", k->name);
+		nfsim_render_desc(r, meta->dreg, k->len, k->vt, "%s", k->name);
 	}
 	else
 	{
-		nfsim_render_desc(r, e->meta.dreg, 4, NFSIM_VT_RAW, "meta %u",
-						  e->meta.key);
+		nfsim_render_desc(r, meta->dreg, 4, NFSIM_VT_RAW, "meta %u",
+						  meta->key);
 	}
 }
-
-const nfsim_expr_ops_t nfsim_expr_meta_ops = {
-	.name = "meta",
-	.eval = eval,
-	.render = render,
-};
 
 /**
  * Length of a key's value, 4 for keys not known here.
@@ -323,7 +359,7 @@ static uint32_t key_len(uint32_t key)
 
 bool nfsim_add_meta(nfsim_rule_t *rule, uint32_t key, uint32_t dreg)
 {
-	nfsim_expr_t *e;
+	meta_t *meta;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(dreg, key_len(key), &off) || dreg == NFT_REG_VERDICT)
@@ -331,19 +367,19 @@ bool nfsim_add_meta(nfsim_rule_t *rule, uint32_t key, uint32_t dreg)
 		nfsim_add_invalid(rule, "meta");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_meta_ops);
-	if (!e)
+	meta = nfsim_rule_push(rule, &nfsim_expr_meta_ops);
+	if (!meta)
 	{
 		return false;
 	}
-	e->meta.key = key;
-	e->meta.dreg = off;
+	meta->key = key;
+	meta->dreg = off;
 	return true;
 }
 
 bool nfsim_add_meta_set(nfsim_rule_t *rule, uint32_t key, uint32_t sreg)
 {
-	nfsim_expr_t *e;
+	meta_t *meta;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(sreg, key_len(key), &off) || sreg == NFT_REG_VERDICT)
@@ -351,13 +387,54 @@ bool nfsim_add_meta_set(nfsim_rule_t *rule, uint32_t key, uint32_t sreg)
 		nfsim_add_invalid(rule, "meta");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_meta_ops);
-	if (!e)
+	meta = nfsim_rule_push(rule, &nfsim_expr_meta_ops);
+	if (!meta)
 	{
 		return false;
 	}
-	e->meta.key = key;
-	e->meta.sreg = off;
-	e->meta.set = true;
+	meta->key = key;
+	meta->sreg = off;
+	meta->set = true;
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	uint32_t key;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_META_KEY], &key))
+	{
+		nfsim_add_invalid(rule, name);
+	}
+	else if (tb->tb[NFTA_META_DREG])
+	{
+		nfsim_add_meta(rule, key, nfsim_attr_reg(tb, NFTA_META_DREG));
+	}
+	else if (tb->tb[NFTA_META_SREG])
+	{
+		nfsim_add_meta_set(rule, key, nfsim_attr_reg(tb, NFTA_META_SREG));
+	}
+	else
+	{
+		nfsim_add_invalid(rule, name);
+	}
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "meta", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_meta_ops = {
+	.name = "meta",
+	.data_len = sizeof(meta_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

@@ -13,6 +13,7 @@
  */
 
 #include "../nfsim_xt.h"
+#include "../nfsim_attr.h"
 
 #include <string.h>
 #include <arpa/inet.h>
@@ -20,6 +21,26 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
+
+/**
+ * Private data: nat, masq or redir; a register of 0 means "not given".
+ */
+typedef struct {
+	/** kind of NAT */
+	nfsim_nat_type_t type;
+	/** NFPROTO_* of the addresses, 0 if not given */
+	uint8_t family;
+	/** register offset of the first address */
+	uint8_t reg_addr_min;
+	/** register offset of the last address */
+	uint8_t reg_addr_max;
+	/** register offset of the first port */
+	uint8_t reg_proto_min;
+	/** register offset of the last port */
+	uint8_t reg_proto_max;
+	/** NF_NAT_RANGE_* */
+	uint32_t flags;
+} nat_t;
 
 bool nfsim_nat_hook_ok(nfsim_nat_type_t type, nfsim_hook_t hook)
 {
@@ -111,98 +132,114 @@ bool nfsim_redirect_addr(const nfsim_ctx_t *ctx, uint8_t *addr)
 	return false;
 }
 
-static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+/**
+ * The address SNAT/DNAT translates to, from the registers.
+ */
+static void snat_dnat_addr(const nat_t *nat, nfsim_ctx_t *ctx, bool src,
+						   nfsim_nat_t *binding)
 {
 	uint32_t alen = nfsim_addr_len(ctx->family);
-	uint8_t pf = ctx->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-	bool src = e->nat.type == NFSIM_NAT_SNAT ||
-			   e->nat.type == NFSIM_NAT_MASQUERADE;
-	nfsim_nat_t nat;
-	uint16_t port;
+	const uint8_t *cur;
 	uint8_t max[16];
 
-	if (!nfsim_nat_hook_ok(e->nat.type, ctx->hook))
+	cur = src ? nfsim_image_saddr(&ctx->img, ctx->family)
+			  : nfsim_image_daddr(&ctx->img, ctx->family);
+	if (!nat->reg_addr_min)
+	{
+		/* ports only: the address stays */
+		memcpy(binding->addr, cur, alen);
+		binding->addr_known = true;
+		return;
+	}
+	binding->addr_known = nfsim_reg_known(ctx, nat->reg_addr_min, alen);
+	memcpy(binding->addr, ctx->regs + nat->reg_addr_min, alen);
+	memcpy(max, binding->addr, alen);
+	if (nat->reg_addr_max)
+	{
+		binding->addr_known = binding->addr_known &&
+							  nfsim_reg_known(ctx, nat->reg_addr_max, alen);
+		memcpy(max, ctx->regs + nat->reg_addr_max, alen);
+	}
+	if (binding->flags & NFSIM_NAT_NETMAP)
+	{
+		nfsim_nat_netmap(binding->addr, cur, ctx->regs + nat->reg_addr_min,
+						 max, alen);
+	}
+	else if (memcmp(max, binding->addr, alen))
+	{
+		binding->flags |= NFSIM_NAT_ADDR_RANGE;
+		memcpy(binding->addr_max, max, alen);
+	}
+}
+
+/**
+ * The ports translated to, from the registers.
+ */
+static void nat_ports(const nat_t *nat, nfsim_ctx_t *ctx, nfsim_nat_t *binding)
+{
+	uint16_t port;
+
+	if (!nfsim_reg_known(ctx, nat->reg_proto_min, 2) ||
+		(nat->reg_proto_max && !nfsim_reg_known(ctx, nat->reg_proto_max, 2)))
+	{
+		/* port from a map that cannot be known */
+		binding->flags |= NFSIM_NAT_RANDOM;
+		binding->port_min = 1;
+		binding->port_max = 65535;
+	}
+	else
+	{
+		memcpy(&port, ctx->regs + nat->reg_proto_min, 2);
+		binding->port_min = binding->port_max = ntohs(port);
+		if (nat->reg_proto_max)
+		{
+			memcpy(&port, ctx->regs + nat->reg_proto_max, 2);
+			binding->port_max = ntohs(port);
+		}
+	}
+	binding->flags |= NFSIM_NAT_PORTS;
+}
+
+static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+{
+	const nat_t *nat = nfsim_expr_data(e);
+	uint8_t pf = ctx->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	nfsim_nat_t binding;
+
+	if (!nfsim_nat_hook_ok(nat->type, ctx->hook))
 	{
 		nfsim_undecidable(ctx);
 		return;
 	}
-	if (e->nat.family && e->nat.family != NFPROTO_INET && e->nat.family != pf)
+	if (nat->family && nat->family != NFPROTO_INET && nat->family != pf)
 	{
 		/* "snat ip to ..." in an inet table leaves IPv6 alone */
 		return;
 	}
-	memset(&nat, 0, sizeof(nat));
-	nat.type = e->nat.type;
-	nat.rule = ctx->rule;
-	nat.flags = nfsim_nat_flags(e->nat.flags) & ~NFSIM_NAT_PORTS;
-	switch (e->nat.type)
+	memset(&binding, 0, sizeof(binding));
+	binding.type = nat->type;
+	binding.rule = ctx->rule;
+	binding.flags = nfsim_nat_flags(nat->flags) & ~NFSIM_NAT_PORTS;
+	switch (nat->type)
 	{
 		case NFSIM_NAT_SNAT:
 		case NFSIM_NAT_DNAT:
-			if (!e->nat.reg_addr_min)
-			{
-				/* ports only: the address stays */
-				memcpy(nat.addr, src ? nfsim_image_saddr(&ctx->img, ctx->family)
-									 : nfsim_image_daddr(&ctx->img, ctx->family),
-					   alen);
-				nat.addr_known = true;
-				break;
-			}
-			nat.addr_known = nfsim_reg_known(ctx, e->nat.reg_addr_min, alen);
-			memcpy(nat.addr, ctx->regs + e->nat.reg_addr_min, alen);
-			memcpy(max, nat.addr, alen);
-			if (e->nat.reg_addr_max)
-			{
-				nat.addr_known = nat.addr_known &&
-								 nfsim_reg_known(ctx, e->nat.reg_addr_max, alen);
-				memcpy(max, ctx->regs + e->nat.reg_addr_max, alen);
-			}
-			if (nat.flags & NFSIM_NAT_NETMAP)
-			{
-				nfsim_nat_netmap(nat.addr, src ?
-							nfsim_image_saddr(&ctx->img, ctx->family) :
-							nfsim_image_daddr(&ctx->img, ctx->family),
-							ctx->regs + e->nat.reg_addr_min, max, alen);
-			}
-			else if (memcmp(max, nat.addr, alen))
-			{
-				nat.flags |= NFSIM_NAT_ADDR_RANGE;
-				memcpy(nat.addr_max, max, alen);
-			}
+			snat_dnat_addr(nat, ctx, nat->type == NFSIM_NAT_SNAT, &binding);
 			break;
 		case NFSIM_NAT_MASQUERADE:
-			nat.addr_known = nfsim_masq_source(ctx->pkt, nat.addr);
+			binding.addr_known = nfsim_masq_source(ctx->pkt, binding.addr);
 			break;
 		case NFSIM_NAT_REDIRECT:
-			nat.addr_known = nfsim_redirect_addr(ctx, nat.addr);
+			binding.addr_known = nfsim_redirect_addr(ctx, binding.addr);
 			break;
 		default:
 			break;
 	}
-	if (e->nat.reg_proto_min)
+	if (nat->reg_proto_min)
 	{
-		if (!nfsim_reg_known(ctx, e->nat.reg_proto_min, 2) ||
-			(e->nat.reg_proto_max &&
-			 !nfsim_reg_known(ctx, e->nat.reg_proto_max, 2)))
-		{
-			/* port from a map that cannot be known */
-			nat.flags |= NFSIM_NAT_RANDOM;
-			nat.port_min = 1;
-			nat.port_max = 65535;
-		}
-		else
-		{
-			memcpy(&port, ctx->regs + e->nat.reg_proto_min, 2);
-			nat.port_min = nat.port_max = ntohs(port);
-			if (e->nat.reg_proto_max)
-			{
-				memcpy(&port, ctx->regs + e->nat.reg_proto_max, 2);
-				nat.port_max = ntohs(port);
-			}
-		}
-		nat.flags |= NFSIM_NAT_PORTS;
+		nat_ports(nat, ctx, &binding);
 	}
-	ctx->nat = nat;
+	ctx->nat = binding;
 	ctx->verdict = NF_ACCEPT;
 }
 
@@ -231,25 +268,27 @@ static void render_const(nfsim_render_t *r, uint8_t off, bool addr,
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
+	const nat_t *nat = nfsim_expr_data(e);
 	static const char *names[] = {
 		[NFSIM_NAT_SNAT] = "snat",
 		[NFSIM_NAT_DNAT] = "dnat",
 		[NFSIM_NAT_MASQUERADE] = "masquerade",
 		[NFSIM_NAT_REDIRECT] = "redirect",
 	};
-	uint8_t fam = e->nat.family == NFPROTO_IPV6 ? AF_INET6 :
-				  (e->nat.family == NFPROTO_IPV4 ? AF_INET :
+	uint8_t fam = nat->family == NFPROTO_IPV6 ? AF_INET6 :
+				  (nat->family == NFPROTO_IPV4 ? AF_INET :
 				   (r->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET));
-	uint32_t f = e->nat.flags;
+	uint32_t f = nat->flags;
 
 	nfsim_render_space(r);
-	nfsim_render_printf(r, "%s", e->nat.type <= NFSIM_NAT_REDIRECT ?
-						names[e->nat.type] : "nat");
-	if (r->table_family == NFPROTO_INET && e->nat.family)
+	nfsim_render_printf(r, "%s", nat->type <= NFSIM_NAT_REDIRECT ?
+						names[nat->type] : "nat");
+	if (r->table_family == NFPROTO_INET && nat->family)
 	{
-		nfsim_render_printf(r, " %s", e->nat.family == NFPROTO_IPV6 ? "ip6" : "ip");
+		nfsim_render_printf(r, " %s",
+							nat->family == NFPROTO_IPV6 ? "ip6" : "ip");
 	}
-	if (e->nat.reg_addr_min || e->nat.reg_proto_min)
+	if (nat->reg_addr_min || nat->reg_proto_min)
 	{
 		nfsim_render_printf(r, " to ");
 	}
@@ -257,31 +296,31 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 	{
 		nfsim_render_printf(r, "prefix ");
 	}
-	if (e->nat.reg_addr_min)
+	if (nat->reg_addr_min)
 	{
-		if (fam == AF_INET6 && e->nat.reg_proto_min)
+		if (fam == AF_INET6 && nat->reg_proto_min)
 		{
 			nfsim_render_printf(r, "[");
 		}
-		render_const(r, e->nat.reg_addr_min, true, fam);
-		if (e->nat.reg_addr_max && e->nat.reg_addr_max != e->nat.reg_addr_min)
+		render_const(r, nat->reg_addr_min, true, fam);
+		if (nat->reg_addr_max && nat->reg_addr_max != nat->reg_addr_min)
 		{
 			nfsim_render_printf(r, "-");
-			render_const(r, e->nat.reg_addr_max, true, fam);
+			render_const(r, nat->reg_addr_max, true, fam);
 		}
-		if (fam == AF_INET6 && e->nat.reg_proto_min)
+		if (fam == AF_INET6 && nat->reg_proto_min)
 		{
 			nfsim_render_printf(r, "]");
 		}
 	}
-	if (e->nat.reg_proto_min)
+	if (nat->reg_proto_min)
 	{
 		nfsim_render_printf(r, ":");
-		render_const(r, e->nat.reg_proto_min, false, fam);
-		if (e->nat.reg_proto_max && e->nat.reg_proto_max != e->nat.reg_proto_min)
+		render_const(r, nat->reg_proto_min, false, fam);
+		if (nat->reg_proto_max && nat->reg_proto_max != nat->reg_proto_min)
 		{
 			nfsim_render_printf(r, "-");
-			render_const(r, e->nat.reg_proto_max, false, fam);
+			render_const(r, nat->reg_proto_max, false, fam);
 		}
 	}
 	if (f & NF_NAT_RANGE_PROTO_RANDOM)
@@ -297,12 +336,6 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 		nfsim_render_printf(r, " persistent");
 	}
 }
-
-const nfsim_expr_ops_t nfsim_expr_nat_ops = {
-	.name = "nat",
-	.eval = eval,
-	.render = render,
-};
 
 /**
  * Validate an optional register holding len bytes.
@@ -326,7 +359,7 @@ bool nfsim_add_nat(nfsim_rule_t *rule, nfsim_nat_type_t type, uint8_t family,
 	};
 	uint8_t amin, amax, pmin, pmax;
 	uint32_t alen = family == NFPROTO_IPV6 ? 16 : 4;
-	nfsim_expr_t *e;
+	nat_t *nat;
 
 	if (type == NFSIM_NAT_NONE || type > NFSIM_NAT_REDIRECT ||
 		!opt_reg(reg_addr_min, alen, &amin) ||
@@ -340,17 +373,75 @@ bool nfsim_add_nat(nfsim_rule_t *rule, nfsim_nat_type_t type, uint8_t family,
 						  names[type] : "nat");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_nat_ops);
-	if (!e)
+	nat = nfsim_rule_push(rule, &nfsim_expr_nat_ops);
+	if (!nat)
 	{
 		return false;
 	}
-	e->nat.type = type;
-	e->nat.family = family;
-	e->nat.reg_addr_min = amin;
-	e->nat.reg_addr_max = amax;
-	e->nat.reg_proto_min = pmin;
-	e->nat.reg_proto_max = pmax;
-	e->nat.flags = flags;
+	nat->type = type;
+	nat->family = family;
+	nat->reg_addr_min = amin;
+	nat->reg_addr_max = amax;
+	nat->reg_proto_min = pmin;
+	nat->reg_proto_max = pmax;
+	nat->flags = flags;
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode_nat(nfsim_rule_t *rule, const char *name, uint8_t family,
+					   const nfsim_attr_tb_t *tb)
+{
+	uint32_t type, nfproto;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_NAT_TYPE], &type) ||
+		!nfsim_attr_u32(tb->tb[NFTA_NAT_FAMILY], &nfproto) ||
+		(type != NFT_NAT_SNAT && type != NFT_NAT_DNAT) || nfproto > 255)
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	nfsim_add_nat(rule, type == NFT_NAT_SNAT ? NFSIM_NAT_SNAT : NFSIM_NAT_DNAT,
+				  nfproto, nfsim_attr_reg(tb, NFTA_NAT_REG_ADDR_MIN),
+				  nfsim_attr_reg(tb, NFTA_NAT_REG_ADDR_MAX),
+				  nfsim_attr_reg(tb, NFTA_NAT_REG_PROTO_MIN),
+				  nfsim_attr_reg(tb, NFTA_NAT_REG_PROTO_MAX),
+				  nfsim_attr_u32_or(tb->tb[NFTA_NAT_FLAGS], 0));
+}
+
+static void decode_masq(nfsim_rule_t *rule, const char *name, uint8_t family,
+						const nfsim_attr_tb_t *tb)
+{
+	nfsim_add_nat(rule, NFSIM_NAT_MASQUERADE, 0, 0, 0,
+				  nfsim_attr_reg(tb, NFTA_MASQ_REG_PROTO_MIN),
+				  nfsim_attr_reg(tb, NFTA_MASQ_REG_PROTO_MAX),
+				  nfsim_attr_u32_or(tb->tb[NFTA_MASQ_FLAGS], 0));
+}
+
+static void decode_redir(nfsim_rule_t *rule, const char *name, uint8_t family,
+						 const nfsim_attr_tb_t *tb)
+{
+	nfsim_add_nat(rule, NFSIM_NAT_REDIRECT, 0, 0, 0,
+				  nfsim_attr_reg(tb, NFTA_REDIR_REG_PROTO_MIN),
+				  nfsim_attr_reg(tb, NFTA_REDIR_REG_PROTO_MAX),
+				  nfsim_attr_u32_or(tb->tb[NFTA_REDIR_FLAGS], 0));
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "nat", decode_nat },
+	{ "masq", decode_masq },
+	{ "redir", decode_redir },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_nat_ops = {
+	.name = "nat",
+	.data_len = sizeof(nat_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

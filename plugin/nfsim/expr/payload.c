@@ -12,10 +12,29 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <string.h>
 #include <netinet/in.h>
 #include <linux/netfilter/nf_tables.h>
+
+/**
+ * Private data: load (dreg) or mangle (sreg).
+ */
+typedef struct {
+	/** NFT_PAYLOAD_* base */
+	uint8_t base;
+	/** destination register offset (load) */
+	uint8_t dreg;
+	/** source register offset (mangle) */
+	uint8_t sreg;
+	/** mangles (else loads) */
+	bool set;
+	/** offset from the base */
+	uint32_t offset;
+	/** bytes loaded or written */
+	uint32_t len;
+} payload_t;
 
 /**
  * Offset of a payload base in the image; false if the base is not modelled
@@ -38,39 +57,40 @@ static bool base_offset(const nfsim_ctx_t *ctx, uint8_t base, uint32_t *off)
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
+	const payload_t *payload = nfsim_expr_data(e);
 	uint8_t data[NFSIM_DATA_MAX], unk[NFSIM_DATA_MAX];
 	uint32_t off;
 
-	if (!base_offset(ctx, e->payload.base, &off))
+	if (!base_offset(ctx, payload->base, &off))
 	{
-		if (e->payload.set)
+		if (payload->set)
 		{
 			return;
 		}
-		if (e->payload.base == NFT_PAYLOAD_LL_HEADER &&
+		if (payload->base == NFT_PAYLOAD_LL_HEADER &&
 			ctx->hook == NFSIM_HOOK_OUTPUT)
 		{
 			/* locally generated packets have no link layer header yet */
 			ctx->verdict = NFT_BREAK;
 			return;
 		}
-		nfsim_reg_store_unknown(ctx, e->payload.dreg, e->payload.len);
+		nfsim_reg_store_unknown(ctx, payload->dreg, payload->len);
 		return;
 	}
-	off += e->payload.offset;
-	if (e->payload.set)
+	off += payload->offset;
+	if (payload->set)
 	{
-		nfsim_image_write(&ctx->img, off, e->payload.len,
-						  ctx->regs + e->payload.sreg,
-						  ctx->unk + e->payload.sreg);
+		nfsim_image_write(&ctx->img, off, payload->len,
+						  ctx->regs + payload->sreg,
+						  ctx->unk + payload->sreg);
 		return;
 	}
-	if (!nfsim_image_read(&ctx->img, off, e->payload.len, data, unk))
+	if (!nfsim_image_read(&ctx->img, off, payload->len, data, unk))
 	{
 		ctx->verdict = NFT_BREAK;
 		return;
 	}
-	nfsim_reg_store_masked(ctx, e->payload.dreg, data, unk, e->payload.len);
+	nfsim_reg_store_masked(ctx, payload->dreg, data, unk, payload->len);
 }
 
 /**
@@ -157,29 +177,30 @@ static const field_t *find(const field_t *f, size_t n, uint8_t proto,
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
+	const payload_t *payload = nfsim_expr_data(e);
 	const field_t *f = NULL;
 	const char *base;
 	uint8_t fam = r->family;
 
-	switch (e->payload.base)
+	switch (payload->base)
 	{
 		case NFT_PAYLOAD_NETWORK_HEADER:
 			base = "nh";
 			if (fam == NFPROTO_IPV6)
 			{
 				f = find(ip6_fields, sizeof(ip6_fields) / sizeof(ip6_fields[0]),
-						 0, e->payload.offset, e->payload.len);
+						 0, payload->offset, payload->len);
 			}
 			else if (fam == NFPROTO_IPV4)
 			{
 				f = find(ip_fields, sizeof(ip_fields) / sizeof(ip_fields[0]),
-						 0, e->payload.offset, e->payload.len);
+						 0, payload->offset, payload->len);
 			}
 			break;
 		case NFT_PAYLOAD_TRANSPORT_HEADER:
 			base = "th";
 			f = find(th_fields, sizeof(th_fields) / sizeof(th_fields[0]),
-					 r->l4proto, e->payload.offset, e->payload.len);
+					 r->l4proto, payload->offset, payload->len);
 			break;
 		case NFT_PAYLOAD_LL_HEADER:
 			base = "ll";
@@ -188,7 +209,7 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 			base = "ih";
 			break;
 	}
-	if (e->payload.set)
+	if (payload->set)
 	{
 		nfsim_render_space(r);
 		if (f)
@@ -198,34 +219,28 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 		else
 		{
 			nfsim_render_printf(r, "@%s,%u,%u set ", base,
-								e->payload.offset * 8, e->payload.len * 8);
+								payload->offset * 8, payload->len * 8);
 		}
-		nfsim_render_regname(r, e->payload.sreg, e->payload.len);
+		nfsim_render_regname(r, payload->sreg, payload->len);
 		return;
 	}
 	if (f)
 	{
-		nfsim_render_desc(r, e->payload.dreg, e->payload.len, f->vt, "%s",
+		nfsim_render_desc(r, payload->dreg, payload->len, f->vt, "%s",
 						  f->name);
 	}
 	else
 	{
-		nfsim_render_desc(r, e->payload.dreg, e->payload.len, NFSIM_VT_RAW,
-						  "@%s,%u,%u", base, e->payload.offset * 8,
-						  e->payload.len * 8);
+		nfsim_render_desc(r, payload->dreg, payload->len, NFSIM_VT_RAW,
+						  "@%s,%u,%u", base, payload->offset * 8,
+						  payload->len * 8);
 	}
 }
-
-const nfsim_expr_ops_t nfsim_expr_payload_ops = {
-	.name = "payload",
-	.eval = eval,
-	.render = render,
-};
 
 bool nfsim_add_payload(nfsim_rule_t *rule, uint32_t base, uint32_t offset,
 					   uint32_t len, uint32_t dreg)
 {
-	nfsim_expr_t *e;
+	payload_t *payload;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(dreg, len, &off) || offset > 0xffff)
@@ -233,22 +248,22 @@ bool nfsim_add_payload(nfsim_rule_t *rule, uint32_t base, uint32_t offset,
 		nfsim_add_invalid(rule, "payload");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_payload_ops);
-	if (!e)
+	payload = nfsim_rule_push(rule, &nfsim_expr_payload_ops);
+	if (!payload)
 	{
 		return false;
 	}
-	e->payload.base = base;
-	e->payload.offset = offset;
-	e->payload.len = len;
-	e->payload.dreg = off;
+	payload->base = base;
+	payload->offset = offset;
+	payload->len = len;
+	payload->dreg = off;
 	return true;
 }
 
 bool nfsim_add_payload_set(nfsim_rule_t *rule, uint32_t base, uint32_t offset,
 						   uint32_t len, uint32_t sreg)
 {
-	nfsim_expr_t *e;
+	payload_t *payload;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(sreg, len, &off) || offset > 0xffff)
@@ -256,15 +271,61 @@ bool nfsim_add_payload_set(nfsim_rule_t *rule, uint32_t base, uint32_t offset,
 		nfsim_add_invalid(rule, "payload");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_payload_ops);
-	if (!e)
+	payload = nfsim_rule_push(rule, &nfsim_expr_payload_ops);
+	if (!payload)
 	{
 		return false;
 	}
-	e->payload.base = base;
-	e->payload.offset = offset;
-	e->payload.len = len;
-	e->payload.sreg = off;
-	e->payload.set = true;
+	payload->base = base;
+	payload->offset = offset;
+	payload->len = len;
+	payload->sreg = off;
+	payload->set = true;
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	uint32_t base, off, len;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_PAYLOAD_BASE], &base) ||
+		!nfsim_attr_u32(tb->tb[NFTA_PAYLOAD_OFFSET], &off) ||
+		!nfsim_attr_u32(tb->tb[NFTA_PAYLOAD_LEN], &len))
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	if (tb->tb[NFTA_PAYLOAD_DREG])
+	{
+		nfsim_add_payload(rule, base, off, len,
+						  nfsim_attr_reg(tb, NFTA_PAYLOAD_DREG));
+	}
+	else if (tb->tb[NFTA_PAYLOAD_SREG])
+	{
+		nfsim_add_payload_set(rule, base, off, len,
+							  nfsim_attr_reg(tb, NFTA_PAYLOAD_SREG));
+	}
+	else
+	{
+		nfsim_add_invalid(rule, name);
+	}
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "payload", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_payload_ops = {
+	.name = "payload",
+	.data_len = sizeof(payload_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

@@ -12,16 +12,32 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <string.h>
 #include <linux/netfilter/nf_tables.h>
 
+/**
+ * Private data: a register between two constants.
+ */
+typedef struct {
+	/** register offset */
+	uint8_t sreg;
+	/** NFT_RANGE_* */
+	uint8_t op;
+	/** first value */
+	nfsim_data_t from;
+	/** last value */
+	nfsim_data_t to;
+} range_t;
+
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
-	const uint8_t *reg = ctx->regs + e->range.sreg;
-	const uint8_t *unk = ctx->unk + e->range.sreg;
+	const range_t *range = nfsim_expr_data(e);
+	const uint8_t *reg = ctx->regs + range->sreg;
+	const uint8_t *unk = ctx->unk + range->sreg;
 	uint8_t min[NFSIM_DATA_MAX], max[NFSIM_DATA_MAX];
-	uint32_t i, len = e->range.from.len;
+	uint32_t i, len = range->from.len;
 	nfsim_tri_t in;
 
 	for (i = 0; i < len; i++)
@@ -29,13 +45,13 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		min[i] = reg[i] & ~unk[i];
 		max[i] = reg[i] | unk[i];
 	}
-	if (memcmp(max, e->range.from.data, len) < 0 ||
-		memcmp(min, e->range.to.data, len) > 0)
+	if (memcmp(max, range->from.data, len) < 0 ||
+		memcmp(min, range->to.data, len) > 0)
 	{
 		in = NFSIM_NO;
 	}
-	else if (memcmp(min, e->range.from.data, len) >= 0 &&
-			 memcmp(max, e->range.to.data, len) <= 0)
+	else if (memcmp(min, range->from.data, len) >= 0 &&
+			 memcmp(max, range->to.data, len) <= 0)
 	{
 		in = NFSIM_YES;
 	}
@@ -44,7 +60,7 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		nfsim_unknown(ctx, false);
 		return;
 	}
-	if ((in == NFSIM_YES) != (e->range.op == NFT_RANGE_EQ))
+	if ((in == NFSIM_YES) != (range->op == NFT_RANGE_EQ))
 	{
 		ctx->verdict = NFT_BREAK;
 	}
@@ -52,24 +68,20 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
-	nfsim_render_space(r);
-	nfsim_render_regname(r, e->range.sreg, e->range.from.len);
-	nfsim_render_printf(r, " %s", e->range.op == NFT_RANGE_NEQ ? "!= " : "");
-	nfsim_render_key(r, e->range.sreg, e->range.from.data, e->range.from.len);
-	nfsim_render_printf(r, "-");
-	nfsim_render_key(r, e->range.sreg, e->range.to.data, e->range.to.len);
-}
+	const range_t *range = nfsim_expr_data(e);
 
-const nfsim_expr_ops_t nfsim_expr_range_ops = {
-	.name = "range",
-	.eval = eval,
-	.render = render,
-};
+	nfsim_render_space(r);
+	nfsim_render_regname(r, range->sreg, range->from.len);
+	nfsim_render_printf(r, " %s", range->op == NFT_RANGE_NEQ ? "!= " : "");
+	nfsim_render_key(r, range->sreg, range->from.data, range->from.len);
+	nfsim_render_printf(r, "-");
+	nfsim_render_key(r, range->sreg, range->to.data, range->to.len);
+}
 
 bool nfsim_add_range(nfsim_rule_t *rule, uint32_t sreg, uint32_t op,
 					 const void *from, const void *to, uint32_t len)
 {
-	nfsim_expr_t *e;
+	range_t *range;
 	uint8_t off;
 
 	if (!nfsim_reg_offset(sreg, len, &off) || sreg == NFT_REG_VERDICT ||
@@ -78,15 +90,53 @@ bool nfsim_add_range(nfsim_rule_t *rule, uint32_t sreg, uint32_t op,
 		nfsim_add_invalid(rule, "range");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_range_ops);
-	if (!e)
+	range = nfsim_rule_push(rule, &nfsim_expr_range_ops);
+	if (!range)
 	{
 		return false;
 	}
-	e->range.sreg = off;
-	e->range.op = op;
-	e->range.from.len = e->range.to.len = len;
-	memcpy(e->range.from.data, from, len);
-	memcpy(e->range.to.data, to, len);
+	range->sreg = off;
+	range->op = op;
+	range->from.len = range->to.len = len;
+	memcpy(range->from.data, from, len);
+	memcpy(range->to.data, to, len);
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	const uint8_t *from, *to;
+	uint32_t op, flen, tlen;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_RANGE_OP], &op) ||
+		!nfsim_attr_value(tb->tb[NFTA_RANGE_FROM_DATA], &from, &flen,
+						  NFSIM_DATA_MAX) ||
+		!nfsim_attr_value(tb->tb[NFTA_RANGE_TO_DATA], &to, &tlen,
+						  NFSIM_DATA_MAX) ||
+		flen != tlen)
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	nfsim_add_range(rule, nfsim_attr_reg(tb, NFTA_RANGE_SREG), op, from, to,
+					flen);
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "range", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_range_ops = {
+	.name = "range",
+	.data_len = sizeof(range_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

@@ -12,8 +12,19 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <linux/netfilter/nf_tables.h>
+
+/**
+ * Private data: a reject.
+ */
+typedef struct {
+	/** NFT_REJECT_* */
+	uint32_t type;
+	/** ICMP code */
+	uint8_t code;
+} reject_t;
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
@@ -22,38 +33,62 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
+	const reject_t *reject = nfsim_expr_data(e);
+
 	nfsim_render_space(r);
-	switch (e->reject.type)
+	switch (reject->type)
 	{
 		case NFT_REJECT_TCP_RST:
 			nfsim_render_printf(r, "reject with tcp reset");
 			break;
 		case NFT_REJECT_ICMPX_UNREACH:
-			nfsim_render_printf(r, "reject with icmpx %u", e->reject.code);
+			nfsim_render_printf(r, "reject with icmpx %u", reject->code);
 			break;
 		default:
 			nfsim_render_printf(r, "reject with %s %u",
 								r->family == NFPROTO_IPV6 ? "icmpv6" : "icmp",
-								e->reject.code);
+								reject->code);
 			break;
 	}
 }
 
-const nfsim_expr_ops_t nfsim_expr_reject_ops = {
-	.name = "reject",
-	.eval = eval,
-	.render = render,
-};
-
 bool nfsim_add_reject(nfsim_rule_t *rule, uint32_t type, uint8_t code)
 {
-	nfsim_expr_t *e = nfsim_rule_push(rule, &nfsim_expr_reject_ops);
+	reject_t *reject = nfsim_rule_push(rule, &nfsim_expr_reject_ops);
 
-	if (!e)
+	if (!reject)
 	{
 		return false;
 	}
-	e->reject.type = type;
-	e->reject.code = code;
+	reject->type = type;
+	reject->code = code;
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	uint8_t code = 0;
+
+	nfsim_attr_u8(tb->tb[NFTA_REJECT_ICMP_CODE], &code);
+	nfsim_add_reject(rule, nfsim_attr_u32_or(tb->tb[NFTA_REJECT_TYPE], 0),
+					 code);
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "reject", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_reject_ops = {
+	.name = "reject",
+	.data_len = sizeof(reject_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

@@ -13,11 +13,26 @@
  */
 
 #include "../nfsim_private.h"
+#include "../nfsim_attr.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/xfrm.h>
+
+/**
+ * Private data: an SA property load ("ipsec in/out ...").
+ */
+typedef struct {
+	/** NFT_XFRM_KEY_* */
+	uint32_t key;
+	/** XFRM_POLICY_IN or XFRM_POLICY_OUT */
+	uint8_t dir;
+	/** index in the secpath */
+	uint8_t spnum;
+	/** destination register offset */
+	uint8_t dreg;
+} xfrm_t;
 
 /**
  * Family of the SA's outer addresses.
@@ -29,9 +44,10 @@ static uint8_t sa_family(const nfsim_ctx_t *ctx, const nfsim_xfrm_t *sa)
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
+	const xfrm_t *xfrm = nfsim_expr_data(e);
 	const nfsim_xfrm_t *sa;
-	uint8_t dreg = e->xfrm.dreg;
-	bool in = e->xfrm.dir == XFRM_POLICY_IN;
+	uint8_t dreg = xfrm->dreg;
+	bool in = xfrm->dir == XFRM_POLICY_IN;
 	uint32_t v, len;
 	bool v6 = false, saddr = false;
 
@@ -41,13 +57,13 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		(!in && (ctx->hook == NFSIM_HOOK_PREROUTING ||
 				 ctx->hook == NFSIM_HOOK_INPUT ||
 				 ctx->hook == NFSIM_HOOK_INGRESS)) ||
-		!sa->present || e->xfrm.spnum > 0)
+		!sa->present || xfrm->spnum > 0)
 	{
 		/* no such SA (only the innermost one is modelled) */
 		ctx->verdict = NFT_BREAK;
 		return;
 	}
-	switch (e->xfrm.key)
+	switch (xfrm->key)
 	{
 		case NFT_XFRM_KEY_REQID:
 			if (!(sa->known & NFSIM_XFRM_REQID))
@@ -103,6 +119,7 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
+	const xfrm_t *xfrm = nfsim_expr_data(e);
 	static const char *names[] = {
 		[NFT_XFRM_KEY_DADDR_IP4] = "ip daddr",
 		[NFT_XFRM_KEY_DADDR_IP6] = "ip6 daddr",
@@ -111,13 +128,13 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 		[NFT_XFRM_KEY_REQID] = "reqid",
 		[NFT_XFRM_KEY_SPI] = "spi",
 	};
-	const char *dir = e->xfrm.dir == XFRM_POLICY_IN ? "in" : "out";
-	const char *name = e->xfrm.key < sizeof(names) / sizeof(names[0]) &&
-					   names[e->xfrm.key] ? names[e->xfrm.key] : "?";
+	const char *dir = xfrm->dir == XFRM_POLICY_IN ? "in" : "out";
+	const char *name = xfrm->key < sizeof(names) / sizeof(names[0]) &&
+					   names[xfrm->key] ? names[xfrm->key] : "?";
 	nfsim_vtype_t vt = NFSIM_VT_DEC;
 	uint32_t len = 4;
 
-	switch (e->xfrm.key)
+	switch (xfrm->key)
 	{
 		case NFT_XFRM_KEY_DADDR_IP4:
 		case NFT_XFRM_KEY_SADDR_IP4:
@@ -132,27 +149,21 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 			vt = NFSIM_VT_BE_DEC;
 			break;
 	}
-	if (e->xfrm.spnum)
+	if (xfrm->spnum)
 	{
-		nfsim_render_desc(r, e->xfrm.dreg, len, vt, "ipsec %s spnum %u %s",
-						  dir, e->xfrm.spnum, name);
+		nfsim_render_desc(r, xfrm->dreg, len, vt, "ipsec %s spnum %u %s",
+						  dir, xfrm->spnum, name);
 	}
 	else
 	{
-		nfsim_render_desc(r, e->xfrm.dreg, len, vt, "ipsec %s %s", dir, name);
+		nfsim_render_desc(r, xfrm->dreg, len, vt, "ipsec %s %s", dir, name);
 	}
 }
-
-const nfsim_expr_ops_t nfsim_expr_xfrm_ops = {
-	.name = "xfrm",
-	.eval = eval,
-	.render = render,
-};
 
 bool nfsim_add_xfrm(nfsim_rule_t *rule, uint32_t key, uint8_t dir,
 					uint8_t spnum, uint32_t dreg)
 {
-	nfsim_expr_t *e;
+	xfrm_t *xfrm;
 	uint32_t len = (key == NFT_XFRM_KEY_DADDR_IP6 ||
 					key == NFT_XFRM_KEY_SADDR_IP6) ? 16 : 4;
 	uint8_t off;
@@ -163,14 +174,53 @@ bool nfsim_add_xfrm(nfsim_rule_t *rule, uint32_t key, uint8_t dir,
 		nfsim_add_invalid(rule, "xfrm");
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_xfrm_ops);
-	if (!e)
+	xfrm = nfsim_rule_push(rule, &nfsim_expr_xfrm_ops);
+	if (!xfrm)
 	{
 		return false;
 	}
-	e->xfrm.key = key;
-	e->xfrm.dir = dir;
-	e->xfrm.spnum = spnum;
-	e->xfrm.dreg = off;
+	xfrm->key = key;
+	xfrm->dir = dir;
+	xfrm->spnum = spnum;
+	xfrm->dreg = off;
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
+				   const nfsim_attr_tb_t *tb)
+{
+	uint32_t key, spnum = 0;
+	uint8_t dir;
+
+	if (!nfsim_attr_u32(tb->tb[NFTA_XFRM_KEY], &key) ||
+		!nfsim_attr_u8(tb->tb[NFTA_XFRM_DIR], &dir))
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	nfsim_attr_u32(tb->tb[NFTA_XFRM_SPNUM], &spnum);
+	if (spnum > 255)
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	nfsim_add_xfrm(rule, key, dir, spnum, nfsim_attr_reg(tb, NFTA_XFRM_DREG));
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "xfrm", decode },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_xfrm_ops = {
+	.name = "xfrm",
+	.data_len = sizeof(xfrm_t),
+	.eval = eval,
+	.render = render,
+	.decoders = decoders,
+};

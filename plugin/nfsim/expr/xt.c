@@ -14,6 +14,7 @@
  */
 
 #include "../nfsim_xt.h"
+#include "../nfsim_attr.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
 
 static const nfsim_xt_type_t *const tables[] = {
 	nfsim_xt_policy_types,
@@ -183,11 +185,12 @@ void nfsim_xt_nat(nfsim_ctx_t *ctx, nfsim_nat_type_t type, uint32_t flags,
 
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
-	const nfsim_xt_type_t *t = e->xt.type;
+	const nfsim_xt_t *xt = nfsim_expr_data(e);
+	const nfsim_xt_type_t *t = xt->type;
 
 	if (!t)
 	{
-		if (e->xt.target)
+		if (xt->target)
 		{
 			nfsim_undecidable(ctx);
 		}
@@ -199,7 +202,7 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	}
 	if (t->eval)
 	{
-		t->eval(e, ctx);
+		t->eval(xt, ctx);
 		return;
 	}
 	switch (t->mode)
@@ -217,25 +220,26 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
+	const nfsim_xt_t *xt = nfsim_expr_data(e);
 	size_t mark;
 
 	nfsim_render_space(r);
 	if (r->legacy)
 	{
-		nfsim_render_printf(r, "%s %s", e->xt.target ? "-j" : "-m", e->xt.name);
+		nfsim_render_printf(r, "%s %s", xt->target ? "-j" : "-m", xt->name);
 	}
 	else
 	{
-		nfsim_render_printf(r, "xt %s %s", e->xt.target ? "target" : "match",
-							e->xt.name);
+		nfsim_render_printf(r, "xt %s %s", xt->target ? "target" : "match",
+							xt->name);
 	}
-	if (!e->xt.type || !e->xt.type->render)
+	if (!xt->type || !xt->type->render)
 	{
 		return;
 	}
 	nfsim_render_printf(r, r->legacy ? " " : " (");
 	mark = r->pos;
-	e->xt.type->render(e, r);
+	xt->type->render(xt, r);
 	if (r->pos == mark)
 	{
 		/* nothing written: undo the separator */
@@ -254,24 +258,28 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 
 static void destroy(nfsim_expr_t *e)
 {
-	free(e->xt.info);
+	nfsim_xt_t *xt = nfsim_expr_data(e);
+
+	free(xt->info);
 }
 
-const nfsim_expr_ops_t nfsim_expr_xt_ops = {
-	.name = "xt",
-	.eval = eval,
-	.render = render,
-	.destroy = destroy,
-};
+static bool finalize(nfsim_expr_t *e, nfsim_rule_t *rule)
+{
+	nfsim_table_t *t = rule->chain->table;
+
+	/* xt expressions in an nf_tables table: written by iptables-nft */
+	t->xt = t->xt || t->backend == NFSIM_BACKEND_NFT;
+	return true;
+}
 
 bool nfsim_add_xt(nfsim_rule_t *rule, bool target, const char *name,
 				  uint8_t rev, uint8_t family, const void *info,
 				  uint32_t info_len)
 {
 	const nfsim_xt_type_t *t;
-	nfsim_expr_t *e;
+	nfsim_xt_t *xt;
 
-	if (!name || !name[0] || strlen(name) >= sizeof(e->xt.name) ||
+	if (!name || !name[0] || strlen(name) >= sizeof(xt->name) ||
 		(info_len && !info) || info_len > 0xffff)
 	{
 		nfsim_add_invalid(rule, target ? "target" : "match");
@@ -283,26 +291,82 @@ bool nfsim_add_xt(nfsim_rule_t *rule, bool target, const char *name,
 		nfsim_add_invalid(rule, name);
 		return false;
 	}
-	e = nfsim_rule_push(rule, &nfsim_expr_xt_ops);
-	if (!e)
+	xt = nfsim_rule_push(rule, &nfsim_expr_xt_ops);
+	if (!xt)
 	{
 		return false;
 	}
-	memcpy(e->xt.name, name, strlen(name) + 1);
-	e->xt.rev = rev;
-	e->xt.family = family;
-	e->xt.target = target;
-	e->xt.type = t;
-	e->xt.info_len = info_len;
-	e->xt.info = malloc(info_len ? info_len : 1);
-	if (!e->xt.info)
+	memcpy(xt->name, name, strlen(name) + 1);
+	xt->rev = rev;
+	xt->family = family;
+	xt->target = target;
+	xt->type = t;
+	xt->info_len = info_len;
+	xt->info = malloc(info_len ? info_len : 1);
+	if (!xt->info)
 	{
 		nfsim_rule_pop(rule);
 		return false;
 	}
 	if (info_len)
 	{
-		memcpy(e->xt.info, info, info_len);
+		memcpy(xt->info, info, info_len);
 	}
 	return true;
 }
+
+/* ---- decoding (nf_tables netlink attributes) ---- */
+
+/**
+ * match/target: the info blob is decoded by the simulator's xt extensions.
+ */
+static void decode_xt(nfsim_rule_t *rule, const char *name, uint8_t family,
+					  const nfsim_attr_tb_t *tb, bool target)
+{
+	const char *ext = nfsim_attr_str(tb->tb[target ? NFTA_TARGET_NAME
+												   : NFTA_MATCH_NAME]);
+	const struct nlattr *info = tb->tb[target ? NFTA_TARGET_INFO
+											  : NFTA_MATCH_INFO];
+	uint32_t rev;
+
+	if (!ext || !info ||
+		!nfsim_attr_u32(tb->tb[target ? NFTA_TARGET_REV : NFTA_MATCH_REV],
+						&rev) || rev > 255)
+	{
+		nfsim_add_invalid(rule, name);
+		return;
+	}
+	nfsim_add_xt(rule, target, ext, rev, family,
+				 mnl_attr_get_payload(info), mnl_attr_get_payload_len(info));
+}
+
+static void decode_match(nfsim_rule_t *rule, const char *name, uint8_t family,
+						 const nfsim_attr_tb_t *tb)
+{
+	decode_xt(rule, name, family, tb, false);
+}
+
+static void decode_target(nfsim_rule_t *rule, const char *name, uint8_t family,
+						  const nfsim_attr_tb_t *tb)
+{
+	decode_xt(rule, name, family, tb, true);
+}
+
+/**
+ * nf_tables expressions this kind is decoded from.
+ */
+static const nfsim_expr_decoder_t decoders[] = {
+	{ "match", decode_match },
+	{ "target", decode_target },
+	{ NULL, NULL },
+};
+
+const nfsim_expr_ops_t nfsim_expr_xt_ops = {
+	.name = "xt",
+	.data_len = sizeof(nfsim_xt_t),
+	.eval = eval,
+	.render = render,
+	.destroy = destroy,
+	.finalize = finalize,
+	.decoders = decoders,
+};

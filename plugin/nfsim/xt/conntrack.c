@@ -71,12 +71,12 @@ static void render_states(nfsim_render_t *r, uint32_t mask, bool xt_ct)
 	}
 }
 
-static void eval_state(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_state(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_state_info info;
 	uint32_t bit = ctx->pkt->ct_state;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (!bit)
 	{
 		nfsim_unknown(ctx, false);
@@ -86,11 +86,11 @@ static void eval_state(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	nfsim_xt_result(ctx, (info.statemask & bit) ? NFSIM_YES : NFSIM_NO);
 }
 
-static void render_state(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_state(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_state_info info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	nfsim_render_printf(r, "--state ");
 	render_states(r, info.statemask, false);
 }
@@ -107,15 +107,15 @@ typedef struct {
 	uint8_t rev;
 } ct_t;
 
-static void decode(const nfsim_expr_t *e, ct_t *c)
+static void decode(const nfsim_xt_t *xt, ct_t *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->rev = e->xt.rev;
-	if (e->xt.rev == 1)
+	c->rev = xt->rev;
+	if (xt->rev == 1)
 	{
 		struct xt_conntrack_mtinfo1 i;
 
-		memcpy(&i, e->xt.info, sizeof(i));
+		memcpy(&i, xt->info, sizeof(i));
 		c->match_flags = i.match_flags;
 		c->invert_flags = i.invert_flags;
 		c->state_mask = i.state_mask;
@@ -128,11 +128,11 @@ static void decode(const nfsim_expr_t *e, ct_t *c)
 		c->origsrc_port[0] = c->origsrc_port[1] = ntohs(i.origsrc_port);
 		c->origdst_port[0] = c->origdst_port[1] = ntohs(i.origdst_port);
 	}
-	else if (e->xt.rev == 2)
+	else if (xt->rev == 2)
 	{
 		struct xt_conntrack_mtinfo2 i;
 
-		memcpy(&i, e->xt.info, sizeof(i));
+		memcpy(&i, xt->info, sizeof(i));
 		c->match_flags = i.match_flags;
 		c->invert_flags = i.invert_flags;
 		c->state_mask = i.state_mask;
@@ -149,7 +149,7 @@ static void decode(const nfsim_expr_t *e, ct_t *c)
 	{
 		struct xt_conntrack_mtinfo3 i;
 
-		memcpy(&i, e->xt.info, sizeof(i));
+		memcpy(&i, xt->info, sizeof(i));
 		c->match_flags = i.match_flags;
 		c->invert_flags = i.invert_flags;
 		c->state_mask = i.state_mask;
@@ -179,43 +179,89 @@ static uint32_t ct_bit(uint32_t state)
 	return state;
 }
 
-static void eval_conntrack(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+/**
+ * The state of --ctstate (before inversion).
+ */
+static nfsim_tri_t match_state(const ct_t *c, uint32_t bit, bool tracked)
 {
-	const nfsim_packet_t *p = ctx->pkt;
+	if (c->state_mask & bit)
+	{
+		return NFSIM_YES;
+	}
+	if (tracked && (c->state_mask & (XT_CONNTRACK_STATE_SNAT |
+									 XT_CONNTRACK_STATE_DNAT)))
+	{
+		/* whether the connection is NATed is not known */
+		return NFSIM_UNKNOWN;
+	}
+	return NFSIM_NO;
+}
+
+/**
+ * --ctorigsrc, --ctorigdst and their ports: the packet's own addresses and
+ * ports in the original direction, not known in the reply direction.
+ */
+static nfsim_tri_t match_orig(const ct_t *c, const nfsim_packet_t *p,
+							  uint32_t alen)
+{
 	static const uint8_t none[16];
 	nfsim_tri_t res = NFSIM_YES, t;
+
+	if (c->match_flags & XT_CONNTRACK_ORIGSRC)
+	{
+		t = p->ct_dir == 0 ? nfsim_addr_match(p->src, none,
+					(const uint8_t*)&c->origsrc,
+					(const uint8_t*)&c->origsrc_mask, alen) : NFSIM_UNKNOWN;
+		res = nfsim_tri_and(res, nfsim_tri_inv(t,
+							c->invert_flags & XT_CONNTRACK_ORIGSRC));
+	}
+	if (c->match_flags & XT_CONNTRACK_ORIGDST)
+	{
+		t = p->ct_dir == 0 ? nfsim_addr_match(p->dst, none,
+					(const uint8_t*)&c->origdst,
+					(const uint8_t*)&c->origdst_mask, alen) : NFSIM_UNKNOWN;
+		res = nfsim_tri_and(res, nfsim_tri_inv(t,
+							c->invert_flags & XT_CONNTRACK_ORIGDST));
+	}
+	if (c->match_flags & XT_CONNTRACK_ORIGSRC_PORT)
+	{
+		t = p->ct_dir == 0 ? ((p->sport >= c->origsrc_port[0] &&
+							   p->sport <= c->origsrc_port[1]) ? NFSIM_YES
+															   : NFSIM_NO)
+						   : NFSIM_UNKNOWN;
+		res = nfsim_tri_and(res, nfsim_tri_inv(t,
+							c->invert_flags & XT_CONNTRACK_ORIGSRC_PORT));
+	}
+	if (c->match_flags & XT_CONNTRACK_ORIGDST_PORT)
+	{
+		t = p->ct_dir == 0 ? ((p->dport >= c->origdst_port[0] &&
+							   p->dport <= c->origdst_port[1]) ? NFSIM_YES
+															   : NFSIM_NO)
+						   : NFSIM_UNKNOWN;
+		res = nfsim_tri_and(res, nfsim_tri_inv(t,
+							c->invert_flags & XT_CONNTRACK_ORIGDST_PORT));
+	}
+	return res;
+}
+
+static void eval_conntrack(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
+{
+	const nfsim_packet_t *p = ctx->pkt;
+	nfsim_tri_t res = NFSIM_YES;
 	bool tracked;
-	uint32_t bit;
-	uint32_t alen = nfsim_addr_len(ctx->family);
 	ct_t c;
 
-	decode(e, &c);
+	decode(xt, &c);
 	if (!p->ct_state)
 	{
 		nfsim_unknown(ctx, false);
 		return;
 	}
-	bit = ct_bit(p->ct_state);
 	tracked = !(p->ct_state & (NFSIM_CT_INVALID | NFSIM_CT_UNTRACKED));
 	if (c.match_flags & XT_CONNTRACK_STATE)
 	{
-		bool inv = c.invert_flags & XT_CONNTRACK_STATE;
-
-		if (c.state_mask & bit)
-		{
-			t = NFSIM_YES;
-		}
-		else if (tracked && (c.state_mask & (XT_CONNTRACK_STATE_SNAT |
-											 XT_CONNTRACK_STATE_DNAT)))
-		{
-			/* whether the connection is NATed is not known */
-			t = NFSIM_UNKNOWN;
-		}
-		else
-		{
-			t = NFSIM_NO;
-		}
-		res = nfsim_tri_and(res, nfsim_tri_inv(t, inv));
+		res = nfsim_tri_inv(match_state(&c, ct_bit(p->ct_state), tracked),
+							c.invert_flags & XT_CONNTRACK_STATE);
 	}
 	if (!tracked)
 	{
@@ -234,40 +280,7 @@ static void eval_conntrack(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		res = nfsim_tri_and(res, nfsim_tri_inv(c.l4proto == p->proto ?
 					NFSIM_YES : NFSIM_NO, c.invert_flags & XT_CONNTRACK_PROTO));
 	}
-	if (c.match_flags & XT_CONNTRACK_ORIGSRC)
-	{
-		t = p->ct_dir == 0 ? nfsim_addr_match(p->src, none,
-					(const uint8_t*)&c.origsrc, (const uint8_t*)&c.origsrc_mask,
-					alen) : NFSIM_UNKNOWN;
-		res = nfsim_tri_and(res, nfsim_tri_inv(t,
-							c.invert_flags & XT_CONNTRACK_ORIGSRC));
-	}
-	if (c.match_flags & XT_CONNTRACK_ORIGDST)
-	{
-		t = p->ct_dir == 0 ? nfsim_addr_match(p->dst, none,
-					(const uint8_t*)&c.origdst, (const uint8_t*)&c.origdst_mask,
-					alen) : NFSIM_UNKNOWN;
-		res = nfsim_tri_and(res, nfsim_tri_inv(t,
-							c.invert_flags & XT_CONNTRACK_ORIGDST));
-	}
-	if (c.match_flags & XT_CONNTRACK_ORIGSRC_PORT)
-	{
-		t = p->ct_dir == 0 ? ((p->sport >= c.origsrc_port[0] &&
-							   p->sport <= c.origsrc_port[1]) ? NFSIM_YES
-															  : NFSIM_NO)
-						   : NFSIM_UNKNOWN;
-		res = nfsim_tri_and(res, nfsim_tri_inv(t,
-							c.invert_flags & XT_CONNTRACK_ORIGSRC_PORT));
-	}
-	if (c.match_flags & XT_CONNTRACK_ORIGDST_PORT)
-	{
-		t = p->ct_dir == 0 ? ((p->dport >= c.origdst_port[0] &&
-							   p->dport <= c.origdst_port[1]) ? NFSIM_YES
-															  : NFSIM_NO)
-						   : NFSIM_UNKNOWN;
-		res = nfsim_tri_and(res, nfsim_tri_inv(t,
-							c.invert_flags & XT_CONNTRACK_ORIGDST_PORT));
-	}
+	res = nfsim_tri_and(res, match_orig(&c, p, nfsim_addr_len(ctx->family)));
 	if (c.match_flags & (XT_CONNTRACK_REPLSRC | XT_CONNTRACK_REPLDST |
 						 XT_CONNTRACK_STATUS | XT_CONNTRACK_EXPIRES |
 						 XT_CONNTRACK_REPLSRC_PORT | XT_CONNTRACK_REPLDST_PORT))
@@ -277,13 +290,13 @@ static void eval_conntrack(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	nfsim_xt_result(ctx, res);
 }
 
-static void render_conntrack(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_conntrack(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	uint8_t fam = r->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
 	size_t mark = r->pos;
 	ct_t c;
 
-	decode(e, &c);
+	decode(xt, &c);
 	if (c.match_flags & XT_CONNTRACK_STATE)
 	{
 		nfsim_render_printf(r, "%s--ctstate ",

@@ -36,23 +36,23 @@ static void render_str(nfsim_render_t *r, const char *opt, const char *s,
 	nfsim_render_printf(r, "%s \"%.*s\"", opt, (int)strnlen(s, max), s);
 }
 
-static void eval_comment(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_comment(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 }
 
-static void render_comment(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_comment(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
-	size_t len = e->xt.info_len < XT_MAX_COMMENT_LEN ? e->xt.info_len
+	size_t len = xt->info_len < XT_MAX_COMMENT_LEN ? xt->info_len
 													 : XT_MAX_COMMENT_LEN;
 
-	render_str(r, "--comment", e->xt.info, len);
+	render_str(r, "--comment", xt->info, len);
 }
 
-static void eval_mark(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_mark(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_mark_mtinfo1 info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (ctx->mark_unknown)
 	{
 		nfsim_unknown(ctx, false);
@@ -62,11 +62,11 @@ static void eval_mark(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 					NFSIM_YES : NFSIM_NO);
 }
 
-static void render_mark(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_mark(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_mark_mtinfo1 info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	nfsim_render_printf(r, "%s--mark 0x%x", info.invert ? "! " : "", info.mark);
 	if (info.mask != 0xffffffff)
 	{
@@ -74,11 +74,11 @@ static void render_mark(const nfsim_expr_t *e, nfsim_render_t *r)
 	}
 }
 
-static void eval_MARK(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_MARK(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_mark_tginfo2 info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (info.mask == 0xffffffff)
 	{
 		ctx->mark_unknown = false;
@@ -86,25 +86,25 @@ static void eval_MARK(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	ctx->mark = (ctx->mark & ~info.mask) ^ info.mark;
 }
 
-static void render_MARK(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_MARK(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_mark_tginfo2 info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	nfsim_render_printf(r, "--set-xmark 0x%x/0x%x", info.mark, info.mask);
 }
 
-static void eval_MARK_old(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_MARK_old(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	ctx->mark_unknown = true;
 }
 
-static void eval_connmark(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_connmark(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	const nfsim_packet_t *p = ctx->pkt;
 	struct xt_connmark_mtinfo1 info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (p->ct_state & (NFSIM_CT_INVALID | NFSIM_CT_UNTRACKED))
 	{
 		ctx->verdict = NFT_BREAK;
@@ -119,11 +119,11 @@ static void eval_connmark(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 					!!info.invert ? NFSIM_YES : NFSIM_NO);
 }
 
-static void render_connmark(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_connmark(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_connmark_mtinfo1 info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	nfsim_render_printf(r, "%s--mark 0x%x/0x%x", info.invert ? "! " : "",
 						info.mark, info.mask);
 }
@@ -148,14 +148,14 @@ static nfsim_tri_t between(const uint8_t *a, const uint8_t *u,
 																 : NFSIM_NO;
 }
 
-static void eval_iprange(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_iprange(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_iprange_mtinfo info;
 	uint32_t alen = nfsim_addr_len(ctx->family);
 	uint32_t soff = ctx->family == AF_INET6 ? 8 : 12;
 	nfsim_tri_t res = NFSIM_YES;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (info.flags & IPRANGE_SRC)
 	{
 		res = nfsim_tri_and(res, nfsim_tri_inv(between(ctx->img.b + soff,
@@ -171,12 +171,12 @@ static void eval_iprange(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	nfsim_xt_result(ctx, res);
 }
 
-static void render_iprange(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_iprange(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	uint8_t fam = r->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
 	struct xt_iprange_mtinfo info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (info.flags & IPRANGE_SRC)
 	{
 		nfsim_render_printf(r, "%s--src-range ",
@@ -216,13 +216,13 @@ static nfsim_tri_t addrtype_side(const nfsim_ctx_t *ctx, const uint8_t *addr,
 	return nfsim_tri_inv((mask & (1 << t)) ? NFSIM_YES : NFSIM_NO, inv);
 }
 
-static void eval_addrtype(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_addrtype(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_addrtype_info_v1 info;
 	bool limited;
 	nfsim_tri_t res;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	limited = info.flags & (XT_ADDRTYPE_LIMIT_IFACE_IN |
 							XT_ADDRTYPE_LIMIT_IFACE_OUT);
 	res = addrtype_side(ctx, nfsim_image_saddr(&ctx->img, ctx->family),
@@ -256,11 +256,11 @@ static void render_types(nfsim_render_t *r, uint16_t mask)
 	}
 }
 
-static void render_addrtype(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_addrtype(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_addrtype_info_v1 info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (info.source)
 	{
 		nfsim_render_printf(r, "%s--src-type ",
@@ -275,12 +275,12 @@ static void render_addrtype(const nfsim_expr_t *e, nfsim_render_t *r)
 	}
 }
 
-static void eval_reject(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_reject(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	ctx->verdict = NFSIM_V_REJECT;
 }
 
-static void render_reject(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_reject(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	static const char *v4[] = {
 		"icmp-net-unreachable", "icmp-host-unreachable",
@@ -295,8 +295,8 @@ static void render_reject(const nfsim_expr_t *e, nfsim_render_t *r)
 	};
 	uint32_t with;
 
-	memcpy(&with, e->xt.info, sizeof(with));
-	if (e->xt.family == NFPROTO_IPV6)
+	memcpy(&with, xt->info, sizeof(with));
+	if (xt->family == NFPROTO_IPV6)
 	{
 		if (with < sizeof(v6) / sizeof(v6[0]))
 		{
@@ -309,22 +309,22 @@ static void render_reject(const nfsim_expr_t *e, nfsim_render_t *r)
 	}
 }
 
-static void render_log(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_log(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_log_info info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (info.prefix[0])
 	{
 		render_str(r, "--log-prefix", info.prefix, sizeof(info.prefix));
 	}
 }
 
-static void render_nflog(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_nflog(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_nflog_info info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	nfsim_render_printf(r, "--nflog-group %u", info.group);
 	if (info.prefix[0])
 	{
@@ -333,7 +333,7 @@ static void render_nflog(const nfsim_expr_t *e, nfsim_render_t *r)
 	}
 }
 
-static void eval_queue(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_queue(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	ctx->verdict = NF_QUEUE;
 }

@@ -36,14 +36,14 @@ typedef struct {
  *
  * @return			false if malformed
  */
-static bool decode(const nfsim_expr_t *e, range_t *r)
+static bool decode(const nfsim_xt_t *xt, range_t *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (e->xt.rev == 0 && e->xt.family != NFPROTO_IPV6)
+	if (xt->rev == 0 && xt->family != NFPROTO_IPV6)
 	{
 		struct nf_nat_ipv4_multi_range_compat c;
 
-		memcpy(&c, e->xt.info, sizeof(c));
+		memcpy(&c, xt->info, sizeof(c));
 		if (c.rangesize != 1)
 		{
 			return false;
@@ -59,7 +59,7 @@ static bool decode(const nfsim_expr_t *e, range_t *r)
 	{
 		struct nf_nat_range n;
 
-		memcpy(&n, e->xt.info, sizeof(n));
+		memcpy(&n, xt->info, sizeof(n));
 		r->flags = n.flags;
 		memcpy(r->min, &n.min_addr, 16);
 		memcpy(r->max, &n.max_addr, 16);
@@ -72,9 +72,9 @@ static bool decode(const nfsim_expr_t *e, range_t *r)
 /**
  * NAT kind of a target at the current hook.
  */
-static nfsim_nat_type_t kind(const nfsim_expr_t *e, nfsim_hook_t hook)
+static nfsim_nat_type_t kind(const nfsim_xt_t *xt, nfsim_hook_t hook)
 {
-	switch (e->xt.name[0])
+	switch (xt->name[0])
 	{
 		case 'M':
 			return NFSIM_NAT_MASQUERADE;
@@ -91,32 +91,32 @@ static nfsim_nat_type_t kind(const nfsim_expr_t *e, nfsim_hook_t hook)
 	}
 }
 
-static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	range_t r;
 
-	if (!decode(e, &r))
+	if (!decode(xt, &r))
 	{
 		nfsim_undecidable(ctx);
 		return;
 	}
-	if (e->xt.name[0] == 'N')
+	if (xt->name[0] == 'N')
 	{
 		r.flags |= NF_NAT_RANGE_NETMAP | NF_NAT_RANGE_MAP_IPS;
 	}
-	nfsim_xt_nat(ctx, kind(e, ctx->hook), r.flags, r.min, r.max, r.pmin,
+	nfsim_xt_nat(ctx, kind(xt, ctx->hook), r.flags, r.min, r.max, r.pmin,
 				 r.pmax);
 }
 
-static void render(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
-	uint8_t fam = e->xt.family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-	bool masq = e->xt.name[0] == 'M' || e->xt.name[0] == 'R';
-	bool netmap = e->xt.name[0] == 'N';
+	uint8_t fam = xt->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	bool masq = xt->name[0] == 'M' || xt->name[0] == 'R';
+	bool netmap = xt->name[0] == 'N';
 	size_t mark = r->pos;
 	range_t n;
 
-	if (!decode(e, &n))
+	if (!decode(xt, &n))
 	{
 		nfsim_render_printf(r, "[malformed]");
 		return;
@@ -139,7 +139,7 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 	}
 	else
 	{
-		nfsim_render_printf(r, "--to-%s ", e->xt.name[0] == 'S' ? "source"
+		nfsim_render_printf(r, "--to-%s ", xt->name[0] == 'S' ? "source"
 																: "destination");
 		if (n.flags & NF_NAT_RANGE_MAP_IPS)
 		{

@@ -89,14 +89,14 @@ static nfsim_tri_t match_state(const struct xt_policy_elem *e,
 	return res;
 }
 
-static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_policy_info info;
 	const nfsim_xfrm_t *sa;
 	bool in, strict;
 	nfsim_tri_t ret;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	in = info.flags & XT_POLICY_MATCH_IN;
 	strict = info.flags & XT_POLICY_MATCH_STRICT;
 	sa = in ? &ctx->pkt->xfrm_in : &ctx->pkt->xfrm_out;
@@ -135,12 +135,12 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	nfsim_undecidable(ctx);
 }
 
-static void render(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_policy_info info;
 	unsigned i;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	nfsim_render_printf(r, "--dir %s --pol %s",
 						(info.flags & XT_POLICY_MATCH_IN) ? "in" : "out",
 						(info.flags & XT_POLICY_MATCH_NONE) ? "none" : "ipsec");

@@ -48,14 +48,14 @@ static void render_range(nfsim_render_t *r, size_t mark, const char *opt,
 	}
 }
 
-static void eval_tcp(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_tcp(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_tcp info;
 	uint16_t sport, dport;
 	uint8_t flags[1], unk[1];
 	nfsim_tri_t res = NFSIM_YES;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (!nfsim_xt_ports(ctx, &sport, &dport))
 	{
 		nfsim_unknown(ctx, false);
@@ -119,12 +119,12 @@ static void render_flags(nfsim_render_t *r, uint8_t f)
 	}
 }
 
-static void render_tcp(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_tcp(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	size_t mark = r->pos;
 	struct xt_tcp info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	render_range(r, mark, "--sport", info.spts, info.invflags & XT_TCP_INV_SRCPT);
 	render_range(r, mark, "--dport", info.dpts, info.invflags & XT_TCP_INV_DSTPT);
 	if (info.flg_mask)
@@ -142,12 +142,12 @@ static void render_tcp(const nfsim_expr_t *e, nfsim_render_t *r)
 	}
 }
 
-static void eval_udp(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_udp(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_udp info;
 	uint16_t sport, dport;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (!nfsim_xt_ports(ctx, &sport, &dport))
 	{
 		nfsim_unknown(ctx, false);
@@ -160,12 +160,12 @@ static void eval_udp(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 						 NFSIM_YES : NFSIM_NO);
 }
 
-static void render_udp(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_udp(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	size_t mark = r->pos;
 	struct xt_udp info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	render_range(r, mark, "--sport", info.spts, info.invflags & XT_UDP_INV_SRCPT);
 	render_range(r, mark, "--dport", info.dpts, info.invflags & XT_UDP_INV_DSTPT);
 }
@@ -187,7 +187,7 @@ static bool mp_port(uint8_t flags, uint16_t lo, uint16_t hi, uint16_t sport,
 	}
 }
 
-static void eval_multiport(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_multiport(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_multiport_v1 v1;
 	struct xt_multiport v0;
@@ -200,9 +200,9 @@ static void eval_multiport(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		nfsim_unknown(ctx, false);
 		return;
 	}
-	if (e->xt.rev == 0)
+	if (xt->rev == 0)
 	{
-		memcpy(&v0, e->xt.info, sizeof(v0));
+		memcpy(&v0, xt->info, sizeof(v0));
 		count = v0.count < XT_MULTI_PORTS ? v0.count : XT_MULTI_PORTS;
 		for (i = 0; i < count && !m; i++)
 		{
@@ -211,7 +211,7 @@ static void eval_multiport(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 		nfsim_xt_result(ctx, m ? NFSIM_YES : NFSIM_NO);
 		return;
 	}
-	memcpy(&v1, e->xt.info, sizeof(v1));
+	memcpy(&v1, xt->info, sizeof(v1));
 	count = v1.count < XT_MULTI_PORTS ? v1.count : XT_MULTI_PORTS;
 	for (i = 0; i < count && !m; i++)
 	{
@@ -226,16 +226,16 @@ static void eval_multiport(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	nfsim_xt_result(ctx, m != !!v1.invert ? NFSIM_YES : NFSIM_NO);
 }
 
-static void render_multiport(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_multiport(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	static const char *opts[] = { "--sports", "--dports", "--ports" };
 	struct xt_multiport_v1 v1;
 	struct xt_multiport v0;
 	unsigned i, count;
 
-	if (e->xt.rev == 0)
+	if (xt->rev == 0)
 	{
-		memcpy(&v0, e->xt.info, sizeof(v0));
+		memcpy(&v0, xt->info, sizeof(v0));
 		count = v0.count < XT_MULTI_PORTS ? v0.count : XT_MULTI_PORTS;
 		nfsim_render_printf(r, "%s ", opts[v0.flags < 3 ? v0.flags : 2]);
 		for (i = 0; i < count; i++)
@@ -244,7 +244,7 @@ static void render_multiport(const nfsim_expr_t *e, nfsim_render_t *r)
 		}
 		return;
 	}
-	memcpy(&v1, e->xt.info, sizeof(v1));
+	memcpy(&v1, xt->info, sizeof(v1));
 	count = v1.count < XT_MULTI_PORTS ? v1.count : XT_MULTI_PORTS;
 	nfsim_render_printf(r, "%s%s ", v1.invert ? "! " : "",
 						opts[v1.flags < 3 ? v1.flags : 2]);
@@ -286,11 +286,11 @@ static void eval_icmp_common(nfsim_ctx_t *ctx, uint8_t type,
 	nfsim_xt_result(ctx, m != inv ? NFSIM_YES : NFSIM_NO);
 }
 
-static void eval_icmp(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_icmp(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct ipt_icmp info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (ctx->img.l4proto != IPPROTO_ICMP)
 	{
 		ctx->verdict = NFT_BREAK;
@@ -299,11 +299,11 @@ static void eval_icmp(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	eval_icmp_common(ctx, info.type, info.code, info.invflags & IPT_ICMP_INV);
 }
 
-static void eval_icmp6(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_icmp6(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct ip6t_icmp info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (ctx->img.l4proto != IPPROTO_ICMPV6)
 	{
 		ctx->verdict = NFT_BREAK;
@@ -331,31 +331,31 @@ static void render_icmp_common(nfsim_render_t *r, const char *opt,
 	}
 }
 
-static void render_icmp(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_icmp(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct ipt_icmp info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	render_icmp_common(r, "--icmp-type", info.type, info.code,
 					   info.invflags & IPT_ICMP_INV);
 }
 
-static void render_icmp6(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_icmp6(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct ip6t_icmp info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	render_icmp_common(r, "--icmpv6-type", info.type, info.code,
 					   info.invflags & IP6T_ICMP_INV);
 }
 
-static void eval_esp(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_esp(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_esp info;
 	uint8_t d[4], u[4];
 	uint32_t spi;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (ctx->img.l4proto != IPPROTO_ESP)
 	{
 		ctx->verdict = NFT_BREAK;
@@ -377,11 +377,11 @@ static void eval_esp(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 															  : NFSIM_NO);
 }
 
-static void render_esp(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_esp(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_esp info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	nfsim_render_printf(r, "%s--espspi %u", (info.invflags & XT_ESP_INV_SPI) ?
 						"! " : "", info.spis[0]);
 	if (info.spis[1] != info.spis[0])

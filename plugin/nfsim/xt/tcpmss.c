@@ -22,13 +22,13 @@
 /** TCP SYN flag */
 #define TCP_SYN 0x02
 
-static void eval_match(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_match(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	const nfsim_packet_t *p = ctx->pkt;
 	struct xt_tcpmss_match_info info;
 	bool in;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (ctx->img.l4proto != IPPROTO_TCP)
 	{
 		ctx->verdict = NFT_BREAK;
@@ -49,11 +49,11 @@ static void eval_match(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	nfsim_xt_result(ctx, in != !!info.invert ? NFSIM_YES : NFSIM_NO);
 }
 
-static void render_match(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_match(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_tcpmss_match_info info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	nfsim_render_printf(r, "%s--mss %u", info.invert ? "! " : "", info.mss_min);
 	if (info.mss_max != info.mss_min)
 	{
@@ -61,11 +61,11 @@ static void render_match(const nfsim_expr_t *e, nfsim_render_t *r)
 	}
 }
 
-static void eval_target(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
+static void eval_target(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 {
 	struct xt_tcpmss_info info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (ctx->img.l4proto != IPPROTO_TCP ||
 		((ctx->pkt->known & NFSIM_PKT_TCP_FLAGS) &&
 		 !(ctx->pkt->tcp_flags & TCP_SYN)))
@@ -77,11 +77,11 @@ static void eval_target(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	ctx->mss.mss = info.mss == XT_TCPMSS_CLAMP_PMTU ? NFSIM_MSS_PMTU : info.mss;
 }
 
-static void render_target(const nfsim_expr_t *e, nfsim_render_t *r)
+static void render_target(const nfsim_xt_t *xt, nfsim_render_t *r)
 {
 	struct xt_tcpmss_info info;
 
-	memcpy(&info, e->xt.info, sizeof(info));
+	memcpy(&info, xt->info, sizeof(info));
 	if (info.mss == XT_TCPMSS_CLAMP_PMTU)
 	{
 		nfsim_render_printf(r, "--clamp-mss-to-pmtu");

@@ -1,0 +1,34 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * @defgroup dpc_trigger dpc_trigger
+ * @{ @ingroup dataplane_check
+ */
+
+#ifndef DPC_TRIGGER_H_
+#define DPC_TRIGGER_H_
+
+typedef struct dpc_trigger_t dpc_trigger_t;
+
+/**
+ * Asks for a check round: all that sources of change (the bus listener)
+ * need of the rounds, so they do not depend on what a round reads and
+ * reports (implemented by dpc_round_t).
+ */
+struct dpc_trigger_t {
+
+	/**
+	 * Ask for a round after the settle delay; requests made while one is
+	 * pending are served by it. Never blocks, safe from bus hooks.
+	 */
+	void (*trigger)(dpc_trigger_t *this);
+};
+
+#endif /** DPC_TRIGGER_H_ @}*/

@@ -1,0 +1,796 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dpc_kernel_facts.h"
+#include "facts/rtnl/dpc_rtnl.h"
+#include "facts/xfrm/dpc_xfrm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/rtnetlink.h>
+
+#include <utils/utils.h>
+
+/** longest sysctl path accepted (below /proc/sys/) */
+#define SYSCTL_PATH_MAX 128
+
+/** longest sysctl value read */
+#define SYSCTL_VALUE_MAX 32
+
+/** first size of the route cache (a power of two) */
+#define ROUTE_CACHE_MIN 64
+
+/**
+ * A route question as a hash key, padding zeroed.
+ */
+typedef struct {
+	/** destination */
+	uint8_t dst_family;
+	uint8_t dst[16];
+	/** source */
+	uint8_t src_family;
+	uint8_t src[16];
+	/** input interface */
+	char iif[IF_NAMESIZE];
+	/** firewall mark */
+	uint32_t mark;
+} route_key_t;
+
+/**
+ * A cached route answer.
+ */
+typedef struct {
+	/** slot in use */
+	bool used;
+	/** the question */
+	route_key_t key;
+	/** the answer */
+	dpc_route_t route;
+} route_entry_t;
+
+/**
+ * A cached sysctl.
+ */
+typedef struct {
+	/** path below /proc/sys */
+	char path[SYSCTL_PATH_MAX];
+	/** readable and an integer */
+	bool ok;
+	/** the value */
+	int value;
+} sysctl_entry_t;
+
+typedef struct private_dpc_kernel_facts_t private_dpc_kernel_facts_t;
+
+/**
+ * Private data of the kernel facts.
+ */
+struct private_dpc_kernel_facts_t {
+
+	/**
+	 * Public interface.
+	 */
+	dpc_facts_t public;
+
+	/**
+	 * Interface names of this round, for the route parser.
+	 */
+	dpc_ifmap_t map;
+
+	/**
+	 * rtnetlink client.
+	 */
+	dpc_rtnl_t *rtnl;
+
+	/**
+	 * Interfaces, sorted by index.
+	 */
+	dpc_link_t *links;
+
+	/**
+	 * Number of interfaces.
+	 */
+	size_t nlinks;
+
+	/**
+	 * Interface addresses, in dump order.
+	 */
+	dpc_ifaddr_t *addrs;
+
+	/**
+	 * Number of addresses.
+	 */
+	size_t naddrs;
+
+	/**
+	 * The addresses as the simulator wants them, built on demand
+	 */
+	nfsim_ifaddr_t *nfaddrs;
+
+	/**
+	 * Entries in nfaddrs
+	 */
+	size_t nnfaddrs;
+
+	/**
+	 * Source of the netfilter ruleset, NULL if none
+	 */
+	dpc_nf_cache_t *nf;
+
+	/**
+	 * The ruleset of this round, valid if nf_asked
+	 */
+	const nfsim_ruleset_t *ruleset;
+
+	/**
+	 * The ruleset was fetched from nf for this round
+	 */
+	bool nf_asked;
+
+	/**
+	 * How ESP is handled.
+	 */
+	dpc_dataplane_t dataplane;
+
+	/**
+	 * TUN device given by the creator, empty if none.
+	 */
+	char tun[IF_NAMESIZE];
+
+	/**
+	 * Route cache, open addressing.
+	 */
+	route_entry_t *routes;
+
+	/**
+	 * Slots in the route cache (a power of two, 0 before the first use).
+	 */
+	size_t routes_size;
+
+	/**
+	 * Used slots.
+	 */
+	size_t routes_used;
+
+	/**
+	 * errno of a failed route question: the kernel stopped answering, fail
+	 * the rest of the round at once instead of waiting for each question.
+	 */
+	int route_errno;
+
+	/**
+	 * Cached sysctls.
+	 */
+	sysctl_entry_t *sysctls;
+
+	/**
+	 * Number of cached sysctls.
+	 */
+	size_t nsysctls;
+
+	/**
+	 * What the round may spend, NULL for no limit
+	 */
+	const dpc_budget_t *budget;
+
+	/**
+	 * The SAD, valid if sad_errno is 0 and sad_asked
+	 */
+	dpc_xfrm_sad_t sad;
+
+	/**
+	 * The SAD was read for this round
+	 */
+	bool sad_asked;
+
+	/**
+	 * errno of reading the SAD, 0 if it was read
+	 */
+	int sad_errno;
+};
+
+/**
+ * The facts object of an embedded interface map.
+ */
+static private_dpc_kernel_facts_t *from_map(dpc_ifmap_t *map)
+{
+	return (private_dpc_kernel_facts_t*)((char*)map -
+							offsetof(private_dpc_kernel_facts_t, map));
+}
+
+/**
+ * Compare links by index, for qsort()/bsearch().
+ */
+static int link_cmp(const void *a, const void *b)
+{
+	const dpc_link_t *la = a, *lb = b;
+
+	return (la->index > lb->index) - (la->index < lb->index);
+}
+
+/**
+ * Interface of an index.
+ */
+static dpc_link_t *link_by_index(private_dpc_kernel_facts_t *this,
+								 uint32_t index)
+{
+	dpc_link_t key = { .index = index };
+
+	if (!this->nlinks)
+	{
+		return NULL;
+	}
+	return bsearch(&key, this->links, this->nlinks, sizeof(dpc_link_t),
+				   link_cmp);
+}
+
+/**
+ * Interface of a name.
+ */
+static dpc_link_t *link_by_name(private_dpc_kernel_facts_t *this,
+								const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < this->nlinks; i++)
+	{
+		if (strncmp(this->links[i].name, name, IF_NAMESIZE) == 0)
+		{
+			return &this->links[i];
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Implementation of dpc_ifmap_t.get_name.
+ */
+static bool map_get_name(dpc_ifmap_t *map, uint32_t index,
+						 char name[IF_NAMESIZE])
+{
+	dpc_link_t *link = link_by_index(from_map(map), index);
+
+	if (!link)
+	{
+		return FALSE;
+	}
+	memcpy(name, link->name, IF_NAMESIZE);
+	return TRUE;
+}
+
+/**
+ * Implementation of dpc_ifmap_t.get_index.
+ */
+static bool map_get_index(dpc_ifmap_t *map, const char *name, uint32_t *index)
+{
+	dpc_link_t *link = link_by_name(from_map(map), name);
+
+	if (!link)
+	{
+		return FALSE;
+	}
+	*index = link->index;
+	return TRUE;
+}
+
+/**
+ * Interface name of an index, "ifN" if unknown.
+ */
+static void index_name(private_dpc_kernel_facts_t *this, uint32_t index,
+					   char name[IF_NAMESIZE])
+{
+	if (!map_get_name(&this->map, index, name))
+	{
+		snprintf(name, IF_NAMESIZE, "if%u", index);
+	}
+}
+
+/**
+ * Build the cache key of a question.
+ */
+static void make_key(route_key_t *key, const dpc_route_query_t *q)
+{
+	memset(key, 0, sizeof(*key));
+	key->dst_family = q->dst.family;
+	memcpy(key->dst, q->dst.a, sizeof(key->dst));
+	key->src_family = q->src.family;
+	if (q->src.family)
+	{
+		memcpy(key->src, q->src.a, sizeof(key->src));
+	}
+	memcpy(key->iif, q->iif, strnlen(q->iif, sizeof(key->iif)));
+	key->mark = q->mark;
+}
+
+/**
+ * FNV-1a hash of a key.
+ */
+static size_t hash_key(const route_key_t *key)
+{
+	const uint8_t *p = (const uint8_t*)key;
+	uint32_t hash = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < sizeof(*key); i++)
+	{
+		hash = (hash ^ p[i]) * 16777619u;
+	}
+	return hash;
+}
+
+/**
+ * Slot of a key: the one holding it, or the free one to put it in.
+ */
+static route_entry_t *find_slot(route_entry_t *routes, size_t size,
+								const route_key_t *key)
+{
+	size_t i = hash_key(key) & (size - 1);
+
+	while (routes[i].used && memcmp(&routes[i].key, key, sizeof(*key)))
+	{
+		i = (i + 1) & (size - 1);
+	}
+	return &routes[i];
+}
+
+/**
+ * Make room for one more cached answer (load factor at most one half).
+ */
+static bool grow_routes(private_dpc_kernel_facts_t *this)
+{
+	route_entry_t *routes, *slot;
+	size_t size, i;
+
+	if (this->routes_size && (this->routes_used + 1) * 2 <= this->routes_size)
+	{
+		return TRUE;
+	}
+	size = this->routes_size ? this->routes_size * 2 : ROUTE_CACHE_MIN;
+	routes = calloc(size, sizeof(*routes));
+	if (!routes)
+	{
+		return FALSE;
+	}
+	for (i = 0; i < this->routes_size; i++)
+	{
+		if (this->routes[i].used)
+		{
+			slot = find_slot(routes, size, &this->routes[i].key);
+			*slot = this->routes[i];
+		}
+	}
+	free(this->routes);
+	this->routes = routes;
+	this->routes_size = size;
+	return TRUE;
+}
+
+METHOD(dpc_facts_t, route_get, bool,
+	private_dpc_kernel_facts_t *this, const dpc_route_query_t *q,
+	dpc_route_t *route)
+{
+	route_entry_t *slot;
+	route_key_t key;
+
+	make_key(&key, q);
+	if (this->routes_size)
+	{
+		slot = find_slot(this->routes, this->routes_size, &key);
+		if (slot->used)
+		{
+			*route = slot->route;
+			return TRUE;
+		}
+	}
+	if (!this->route_errno)
+	{	/* no new questions once the round's budget is used up */
+		this->route_errno = -dpc_budget_errno(this->budget);
+	}
+	if (this->route_errno)
+	{
+		errno = this->route_errno;
+		return FALSE;
+	}
+	if (!this->rtnl->route_get(this->rtnl, q, &this->map, route))
+	{
+		if (errno == ETIMEDOUT || errno == ENOBUFS || errno == EBADMSG)
+		{
+			this->route_errno = errno;
+		}
+		return FALSE;
+	}
+	if (grow_routes(this))
+	{
+		slot = find_slot(this->routes, this->routes_size, &key);
+		slot->used = TRUE;
+		slot->key = key;
+		slot->route = *route;
+		this->routes_used++;
+	}
+	return TRUE;
+}
+
+/**
+ * Accept a sysctl path: relative, no empty, "." or ".." components, no
+ * whitespace.
+ */
+static bool sysctl_path_ok(const char *path)
+{
+	const char *c, *start = path;
+	size_t len;
+
+	len = strnlen(path, SYSCTL_PATH_MAX);
+	if (!len || len >= SYSCTL_PATH_MAX)
+	{
+		return FALSE;
+	}
+	for (c = path; ; c++)
+	{
+		if (*c == '/' || *c == '\0')
+		{
+			len = c - start;
+			if (!len || (len == 1 && start[0] == '.') ||
+				(len == 2 && start[0] == '.' && start[1] == '.'))
+			{
+				return FALSE;
+			}
+			if (*c == '\0')
+			{
+				return TRUE;
+			}
+			start = c + 1;
+		}
+		else if ((unsigned char)*c <= ' ' || *c == 0x7f)
+		{
+			return FALSE;
+		}
+	}
+}
+
+/**
+ * Read /proc/sys/<path> as a single integer.
+ */
+static bool read_sysctl(const char *path, int *value)
+{
+	char file[sizeof("/proc/sys/") + SYSCTL_PATH_MAX];
+	char buf[SYSCTL_VALUE_MAX + 1], *end;
+	ssize_t len;
+	long val;
+	int fd;
+
+	if (!sysctl_path_ok(path))
+	{
+		return FALSE;
+	}
+	snprintf(file, sizeof(file), "/proc/sys/%s", path);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+	{
+		return FALSE;
+	}
+	do
+	{
+		len = read(fd, buf, sizeof(buf));
+	}
+	while (len < 0 && errno == EINTR);
+	close(fd);
+	if (len <= 0 || len > SYSCTL_VALUE_MAX)
+	{	/* empty, unreadable or too long for one integer */
+		return FALSE;
+	}
+	buf[len] = '\0';
+	errno = 0;
+	val = strtol(buf, &end, 10);
+	if (end == buf || errno || val < INT_MIN || val > INT_MAX)
+	{
+		return FALSE;
+	}
+	while (*end == '\n' || *end == ' ')
+	{
+		end++;
+	}
+	if (*end)
+	{	/* several values (e.g. "4096 131072 6291456") or text */
+		return FALSE;
+	}
+	*value = val;
+	return TRUE;
+}
+
+METHOD(dpc_facts_t, get_sysctl, bool,
+	private_dpc_kernel_facts_t *this, const char *path, int *value)
+{
+	sysctl_entry_t *entry, *grown;
+	size_t i;
+
+	for (i = 0; i < this->nsysctls; i++)
+	{
+		entry = &this->sysctls[i];
+		if (strncmp(entry->path, path, sizeof(entry->path)) == 0)
+		{
+			*value = entry->value;
+			return entry->ok;
+		}
+	}
+	if (strnlen(path, SYSCTL_PATH_MAX) >= SYSCTL_PATH_MAX)
+	{
+		return FALSE;
+	}
+	grown = realloc(this->sysctls, (this->nsysctls + 1) * sizeof(*grown));
+	if (!grown)
+	{
+		return read_sysctl(path, value);
+	}
+	this->sysctls = grown;
+	entry = &this->sysctls[this->nsysctls++];
+	memset(entry, 0, sizeof(*entry));
+	strcpy(entry->path, path);
+	entry->ok = read_sysctl(path, &entry->value);
+	*value = entry->value;
+	return entry->ok;
+}
+
+/**
+ * Addresses the kernel will not use.
+ */
+static bool addr_unusable(const dpc_ifaddr_t *addr)
+{
+	return (addr->flags & IFA_F_DADFAILED) != 0;
+}
+
+METHOD(dpc_facts_t, is_local, bool,
+	private_dpc_kernel_facts_t *this, const dpc_addr_t *addr,
+	char ifname[IF_NAMESIZE])
+{
+	dpc_ifaddr_t *ifa;
+	size_t i, len;
+
+	len = addr->family == AF_INET ? 4 : 16;
+	for (i = 0; i < this->naddrs; i++)
+	{
+		ifa = &this->addrs[i];
+		if (ifa->addr.family == addr->family && !addr_unusable(ifa) &&
+			memcmp(ifa->addr.a, addr->a, len) == 0)
+		{
+			if (ifname)
+			{
+				index_name(this, ifa->index, ifname);
+			}
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+METHOD(dpc_facts_t, local_in_ts, bool,
+	private_dpc_kernel_facts_t *this, const dpc_ts_t *ts, dpc_addr_t *addr,
+	char ifname[IF_NAMESIZE])
+{
+	dpc_ifaddr_t *ifa, *found = NULL;
+	size_t i;
+
+	/* prefer global, settled addresses, like source address selection */
+	for (i = 0; i < this->naddrs; i++)
+	{
+		ifa = &this->addrs[i];
+		if (ifa->addr.family != ts->family || addr_unusable(ifa) ||
+			!dpc_ts_contains_addr(ts, &ifa->addr))
+		{
+			continue;
+		}
+		if (ifa->scope == RT_SCOPE_UNIVERSE &&
+			!(ifa->flags & (IFA_F_TENTATIVE | IFA_F_DEPRECATED)))
+		{
+			found = ifa;
+			break;
+		}
+		if (!found)
+		{
+			found = ifa;
+		}
+	}
+	if (!found)
+	{
+		return FALSE;
+	}
+	*addr = found->addr;
+	if (ifname)
+	{
+		index_name(this, found->index, ifname);
+	}
+	return TRUE;
+}
+
+METHOD(dpc_facts_t, link_exists, bool,
+	private_dpc_kernel_facts_t *this, const char *ifname, bool *up)
+{
+	dpc_link_t *link = link_by_name(this, ifname);
+
+	if (!link)
+	{
+		return FALSE;
+	}
+	if (up)
+	{
+		*up = link->up;
+	}
+	return TRUE;
+}
+
+METHOD(dpc_facts_t, get_dataplane, dpc_dataplane_t,
+	private_dpc_kernel_facts_t *this)
+{
+	return this->dataplane;
+}
+
+METHOD(dpc_facts_t, get_tun, const char*,
+	private_dpc_kernel_facts_t *this)
+{
+	size_t i;
+
+	if (this->dataplane != DPC_DATAPLANE_LIBIPSEC)
+	{
+		return NULL;
+	}
+	if (this->tun[0])
+	{
+		return this->tun;
+	}
+	/* kernel-libipsec creates "ipsec%d" */
+	for (i = 0; i < this->nlinks; i++)
+	{
+		if (streq(this->links[i].kind, "tun") &&
+			strncmp(this->links[i].name, "ipsec", 5) == 0)
+		{
+			return this->links[i].name;
+		}
+	}
+	return NULL;
+}
+
+METHOD(dpc_facts_t, get_ruleset, const nfsim_ruleset_t*,
+	private_dpc_kernel_facts_t *this)
+{
+	/* asking whether it changed costs a netlink request: once a round */
+	if (this->nf && !this->nf_asked)
+	{
+		this->ruleset = this->nf->get(this->nf, this->budget);
+		this->nf_asked = TRUE;
+	}
+	return this->ruleset;
+}
+
+METHOD(dpc_facts_t, get_sad, const dpc_xfrm_sad_t*,
+	private_dpc_kernel_facts_t *this)
+{
+	int err;
+
+	if (this->dataplane != DPC_DATAPLANE_XFRM)
+	{
+		errno = ENOTSUP;
+		return NULL;
+	}
+	if (!this->sad_asked)
+	{	/* one dump for the whole round */
+		this->sad_asked = TRUE;
+		err = dpc_xfrm_dump_sad(&this->sad, this->budget);
+		this->sad_errno = -err;
+		if (err)
+		{
+			dpc_xfrm_sad_clear(&this->sad);
+		}
+	}
+	if (this->sad_errno)
+	{
+		errno = this->sad_errno;
+		return NULL;
+	}
+	return &this->sad;
+}
+
+METHOD(dpc_facts_t, get_addrs, size_t,
+	private_dpc_kernel_facts_t *this, const nfsim_ifaddr_t **addrs)
+{
+	nfsim_ifaddr_t *a;
+	size_t i, len;
+
+	if (!this->nfaddrs && this->naddrs)
+	{
+		this->nfaddrs = calloc(this->naddrs, sizeof(nfsim_ifaddr_t));
+		for (i = 0; i < this->naddrs; i++)
+		{
+			if (addr_unusable(&this->addrs[i]))
+			{
+				continue;
+			}
+			a = &this->nfaddrs[this->nnfaddrs++];
+			len = this->addrs[i].addr.family == AF_INET ? 4 : 16;
+			a->family = this->addrs[i].addr.family;
+			memcpy(a->addr, this->addrs[i].addr.a, len);
+			a->plen = this->addrs[i].prefixlen;
+			index_name(this, this->addrs[i].index, a->ifname);
+		}
+	}
+	*addrs = this->nfaddrs;
+	return this->nnfaddrs;
+}
+
+METHOD(dpc_facts_t, destroy, void,
+	private_dpc_kernel_facts_t *this)
+{
+	free(this->nfaddrs);
+	dpc_xfrm_sad_clear(&this->sad);
+	DESTROY_IF(this->rtnl);
+	free(this->links);
+	free(this->addrs);
+	free(this->routes);
+	free(this->sysctls);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
+									 const char *tun_name,
+									 dpc_nf_cache_t *nf,
+									 const dpc_budget_t *budget)
+{
+	private_dpc_kernel_facts_t *this;
+	int err;
+
+	INIT(this,
+		.public = {
+			.route_get = _route_get,
+			.sysctl = _get_sysctl,
+			.is_local = _is_local,
+			.local_in_ts = _local_in_ts,
+			.link_exists = _link_exists,
+			.get_dataplane = _get_dataplane,
+			.get_tun = _get_tun,
+			.get_ruleset = _get_ruleset,
+			.get_sad = _get_sad,
+			.get_addrs = _get_addrs,
+			.destroy = _destroy,
+		},
+		.map = {
+			.get_name = map_get_name,
+			.get_index = map_get_index,
+		},
+		.dataplane = dataplane,
+		.nf = nf,
+		.budget = budget,
+	);
+	if (tun_name)
+	{
+		snprintf(this->tun, sizeof(this->tun), "%s", tun_name);
+	}
+
+	this->rtnl = dpc_rtnl_create();
+	if (!this->rtnl ||
+		!this->rtnl->dump_links(this->rtnl, &this->links, &this->nlinks) ||
+		!this->rtnl->dump_addrs(this->rtnl, &this->addrs, &this->naddrs))
+	{
+		err = errno;
+		destroy(this);
+		errno = err;
+		return NULL;
+	}
+	if (this->nlinks)
+	{
+		qsort(this->links, this->nlinks, sizeof(dpc_link_t), link_cmp);
+	}
+	return &this->public;
+}

@@ -1,0 +1,52 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * @defgroup dpc_kernel_facts dpc_kernel_facts
+ * @{ @ingroup dpc_facts
+ *
+ * The live dpc_facts_t of one round: asks the running kernel over
+ * rtnetlink and reads /proc/sys. Links and addresses are dumped once when
+ * the round starts; route questions and sysctls are cached for the round,
+ * so every tunnel asking the same question costs one netlink round trip;
+ * the SAD (dpc_xfrm) and the ruleset (dpc_nf_cache) are read at most once.
+ *
+ * Needs no charon (usable from benchmarks); not thread-safe, one round is
+ * one thread.
+ */
+
+#ifndef DPC_KERNEL_FACTS_H_
+#define DPC_KERNEL_FACTS_H_
+
+#include "facts/dpc_facts.h"
+#include "facts/xfrm/dpc_xfrm_sad.h"
+#include "dpc_nf_cache.h"
+
+/**
+ * Start a round: open a netlink socket and dump links and addresses.
+ *
+ * Once the budget is used up, every question not answered yet fails
+ * (route questions with ETIMEDOUT or ECANCELED, the ruleset and the SAD
+ * are not read).
+ *
+ * @param dataplane		how ESP is handled (kernel-libipsec loaded or not)
+ * @param tun_name		kernel-libipsec TUN device if known, NULL to look
+ *						for a "tun" link named "ipsec*"
+ * @param nf			where the netfilter ruleset comes from, NULL for none
+ * @param budget		what the round may spend, NULL for no limit; must
+ *						outlive the facts
+ * @return				facts, NULL with errno set if the kernel cannot be
+ *						asked (no netlink, not permitted, timeout, ...)
+ */
+dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
+									 const char *tun_name,
+									 dpc_nf_cache_t *nf,
+									 const dpc_budget_t *budget);
+
+#endif /** DPC_KERNEL_FACTS_H_ @}*/

@@ -1,0 +1,482 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dpc_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/** marks an empty slot of an index */
+#define SLOT_FREE SIZE_MAX
+
+struct dpc_store_t {
+	/** active findings, in the order they appeared */
+	dpc_findings_t active;
+};
+
+/**
+ * A hash index over a findings array (open addressing, linear probing), so
+ * that a round over thousands of findings is not quadratic.
+ */
+typedef struct {
+	/** indices into the array, SLOT_FREE if empty */
+	size_t *slots;
+	/** number of slots, a power of two */
+	size_t size;
+} index_t;
+
+static const char *event_names[] = {
+	[DPC_EVENT_APPEAR] = "appear",
+	[DPC_EVENT_CHANGE] = "change",
+	[DPC_EVENT_RESOLVE] = "resolve",
+	[DPC_EVENT_DROP] = "drop",
+};
+
+const char *dpc_event_type_name(dpc_event_type_t type)
+{
+	if ((unsigned)type < sizeof(event_names) / sizeof(event_names[0]))
+	{
+		return event_names[type];
+	}
+	return "unknown";
+}
+
+static uint32_t hash_bytes(uint32_t h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+	{
+		h = (h ^ p[i]) * 16777619u;
+	}
+	return h;
+}
+
+static uint32_t hash_str(uint32_t h, const char *s)
+{
+	/* include the terminator so "ab"+"c" differs from "a"+"bc" */
+	return hash_bytes(h, s, strlen(s) + 1);
+}
+
+/**
+ * Hash of exactly what dpc_finding_same_key() compares.
+ */
+static uint32_t hash_key(const dpc_finding_t *f)
+{
+	uint32_t h = 2166136261u;
+
+	h = hash_str(h, f->code);
+	h = hash_str(h, f->discrim);
+	h = hash_bytes(h, &f->subject.ike_id, sizeof(f->subject.ike_id));
+	h = hash_bytes(h, &f->subject.child_id, sizeof(f->subject.child_id));
+	if (!f->subject.ike_id)
+	{
+		h = hash_str(h, f->subject.ike_name);
+	}
+	if (!f->subject.child_id)
+	{
+		h = hash_str(h, f->subject.child_name);
+	}
+	return h;
+}
+
+/**
+ * Build an index over items; duplicates of a key keep the first one.
+ */
+static bool index_build(index_t *idx, const dpc_finding_t *items, size_t count)
+{
+	size_t i, s;
+
+	idx->size = 16;
+	while (idx->size < count * 2)
+	{
+		if (idx->size > SIZE_MAX / 4 / sizeof(size_t))
+		{
+			return false;
+		}
+		idx->size *= 2;
+	}
+	idx->slots = malloc(idx->size * sizeof(size_t));
+	if (!idx->slots)
+	{
+		return false;
+	}
+	for (s = 0; s < idx->size; s++)
+	{
+		idx->slots[s] = SLOT_FREE;
+	}
+	for (i = 0; i < count; i++)
+	{
+		s = hash_key(&items[i]) & (idx->size - 1);
+		while (idx->slots[s] != SLOT_FREE &&
+			   !dpc_finding_same_key(&items[idx->slots[s]], &items[i]))
+		{
+			s = (s + 1) & (idx->size - 1);
+		}
+		if (idx->slots[s] == SLOT_FREE)
+		{
+			idx->slots[s] = i;
+		}
+	}
+	return true;
+}
+
+/**
+ * Index of the item with the key of f, SLOT_FREE if none.
+ */
+static size_t index_find(const index_t *idx, const dpc_finding_t *items,
+						 const dpc_finding_t *f)
+{
+	size_t s = hash_key(f) & (idx->size - 1);
+
+	while (idx->slots[s] != SLOT_FREE)
+	{
+		if (dpc_finding_same_key(&items[idx->slots[s]], f))
+		{
+			return idx->slots[s];
+		}
+		s = (s + 1) & (idx->size - 1);
+	}
+	return SLOT_FREE;
+}
+
+dpc_store_t *dpc_store_create(void)
+{
+	dpc_store_t *store = calloc(1, sizeof(*store));
+
+	if (store)
+	{
+		dpc_findings_init(&store->active);
+	}
+	return store;
+}
+
+void dpc_store_destroy(dpc_store_t *store)
+{
+	if (store)
+	{
+		dpc_findings_clear(&store->active);
+		free(store);
+	}
+}
+
+/**
+ * Append a copy of f to a list.
+ */
+static dpc_finding_t *append_copy(dpc_findings_t *list, const dpc_finding_t *f)
+{
+	dpc_finding_t *copy;
+
+	copy = dpc_findings_add(list, f->code, f->severity, &f->subject);
+	if (copy)
+	{
+		*copy = *f;
+	}
+	return copy;
+}
+
+/**
+ * Make room for n more findings in a list.
+ */
+static bool reserve(dpc_findings_t *list, size_t n)
+{
+	dpc_finding_t *grown;
+
+	if (n > SIZE_MAX / sizeof(dpc_finding_t) - list->count)
+	{
+		return false;
+	}
+	if (list->count + n <= list->size)
+	{
+		return true;
+	}
+	grown = realloc(list->items, (list->count + n) * sizeof(dpc_finding_t));
+	if (!grown)
+	{
+		return false;
+	}
+	list->items = grown;
+	list->size = list->count + n;
+	return true;
+}
+
+/**
+ * What a merge needs, allocated before the store changes.
+ */
+typedef struct {
+	/** the round's findings by key (first occurrence) */
+	index_t in_round;
+	/** the active findings by key, before the merge */
+	index_t in_store;
+	/** active findings before the merge */
+	size_t orig;
+	/** active findings that resolve */
+	size_t n_gone;
+	/** new index of each active finding (old and appended), SLOT_FREE if
+	 *  it leaves */
+	size_t *map;
+} merge_t;
+
+static void merge_free(merge_t *m)
+{
+	free(m->in_round.slots);
+	free(m->in_store.slots);
+	free(m->map);
+}
+
+/**
+ * Is the round's finding i the first of its key?
+ */
+static inline bool first_in_round(const merge_t *m, const dpc_findings_t *round,
+								  size_t i)
+{
+	return index_find(&m->in_round, round->items, &round->items[i]) == i;
+}
+
+/**
+ * Count what leaves and what comes, and allocate for it.
+ */
+static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
+						  merge_t *m, dpc_store_events_t *events)
+{
+	dpc_findings_t *act = &store->active;
+	size_t i, n_new = 0, n_events;
+
+	memset(m, 0, sizeof(*m));
+	m->orig = act->count;
+	if (!index_build(&m->in_round, round->items, round->count) ||
+		!index_build(&m->in_store, act->items, act->count))
+	{
+		return false;
+	}
+	for (i = 0; i < act->count; i++)
+	{
+		m->n_gone += index_find(&m->in_round, round->items,
+								&act->items[i]) == SLOT_FREE;
+	}
+	for (i = 0; i < round->count; i++)
+	{
+		n_new += first_in_round(m, round, i) &&
+				 index_find(&m->in_store, act->items,
+							&round->items[i]) == SLOT_FREE;
+	}
+	n_events = m->n_gone + round->count;
+	if (!reserve(act, n_new) || !reserve(&events->gone, m->n_gone))
+	{
+		return false;
+	}
+	m->map = malloc((act->count + n_new + 1) * sizeof(size_t));
+	events->items = malloc((n_events + 1) * sizeof(dpc_store_event_t));
+	return m->map && events->items;
+}
+
+/**
+ * First pass: every active finding missing from the round resolves (or is
+ * dropped with its subject), in the order they appeared.
+ */
+static void merge_resolve(dpc_store_t *store, const dpc_findings_t *round,
+						  merge_t *m, dpc_store_alive_cb_t alive, void *ctx,
+						  dpc_store_events_t *events)
+{
+	dpc_findings_t *gone = &events->gone;
+	dpc_finding_t *f;
+	size_t i;
+
+	for (i = 0; i < m->orig; i++)
+	{
+		f = &store->active.items[i];
+		m->map[i] = 0;
+		if (index_find(&m->in_round, round->items, f) != SLOT_FREE)
+		{
+			continue;
+		}
+		f->active = false;
+		gone->items[gone->count] = *f;
+		events->items[events->count++] = (dpc_store_event_t){
+			.type = alive && !alive(ctx, &f->subject) ? DPC_EVENT_DROP
+													  : DPC_EVENT_RESOLVE,
+			.index = gone->count++,
+		};
+		m->map[i] = SLOT_FREE;
+	}
+}
+
+/**
+ * Second pass: the round's findings appear or change, in its order (new
+ * ones appended, room made before).
+ */
+static void merge_update(dpc_store_t *store, const dpc_findings_t *round,
+						 merge_t *m, time_t now, time_t wall,
+						 dpc_store_events_t *events)
+{
+	dpc_findings_t *act = &store->active;
+	dpc_finding_t *f, *cur;
+	time_t first, first_wall;
+	size_t i, j;
+	bool changed;
+
+	for (i = 0; i < round->count; i++)
+	{
+		f = &round->items[i];
+		if (!first_in_round(m, round, i))
+		{	/* a duplicate of an earlier one */
+			continue;
+		}
+		j = index_find(&m->in_store, act->items, f);
+		if (j == SLOT_FREE)
+		{
+			j = act->count++;
+			cur = &act->items[j];
+			*cur = *f;
+			cur->first_seen = cur->last_seen = now;
+			cur->first_seen_wall = wall;
+			cur->active = true;
+			m->map[j] = 0;
+			events->items[events->count++] = (dpc_store_event_t){
+				.type = DPC_EVENT_APPEAR,
+				.index = j,
+			};
+			continue;
+		}
+		cur = &act->items[j];
+		first = cur->first_seen;
+		first_wall = cur->first_seen_wall;
+		changed = !dpc_finding_same_content(cur, f);
+		/* take the new hint even when unchanged, it is not reported */
+		*cur = *f;
+		cur->first_seen = first;
+		cur->first_seen_wall = first_wall;
+		cur->last_seen = now;
+		cur->active = true;
+		if (changed)
+		{
+			events->items[events->count++] = (dpc_store_event_t){
+				.type = DPC_EVENT_CHANGE,
+				.index = j,
+			};
+		}
+	}
+}
+
+/**
+ * Last pass: close the gaps the resolved findings left, in one pass, and
+ * point the events at the new places.
+ */
+static void merge_compact(dpc_store_t *store, merge_t *m,
+						  dpc_store_events_t *events)
+{
+	dpc_findings_t *act = &store->active;
+	size_t i, w = 0;
+
+	for (i = 0; i < act->count; i++)
+	{
+		if (m->map[i] == SLOT_FREE)
+		{
+			continue;
+		}
+		if (w != i)
+		{
+			act->items[w] = act->items[i];
+		}
+		m->map[i] = w++;
+	}
+	act->count = w;
+	for (i = 0; i < events->count; i++)
+	{
+		if (events->items[i].type == DPC_EVENT_APPEAR ||
+			events->items[i].type == DPC_EVENT_CHANGE)
+		{
+			events->items[i].index = m->map[events->items[i].index];
+		}
+	}
+}
+
+bool dpc_store_merge(dpc_store_t *store, const dpc_findings_t *round,
+					 time_t now, time_t wall, dpc_store_alive_cb_t alive,
+					 void *ctx, dpc_store_events_t *events)
+{
+	merge_t m;
+
+	memset(events, 0, sizeof(*events));
+	dpc_findings_init(&events->gone);
+	if (!merge_prepare(store, round, &m, events))
+	{	/* keep the previous state, the next round retries */
+		merge_free(&m);
+		dpc_store_emit(store, events, NULL, NULL);
+		return false;
+	}
+	merge_resolve(store, round, &m, alive, ctx, events);
+	merge_update(store, round, &m, now, wall, events);
+	merge_compact(store, &m, events);
+	merge_free(&m);
+	return true;
+}
+
+void dpc_store_emit(dpc_store_t *store, dpc_store_events_t *events,
+					dpc_store_event_cb_t event, void *ctx)
+{
+	const dpc_finding_t *f;
+	size_t i;
+
+	for (i = 0; event && i < events->count; i++)
+	{
+		if (events->items[i].type == DPC_EVENT_APPEAR ||
+			events->items[i].type == DPC_EVENT_CHANGE)
+		{
+			f = &store->active.items[events->items[i].index];
+		}
+		else
+		{
+			f = &events->gone.items[events->items[i].index];
+		}
+		event(ctx, events->items[i].type, f);
+	}
+	free(events->items);
+	events->items = NULL;
+	events->count = 0;
+	dpc_findings_clear(&events->gone);
+}
+
+/**
+ * Events are reported in two passes: first every resolve/drop (in the order
+ * the findings appeared), then every appear/change in the order of the
+ * round. A finding whose key occurs several times in a round is taken from
+ * its first occurrence.
+ */
+void dpc_store_update(dpc_store_t *store, const dpc_findings_t *round,
+					  time_t now, time_t wall, dpc_store_alive_cb_t alive,
+					  dpc_store_event_cb_t event, void *ctx)
+{
+	dpc_store_events_t events;
+
+	if (dpc_store_merge(store, round, now, wall, alive, ctx, &events))
+	{
+		dpc_store_emit(store, &events, event, ctx);
+	}
+}
+
+size_t dpc_store_get_active(dpc_store_t *store, dpc_findings_t *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < store->active.count; i++)
+	{
+		if (append_copy(out, &store->active.items[i]))
+		{
+			n++;
+		}
+	}
+	return n;
+}
+
+size_t dpc_store_count(dpc_store_t *store)
+{
+	return store->active.count;
+}
