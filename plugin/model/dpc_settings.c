@@ -338,6 +338,41 @@ static bool is_blank(char c)
 }
 
 /**
+ * Cut the next item off a comma separated list, blanks around it trimmed.
+ *
+ * @param p			position in the list, moved past the item and its comma
+ * @param start		receives the item's first character
+ * @param end		receives the position after its last character
+ * @return			FALSE at the end of the list
+ */
+static bool next_item(const char **p, const char **start, const char **end)
+{
+	if (!**p)
+	{
+		return false;
+	}
+	*start = *p;
+	while (**p && **p != ',')
+	{
+		(*p)++;
+	}
+	*end = *p;
+	if (**p == ',')
+	{
+		(*p)++;
+	}
+	while (*start < *end && is_blank(**start))
+	{
+		(*start)++;
+	}
+	while (*end > *start && is_blank((*end)[-1]))
+	{
+		(*end)--;
+	}
+	return true;
+}
+
+/**
  * Normalize "a, b ,c" to "a,b,c"; every code must be kebab-case.
  */
 static bool parse_codes(const char *str, char *dst, size_t size)
@@ -346,26 +381,8 @@ static bool parse_codes(const char *str, char *dst, size_t size)
 	size_t pos = 0, n;
 
 	dst[0] = '\0';
-	while (*p)
+	while (next_item(&p, &start, &end))
 	{
-		start = p;
-		while (*p && *p != ',')
-		{
-			p++;
-		}
-		end = p;
-		if (*p == ',')
-		{
-			p++;
-		}
-		while (start < end && is_blank(*start))
-		{
-			start++;
-		}
-		while (end > start && is_blank(end[-1]))
-		{
-			end--;
-		}
 		if (start == end)
 		{	/* tolerate "a,,b" and a trailing comma */
 			continue;
@@ -627,26 +644,8 @@ bool dpc_settings_is_disabled(const dpc_settings_t *s, const char *code)
 		return false;
 	}
 	n = strlen(code);
-	while (*p)
+	while (next_item(&p, &start, &end))
 	{
-		start = p;
-		while (*p && *p != ',')
-		{
-			p++;
-		}
-		end = p;
-		if (*p == ',')
-		{
-			p++;
-		}
-		while (start < end && is_blank(*start))
-		{
-			start++;
-		}
-		while (end > start && is_blank(end[-1]))
-		{
-			end--;
-		}
 		if ((size_t)(end - start) == n && strncmp(start, code, n) == 0)
 		{
 			return true;
