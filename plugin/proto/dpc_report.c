@@ -495,6 +495,17 @@ bool dpc_report_error(const char *errmsg, uint8_t **msg, size_t *len)
 	return dpc_vici_builder_finish(&b, msg, len);
 }
 
+bool dpc_report_busy(const char *reason, uint8_t **msg, size_t *len)
+{
+	dpc_vici_builder_t b;
+
+	dpc_vici_builder_init(&b);
+	dpc_vici_add_kv_str(&b, "success", "no");
+	dpc_vici_add_kv_str(&b, "busy", "yes");
+	dpc_vici_add_kvf(&b, "errmsg", "busy: %s, try again later", reason);
+	return dpc_vici_builder_finish(&b, msg, len);
+}
+
 bool dpc_report_event(dpc_event_type_t type, const dpc_finding_t *f,
 					  time_t wall, uint8_t **msg, size_t *len)
 {

@@ -141,6 +141,14 @@ bool dpc_report_version(const dpc_report_info_t *info, uint8_t **msg,
 bool dpc_report_error(const char *errmsg, uint8_t **msg, size_t *len);
 
 /**
+ * Build the reply to a command that is not run now: success = no,
+ * busy = yes, errmsg "busy: <reason>, try again later".
+ *
+ * @return			FALSE on allocation failure
+ */
+bool dpc_report_busy(const char *reason, uint8_t **msg, size_t *len);
+
+/**
  * Build a `finding` event message.
  *
  * @param type		what happened

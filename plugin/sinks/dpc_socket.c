@@ -16,13 +16,13 @@
 #include "dpc_socket.h"
 #include "dpc_socket_conn.h"
 #include "dpc_socket_unix.h"
+#include "proto/dpc_report.h"
 
 #include <threading/mutex.h>
 #include <threading/thread.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -218,13 +218,8 @@ static bool queue(private_dpc_socket_t *this, dpc_conn_t *conn, uint8_t *pkt,
 	}
 	conn->awaiting = FALSE;
 	conn->closing = TRUE;
-	/* nothing more is sent to it: discard what is queued */
-	while (conn->out_count)
-	{
-		free(conn->out[--conn->out_count]);
-	}
-	conn->out_bytes = 0;
-	conn->out_done = 0;
+	/* nothing more is sent to it */
+	dpc_conn_discard_output(conn);
 	return FALSE;
 }
 
@@ -270,26 +265,6 @@ static void send_to(private_dpc_socket_t *this, u_int id,
 	wake(this);
 }
 
-/**
- * Encode a "busy" reply.
- */
-static chunk_t busy_msg(const char *reason)
-{
-	dpc_vici_builder_t b;
-	uint8_t *msg;
-	size_t len;
-
-	dpc_vici_builder_init(&b);
-	dpc_vici_add_kv_str(&b, "success", "no");
-	dpc_vici_add_kv_str(&b, "busy", "yes");
-	dpc_vici_add_kvf(&b, "errmsg", "busy: %s, try again later", reason);
-	if (!dpc_vici_builder_finish(&b, &msg, &len))
-	{
-		return chunk_empty;
-	}
-	return chunk_create(msg, len);
-}
-
 METHOD(dpc_socket_t, respond, void,
 	private_dpc_socket_t *this, u_int id, chunk_t msg)
 {
@@ -299,11 +274,14 @@ METHOD(dpc_socket_t, respond, void,
 METHOD(dpc_socket_t, busy, void,
 	private_dpc_socket_t *this, u_int id, const char *reason)
 {
-	chunk_t msg;
+	uint8_t *msg;
+	size_t len;
 
-	msg = busy_msg(reason);
-	send_to(this, id, DPC_VICI_CMD_RESPONSE, msg, TRUE);
-	chunk_free(&msg);
+	if (dpc_report_busy(reason, &msg, &len))
+	{
+		send_to(this, id, DPC_VICI_CMD_RESPONSE, chunk_create(msg, len), TRUE);
+		free(msg);
+	}
 }
 
 METHOD(dpc_socket_t, notify, void,
@@ -400,14 +378,8 @@ static u_int count_refused(private_dpc_socket_t *this, u_int *served)
 static bool evictable(private_dpc_socket_t *this, u_int i, uint64_t now,
 					  uint32_t min_idle)
 {
-	dpc_conn_t *conn = this->conns[i];
-	char c;
-
-	return !this->refused[i] && !conn->closing && !conn->awaiting &&
-		   !conn->events && !conn->out_count &&
-		   !dpc_vici_frame_packet(&conn->frame) &&
-		   conn->active + min_idle <= now &&
-		   recv(conn->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0;
+	return !this->refused[i] &&
+		   dpc_conn_silent(this->conns[i], now, min_idle);
 }
 
 /**
@@ -568,15 +540,12 @@ static void do_refuse(private_dpc_socket_t *this, dpc_conn_t *conn,
 					  const dpc_vici_packet_t *pkt)
 {
 	char reason[64];
-	chunk_t msg;
 
 	if (pkt->type == DPC_VICI_CMD_REQUEST)
 	{
 		snprintf(reason, sizeof(reason), "%u clients are connected",
 				 this->max_clients);
-		msg = busy_msg(reason);
-		send_to(this, conn->id, DPC_VICI_CMD_RESPONSE, msg, TRUE);
-		chunk_free(&msg);
+		busy(this, conn->id, reason);
 	}
 	this->mutex->lock(this->mutex);
 	conn->closing = TRUE;
@@ -902,30 +871,6 @@ METHOD(dpc_socket_t, destroy, void,
 }
 
 /**
- * Resolve a group name or number.
- */
-static bool resolve_group(const char *name, gid_t *gid)
-{
-	struct group grp, *res = NULL;
-	char buf[16384], *end;
-	unsigned long num;
-
-	errno = 0;
-	num = strtoul(name, &end, 10);
-	if (*name && !*end && !errno)
-	{
-		*gid = num;
-		return TRUE;
-	}
-	if (getgrnam_r(name, &grp, buf, sizeof(buf), &res) == 0 && res)
-	{
-		*gid = res->gr_gid;
-		return TRUE;
-	}
-	return FALSE;
-}
-
-/**
  * Create the listening socket: owner as charon's own sockets (the user
  * charon runs as), group socket_group or charon's.
  */
@@ -943,7 +888,7 @@ static int open_listener(const dpc_settings_t *settings)
 	}
 	gid = lib->caps->get_gid(lib->caps);
 	if (settings->socket_group[0] &&
-		!resolve_group(settings->socket_group, &gid))
+		!dpc_socket_unix_group(settings->socket_group, &gid))
 	{
 		DBG1(DBG_CFG, "dataplane-check: unknown socket_group '%s', socket "
 			 "group unchanged", settings->socket_group);

@@ -247,3 +247,29 @@ uint64_t dpc_conn_idle_deadline(const dpc_conn_t *conn,
 	}
 	return conn->active + limits->idle_ms;
 }
+
+/*
+ * Described in header
+ */
+void dpc_conn_discard_output(dpc_conn_t *conn)
+{
+	while (conn->out_count)
+	{
+		free(conn->out[--conn->out_count]);
+	}
+	conn->out_bytes = 0;
+	conn->out_done = 0;
+}
+
+/*
+ * Described in header
+ */
+bool dpc_conn_silent(dpc_conn_t *conn, uint64_t now, uint32_t min_idle)
+{
+	char c;
+
+	return !conn->closing && !conn->awaiting && !conn->events &&
+		   !conn->out_count && !dpc_vici_frame_packet(&conn->frame) &&
+		   conn->active + min_idle <= now &&
+		   recv(conn->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0;
+}

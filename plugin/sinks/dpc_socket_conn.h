@@ -158,4 +158,18 @@ uint32_t dpc_conn_take_token(dpc_conn_t *conn,
 uint64_t dpc_conn_idle_deadline(const dpc_conn_t *conn,
 								const dpc_socket_limits_t *limits);
 
+/**
+ * Drop what is queued for sending (the client is being disconnected).
+ */
+void dpc_conn_discard_output(dpc_conn_t *conn);
+
+/**
+ * Is the connection silent: no request read or awaiting its reply, nothing
+ * queued either way, not registered for events, not closing, no activity
+ * for min_idle ms, and nothing waiting to be read?
+ *
+ * @param now		monotonic ms
+ */
+bool dpc_conn_silent(dpc_conn_t *conn, uint64_t now, uint32_t min_idle);
+
 #endif /** DPC_SOCKET_CONN_H_ @}*/

@@ -12,8 +12,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -163,4 +165,28 @@ int dpc_socket_unix_listen(const char *path, mode_t mode, uid_t uid,
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * Described in header
+ */
+bool dpc_socket_unix_group(const char *name, gid_t *gid)
+{
+	struct group grp, *res = NULL;
+	char buf[16384], *end;
+	unsigned long num;
+
+	errno = 0;
+	num = strtoul(name, &end, 10);
+	if (*name && !*end && !errno)
+	{
+		*gid = num;
+		return true;
+	}
+	if (getgrnam_r(name, &grp, buf, sizeof(buf), &res) == 0 && res)
+	{
+		*gid = res->gr_gid;
+		return true;
+	}
+	return false;
 }

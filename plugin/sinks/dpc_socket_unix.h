@@ -27,6 +27,7 @@
 #define DPC_SOCKET_UNIX_H_
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 /**
@@ -46,5 +47,14 @@
  */
 int dpc_socket_unix_listen(const char *path, mode_t mode, uid_t uid,
 						   gid_t gid, int backlog, char *err, size_t errlen);
+
+/**
+ * Resolve a group name or number.
+ *
+ * @param name		group name, or its number
+ * @param gid		receives the group id
+ * @return			FALSE if there is no such group
+ */
+bool dpc_socket_unix_group(const char *name, gid_t *gid);
 
 #endif /** DPC_SOCKET_UNIX_H_ @}*/

@@ -211,6 +211,46 @@ static void scratch(char *dir, size_t dlen, char *path, size_t plen)
 	snprintf(path, plen, "%s/charon.dpc", dir);
 }
 
+START_TEST(test_conn_silent)
+{
+	dpc_conn_t *conn;
+	int peer;
+
+	conn = conn_pair(&peer, 1000);
+	/* active at 1000: silent for 1000 ms only at 2000 */
+	ck_assert(!dpc_conn_silent(conn, 1999, 1000));
+	ck_assert(dpc_conn_silent(conn, 2000, 1000));
+	conn->events = true;
+	ck_assert(!dpc_conn_silent(conn, 2000, 1000));
+	conn->events = false;
+	ck_assert(dpc_conn_queue(conn, (uint8_t*)strdup("x"), 1, &limits));
+	ck_assert(!dpc_conn_silent(conn, 2000, 1000));
+	dpc_conn_discard_output(conn);
+	ck_assert_uint_eq(conn->out_count, 0);
+	ck_assert_uint_eq(conn->out_bytes, 0);
+	ck_assert(dpc_conn_silent(conn, 2000, 1000));
+	/* a request waiting to be read is not silence */
+	ck_assert_int_eq(write(peer, "r", 1), 1);
+	ck_assert(!dpc_conn_silent(conn, 2000, 1000));
+	close(peer);
+	dpc_conn_destroy(conn);
+}
+END_TEST
+
+START_TEST(test_unix_group)
+{
+	gid_t gid = 4242;
+
+	ck_assert(dpc_socket_unix_group("0", &gid));
+	ck_assert_uint_eq(gid, 0);
+	gid = 4242;
+	ck_assert(dpc_socket_unix_group("root", &gid));
+	ck_assert_uint_eq(gid, 0);
+	ck_assert(!dpc_socket_unix_group("no-such-group-dpc", &gid));
+	ck_assert(!dpc_socket_unix_group("", &gid));
+}
+END_TEST
+
 START_TEST(test_unix_mode_before_listen)
 {
 	char dir[64], path[96], err[256];
@@ -407,10 +447,12 @@ Suite *socket_suite(void)
 	tcase_add_test(tc, test_conn_output);
 	tcase_add_test(tc, test_conn_rate);
 	tcase_add_test(tc, test_conn_idle);
+	tcase_add_test(tc, test_conn_silent);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listening socket");
 	tcase_add_test(tc, test_unix_mode_before_listen);
+	tcase_add_test(tc, test_unix_group);
 	tcase_add_test(tc, test_unix_no_symlink_followed);
 	suite_add_tcase(s, tc);
 
