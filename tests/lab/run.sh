@@ -26,6 +26,17 @@ for b in jq ip nft unshare timeout "$CHARON" "$SWANCTL"; do
 done
 export DPC_PLUGIN DPC_CLI
 
+# one lab on the machine at a time: its namespaces, links and addresses are
+# machine-wide, so another checkout's run waits instead of tearing ours
+# down; flock -o keeps the lock's descriptor out of the daemons we start
+LOCK=/run/lock/dataplane-check-lab.lock
+if [ -z "${DPC_LAB_LOCKED:-}" ]; then
+	export DPC_LAB_LOCKED=1
+	flock -n -o "$LOCK" true ||
+		echo "run.sh: another lab run is in progress, waiting for it"
+	exec flock -o "$LOCK" "$BASH" "${BASH_SOURCE[0]}" "$@"
+fi
+
 all=$(cd "$HERE/scenarios" && ls [0-9][0-9]-*.sh 2>/dev/null | sed 's/\.sh$//')
 if [ $# -eq 0 ]; then
 	list=$all
