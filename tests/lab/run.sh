@@ -26,10 +26,10 @@ for b in jq ip nft unshare timeout "$CHARON" "$SWANCTL"; do
 done
 export DPC_PLUGIN DPC_CLI
 
-# one lab on the machine at a time: its namespaces, links and addresses are
+# one run per lab prefix at a time: namespaces of that name are
 # machine-wide, so another checkout's run waits instead of tearing ours
 # down; flock -o keeps the lock's descriptor out of the daemons we start
-LOCK=/run/lock/dataplane-check-lab.lock
+LOCK=/run/lock/dataplane-check-lab-$LAB_PREFIX.lock
 if [ -z "${DPC_LAB_LOCKED:-}" ]; then
 	export DPC_LAB_LOCKED=1
 	flock -n -o "$LOCK" true ||
