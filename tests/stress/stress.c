@@ -388,6 +388,9 @@ static bool all_answered(client_t *clients)
 typedef struct {
 	u_int min_idle;
 	u_int max_queued;
+	/** longest run of samples with more than PLUGIN_WORKERS busy, and the
+	 *  current one */
+	u_int longest_over, over;
 } pool_t;
 
 /** charon workers the plugin may hold at once: the one round that runs, and
@@ -395,6 +398,14 @@ typedef struct {
  *  reschedule themselves without waiting (no job of the plugin ever blocks
  *  a worker) */
 #define PLUGIN_WORKERS 3
+
+/** ms between two samples of the worker pool */
+#define SAMPLE_MS 20
+
+/** samples in a row with more workers busy that fail the run: a job that
+ *  blocks holds its worker for as long as what it waits for; jobs that
+ *  return at once can meet in one sample on a loaded machine, then go */
+#define OVER_SAMPLES 5
 
 /**
  * Sample the worker pool while the threads run: for the given time, and
@@ -414,11 +425,14 @@ static void watch_workers(int seconds, pool_t *pool, client_t *clients)
 		pool->min_idle = idle < pool->min_idle ? idle : pool->min_idle;
 		pool->max_queued = queued > pool->max_queued ? queued
 													 : pool->max_queued;
-		usleep(20000);
+		pool->over = idle + PLUGIN_WORKERS < WORKERS ? pool->over + 1 : 0;
+		pool->longest_over = max(pool->longest_over, pool->over);
+		usleep(SAMPLE_MS * 1000);
 	}
 	printf("stress: ran %.1f s; charon's %d workers: fewest idle %u, most "
-		   "jobs queued %u\n", (hx_now_ms() - start) / 1000, WORKERS,
-		   pool->min_idle, pool->max_queued);
+		   "jobs queued %u, more than %d busy for %u ms at most\n",
+		   (hx_now_ms() - start) / 1000, WORKERS, pool->min_idle,
+		   pool->max_queued, PLUGIN_WORKERS, pool->longest_over * SAMPLE_MS);
 }
 
 int main(int argc, char *argv[])
@@ -472,10 +486,11 @@ int main(int argc, char *argv[])
 	pthread_join(impatient.thread, NULL);
 	reloader->join(reloader);
 	ok = report(actors, clients, &listener, &impatient);
-	if (pool.min_idle + PLUGIN_WORKERS < WORKERS)
+	if (pool.longest_over >= OVER_SAMPLES)
 	{	/* rounds waiting on each other must not starve charon */
-		printf("stress: the plugin held %u of charon's %d workers, at most %d "
-			   "allowed\n", WORKERS - pool.min_idle, WORKERS, PLUGIN_WORKERS);
+		printf("stress: the plugin held up to %u of charon's %d workers, more "
+			   "than %d for %u ms\n", WORKERS - pool.min_idle, WORKERS,
+			   PLUGIN_WORKERS, pool.longest_over * SAMPLE_MS);
 		ok = false;
 	}
 	hx_charon_deinit();
