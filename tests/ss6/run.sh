@@ -6,10 +6,13 @@
 #     there against the strongSwan VERSION source tree set up by
 #     ./bootstrap --strongswan VERSION (configure reads the version from that
 #     tree and checks it against the charon built from it)
-#  2. builds the plugin and the CLI, runs the plugin version test (the
-#     version symbol is the charon's VERSION) and the exports check
+#  2. builds the plugin and the CLI and runs, linked to that strongSwan's
+#     libraries, the plugin version test (the version symbol is the charon's
+#     VERSION), the exports check, the unit and engine tests and the threads
+#     stress test (the plugin in an in-process charon of that version)
 #  3. runs lab scenarios with that charon and swanctl (CHARON, SWANCTL), the
-#     plugin and CLI of step 2 (root)
+#     plugin and CLI of step 2 (root), and checks in each gateway's log that
+#     this charon ran with the plugin loaded
 #
 # usage: tests/ss6/run.sh SRCDIR BUILD VERSION [SCENARIO...]
 # Env: DPC_DEPS where bootstrap keeps the trees (/var/cache/dataplane-check)
@@ -55,14 +58,27 @@ grep -q "^SS_VERSION = $VERSION\$" Makefile || die "configure did not detect str
 say "building the plugin and CLI against strongSwan $VERSION"
 nice -n 10 make -j"${JOBS:-2}" >build.out 2>&1 || { tail -n 40 build.out >&2; die "build failed"; }
 if grep -E 'warning:' build.out; then die "the build against strongSwan $VERSION has warnings"; fi
-DPC_SKIP_LAB=1 make -j"${JOBS:-2}" check \
-	TESTS="tests/unit/dpc_plugin_version_test tests/unit/plugin_exports.sh" >check.out 2>&1 ||
-	{ tail -n 40 check.out tests/unit/*.log >&2 2>/dev/null; die "version or exports test failed"; }
-say "plugin version test and exports check passed ($(( $(date +%s) - T0 ))s)"
+TESTS="tests/unit/dpc_plugin_version_test tests/unit/plugin_exports.sh
+       tests/unit/dpc_unit_tests tests/unit/dpc_engine_tests tests/stress/dpc_stress"
+DPC_SKIP_LAB=1 nice -n 10 make -j"${JOBS:-2}" check TESTS="$(echo $TESTS)" >check.out 2>&1 ||
+	{ tail -n 40 check.out tests/unit/*.log tests/stress/*.log >&2 2>/dev/null; die "a test failed against strongSwan $VERSION"; }
+grep -E '^(PASS|FAIL|ERROR|XPASS)' check.out
+say "tests passed against strongSwan $VERSION ($(( $(date +%s) - T0 ))s)"
 
 # 3. the lab with this charon
 [ "$(id -u)" = 0 ] || { say "lab scenarios skipped (they need root)"; exit 0; }
-CHARON=$PREFIX/lib/ipsec/charon SWANCTL=$PREFIX/sbin/swanctl \
+RESULTS=$BUILD/lab-results
+rm -rf "$RESULTS"
+CHARON=$PREFIX/lib/ipsec/charon SWANCTL=$PREFIX/sbin/swanctl DPC_LAB_RESULTS=$RESULTS \
 DPC_PLUGIN=$BUILD/.libs/libstrongswan-dataplane-check.so DPC_CLI=$BUILD/dataplane-check \
 	"$SRCDIR/tests/lab/run.sh" $SCENARIOS
+# the scenarios passed: make sure they ran this charon with this plugin
+for s in "$RESULTS"/*/; do
+	for log in "$s"gw*/charon.log; do
+		grep -q "Starting IKE charon daemon (strongSwan $VERSION[,)]" "$log" ||
+			die "$log: not a strongSwan $VERSION charon"
+		grep -q "loaded plugins: .* dataplane-check" "$log" ||
+			die "$log: the plugin was not loaded"
+	done
+done
 say "done in $(( $(date +%s) - T0 ))s"
