@@ -54,4 +54,30 @@ mutate dsyntax "$DASH" 's/sum by (severity) (/sum by (severity) ((/'
 must_fail "a dashboard query with bad PromQL" "$RULES" "$M"
 mutate dvar "$DASH" 's/ike=~\\"$tunnel\\"/ike=~\\"$tunnels\\"/'
 must_fail "a dashboard query with an undefined variable" "$RULES" "$M"
+
+# prom2series.py (the lab scenario 44-metrics-alerts feeds promtool with
+# it): label escapes, empty labels dropped, the timestamp following the
+# clock (live) or not (frozen), staleness markers (gone), a broken file
+# refused
+CONV=$SRC/tests/contrib/prom2series.py
+cat >"$tmp/a.prom" <<'END'
+# HELP dataplane_check_finding x
+# TYPE dataplane_check_finding gauge
+dataplane_check_finding{code="c",severity="error",ike="a \"q\" \\ b\nc",ike_id="1",child="",child_id="",discriminator=""} 1
+dataplane_check_last_round_timestamp_seconds 1000
+END
+touch -d @1002 "$tmp/a.prom"
+want='[{"series": "dataplane_check_finding{code=\"c\",ike=\"a \\\"q\\\" \\\\ b\\nc\",ike_id=\"1\",instance=\"gw\",job=\"node\",severity=\"error\"}", "values": "1 1 1 1 stale _"}, {"series": "dataplane_check_last_round_timestamp_seconds{instance=\"gw\",job=\"node\"}", "values": "-2 58 118 118 stale _"}]'
+got=$("$PY" "$CONV" gw:live:2:"$tmp/a.prom" gw:frozen:2:"$tmp/a.prom" gw:gone:2 | "$PY" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))')
+if [ "$got" = "$want" ]; then
+	echo "ok: prom2series.py: escapes, live/frozen timestamps, staleness markers"
+else
+	echo "FAIL prom2series.py printed $got"; echo "     want $want"; rc=1
+fi
+printf 'dataplane_check_finding{code="c} 1\n' >"$tmp/bad.prom"
+if "$PY" "$CONV" gw:live:1:"$tmp/bad.prom" >/dev/null 2>&1; then
+	echo "FAIL prom2series.py accepts an unterminated label value"; rc=1
+else
+	echo "ok: prom2series.py refuses an unterminated label value"
+fi
 exit $rc
