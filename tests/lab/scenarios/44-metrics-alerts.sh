@@ -11,6 +11,11 @@
 # warning alert for gwA s2s filter-blocks-pmtu only after 15 minutes;
 # the stale alert when gwA's series stop and when gwB's file is no longer
 # rewritten. A copy of the test expecting the error on gwA must fail.
+# gwB's file is in a textfile directory set up as the README says (group of
+# the exporter, setgid), served by a real node_exporter running as
+# nobody:nogroup in gwB's namespace: no scrape error, the finding served,
+# and once charon stopped exactly the file's samples; the same file as
+# root's 0640 in a directory without that setup is a scrape error.
 # timeout: 150
 . "$(dirname "$0")/../lib.sh"
 
@@ -18,9 +23,18 @@ SRC=$(cd "$LAB_DIR/../.." && pwd)
 RULES=$SRC/contrib/prometheus/dataplane-check.rules.yml
 CONV=$SRC/tests/contrib/prom2series.py
 PROMTOOL=${PROMTOOL:-promtool}
-command -v "$PROMTOOL" >/dev/null || { fail "no promtool ('$PROMTOOL'; ./bootstrap provides it, make check-lab passes it)"; finish; }
+NODE_EXPORTER=${NODE_EXPORTER:-prometheus-node-exporter}
+for b in "$PROMTOOL" "$NODE_EXPORTER"; do
+	command -v "$b" >/dev/null || { fail "no $b (./bootstrap provides it, make check-lab passes it)"; finish; }
+done
 PROM_A=$LAB_RUN/gwA/dpc.prom
-PROM_B=$LAB_RUN/gwB/dpc.prom
+# gwB's textfile directory as the README sets it up: the exporter's group
+# (here nogroup), setgid, so the 0640 file charon creates is readable
+TEXTFILE=$LAB_SCRATCH/textfile-gwB
+rm -rf "$TEXTFILE" "$TEXTFILE-plain"
+mkdir -p "$TEXTFILE" "$TEXTFILE-plain"
+chgrp nogroup "$TEXTFILE" && chmod 2755 "$TEXTFILE" || { fail "cannot set up $TEXTFILE"; finish; }
+PROM_B=$TEXTFILE/dataplane-check.prom
 OUT=$LAB_RUN/metrics
 
 lab_up GWA_DPC_EXTRA="metrics_file = $PROM_A" GWB_DPC_EXTRA="metrics_file = $PROM_B" ||
@@ -46,6 +60,25 @@ snap() { # file name
 
 wait_metrics gwA "$PROM_A" '^dataplane_check_child_sas 1$' "one CHILD_SA up"
 wait_metrics gwB "$PROM_B" '^dataplane_check_child_sas 1$' "one CHILD_SA up"
+[ "$(stat -c %a:%U:%G "$PROM_B")" = 640:root:nogroup ] && ok "gwB's file is 0640 root:nogroup" ||
+	fail "gwB's file is $(stat -c %a:%U:%G "$PROM_B"), want 640:root:nogroup"
+
+# node_exporter as an unprivileged user in gwB's namespace, on its loopback
+exporter() { # port dir
+	lab_exec gwB setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$NODE_EXPORTER" --web.listen-address="127.0.0.1:$1" \
+		--collector.disable-defaults --collector.textfile \
+		--collector.textfile.directory="$2" >"$LAB_RUN/gwB/exporter-$1.log" 2>&1 &
+	BG_PIDS="$BG_PIDS $!"
+}
+scrape() { # port: what the exporter serves
+	lab_exec gwB python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5).read().decode())' "$1"
+}
+exporter 19100 "$TEXTFILE"
+for i in $(seq 1 40); do scrape 19100 >"$OUT.scrape" 2>/dev/null && break; sleep 0.25; done
+grep -qx 'node_textfile_scrape_error 0' "$OUT.scrape" && ok "node_exporter reads gwB's file (no scrape error)" ||
+	fail "node_exporter: $(grep -E '^node_textfile_scrape_error' "$OUT.scrape" || echo 'no answer'); $(tail -n 3 "$LAB_RUN/gwB/exporter-19100.log")"
 snap "$PROM_A" healthy-A
 snap "$PROM_B" healthy-B
 
@@ -61,6 +94,8 @@ EOF
 wait_for_finding gwB forwarding-disabled
 wait_for_finding gwA filter-blocks-pmtu
 wait_metrics gwB "$PROM_B" '^dataplane_check_finding\{code="forwarding-disabled",severity="error"' "forwarding-disabled"
+scrape 19100 | grep -q '^dataplane_check_finding{.*code="forwarding-disabled".*severity="error"} 1$' &&
+	ok "node_exporter serves gwB's forwarding-disabled" || fail "node_exporter does not serve gwB's forwarding-disabled"
 wait_metrics gwA "$PROM_A" '^dataplane_check_finding\{code="filter-blocks-pmtu",severity="warning"' "filter-blocks-pmtu"
 snap "$PROM_A" broken-A
 snap "$PROM_B" broken-B
@@ -73,6 +108,27 @@ kill -0 "$PID" 2>/dev/null && fail "gwB's charon still runs after SIGTERM"
 sleep 2
 [ -f "$PROM_B" ] && ok "gwB's metrics file stays after charon stopped" || fail "gwB's metrics file is gone"
 snap "$PROM_B" stopped-B
+
+# what node_exporter serves is the file (now that nothing rewrites it)
+scrape 19100 >"$OUT/stopped-B.scrape" || fail "no answer from node_exporter"
+if python3 - "$SRC/tests/contrib" "$OUT/stopped-B.prom" "$OUT/stopped-B.scrape" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+from prom2series import parse_file
+mine = {k: v for k, v in parse_file(sys.argv[2]).items() if k[0].startswith("dataplane_check_")}
+served = {k: v for k, v in parse_file(sys.argv[3]).items() if k[0].startswith("dataplane_check_")}
+print("    file %d samples, served %d" % (len(mine), len(served)))
+sys.exit(0 if mine and mine == served else 1)
+EOF
+then ok "node_exporter serves exactly the samples of gwB's file"
+else fail "node_exporter serves other samples than gwB's file has"; fi
+# without the README's setup (root's 0640 file, directory of root) the
+# exporter cannot read it
+install -m 0640 "$OUT/stopped-B.prom" "$TEXTFILE-plain/dataplane-check.prom"
+exporter 19101 "$TEXTFILE-plain"
+for i in $(seq 1 40); do scrape 19101 >"$OUT.scrape" 2>/dev/null && break; sleep 0.25; done
+grep -qx 'node_textfile_scrape_error 1' "$OUT.scrape" && ok "without the setup: node_exporter cannot read it (scrape error 1)" ||
+	fail "without the setup: $(grep -E '^node_textfile_scrape_error' "$OUT.scrape" || echo 'no answer')"
 
 # input_series of one test: phases as prom2series.py takes them
 series() { python3 "$CONV" "$@" | sed 's/^/      /'; }
