@@ -22,10 +22,12 @@
 SRC=$(cd "$LAB_DIR/../.." && pwd)
 RULES=$SRC/contrib/prometheus/dataplane-check.rules.yml
 CONV=$SRC/tests/contrib/prom2series.py
-PROMTOOL=${PROMTOOL:-promtool}
-NODE_EXPORTER=${NODE_EXPORTER:-prometheus-node-exporter}
+# make check-lab passes both; else PATH, else where ./bootstrap keeps them
+DEPS=${DPC_DEPS:-/var/cache/dataplane-check}/prometheus
+PROMTOOL=${PROMTOOL:-$(command -v promtool || echo "$DEPS/promtool")}
+NODE_EXPORTER=${NODE_EXPORTER:-$(command -v prometheus-node-exporter || echo "$DEPS/prometheus-node-exporter")}
 for b in "$PROMTOOL" "$NODE_EXPORTER"; do
-	command -v "$b" >/dev/null || { fail "no $b (./bootstrap provides it, make check-lab passes it)"; finish; }
+	[ -x "$b" ] || { fail "no $b (./bootstrap provides it, make check-lab passes it)"; finish; }
 done
 PROM_A=$LAB_RUN/gwA/dpc.prom
 # gwB's textfile directory as the README sets it up: the exporter's group

@@ -8,9 +8,12 @@
 . "$(dirname "$0")/../lib.sh"
 
 SRC=$(cd "$LAB_DIR/../.." && pwd)
-VICI_PY=${DPC_SS_SRC:-}/src/libcharon/plugins/vici/python
-[ -n "${DPC_SS_SRC:-}" ] && [ -f "$VICI_PY/vici/session.py" ] ||
-	{ fail "no vici Python module: DPC_SS_SRC='${DPC_SS_SRC:-}' must be the strongSwan source (make check-lab sets it)"; finish; }
+# make check-lab passes the configured source tree; else the one ./bootstrap
+# keeps for the installed strongSwan
+SS_SRC=${DPC_SS_SRC:-${DPC_DEPS:-/var/cache/dataplane-check}/strongswan-$("$CHARON" --version 2>/dev/null | sed -n 's/.*strongSwan \([0-9.]*\).*/\1/p')}
+VICI_PY=$SS_SRC/src/libcharon/plugins/vici/python
+[ -f "$VICI_PY/vici/session.py" ] ||
+	{ fail "no vici Python module in $VICI_PY (DPC_SS_SRC: the strongSwan source; make check-lab sets it)"; finish; }
 
 lab_up || { fail "lab did not come up"; finish; }
 EXAMPLE=$LAB_RUN/dpc-status.py
