@@ -39,6 +39,10 @@ check_warnings() {
 		fail "$(basename "$1"): warnings: $(head -n 5 "$tmp/warn" | tr '\n' '|')"
 		return 1
 	fi
+	if grep -qE '@[A-Z_]+@' "$1" "$tmp/text"; then
+		fail "$(basename "$1"): placeholders left: $(grep -ohE '@[A-Z_]+@' "$1" | sort -u | tr '\n' ' ')"
+		return 1
+	fi
 	n=$(grep -c . "$tmp/text")
 	[ "$n" -gt 20 ] || { fail "$(basename "$1"): only $n lines rendered"; return 1; }
 	echo "ok: $(basename "$1") renders without warnings ($n lines)"
@@ -111,6 +115,8 @@ sed 's/^\.TP$/.TQX/' "$MAN8" >"$tmp/macro.8"
 must_fail "dataplane-check.8 with an unknown macro" check_warnings "$tmp/macro.8"
 sed 's/^\.SH EXAMPLES$/.SH EXAMPLES \\*[nosuchstring]/' "$MAN8" >"$tmp/string.8"
 must_fail "dataplane-check.8 using an undefined string" check_warnings "$tmp/string.8"
+sed '1s/ [0-9][0-9.]* / @VERSION@ /' "$MAN8" >"$tmp/version.8"
+must_fail "dataplane-check.8 with a placeholder left" check_warnings "$tmp/version.8"
 grep -v 'dataplane-check\.socket_rate "' "$MAN5" >"$tmp/norate.5"
 must_fail "dataplane-check.conf.5 without socket_rate" check_conf_options "$tmp/norate.5"
 exit $rc
