@@ -69,4 +69,28 @@ if out=$(parse "$work/absent"); then
 else
 	echo "FAIL: the include line breaks the profile when the lines are absent:"; echo "$out"; fail=1
 fi
+# 4. every file under /proc the plugin's sources name has its line (so a new
+# reader cannot go unnoticed); the query socket's chmod through
+# /proc/self/fd is checked on the socket's own path
+src=$here/../../plugin
+if [ -d "$src" ]; then
+	missing=""
+	for p in $(grep -rhoE '"/proc/[^"%]*' "$src" --include='*.c' | tr -d '"' | sort -u); do
+		case $p in
+		/proc/self/fd/) continue ;;
+		/proc/sys/) rule='@{PROC}/sys/net/** r,'
+			# sysctls are read by name below /proc/sys: net/ only
+			other=$(grep -rhoE '"(abi|crypto|debug|dev|fs|kernel|user|vm)/[^"]*"' "$src" --include='*.c' | sort -u | tr '\n' ' ' || true)
+			[ -z "$other" ] || missing="$missing sysctls-outside-net:$other" ;;
+		/proc/net/*) rule="@{PROC}/@{pid}/net/${p#/proc/net/} r," ;;
+		*) rule="@{PROC}/${p#/proc/}" ;;
+		esac
+		grep -qF "  $rule" "$lines" || missing="$missing $p"
+	done
+	if [ -z "$missing" ]; then
+		echo "ok: every /proc file the plugin's sources name has its line"
+	else
+		echo "FAIL: no line in $lines for:$missing"; fail=1
+	fi
+fi
 exit $fail

@@ -90,7 +90,7 @@ fi
 ok "make deb built $(basename "$deb") in $(( $(date +%s) - T0 ))s"
 changed=$(find "$top" "$builddir" -newer "$stamp" -not -path '*/.git/*' -print 2>/dev/null | sort -u | head -n 20)
 if [ -z "$changed" ]; then
-	ok "make deb wrote nothing into $top or $builddir"
+	ok "make deb wrote nothing into $(echo "$top $builddir" | tr ' ' '\n' | sort -u | tr '\n' ' ')"
 else
 	bad "make deb changed files in the tree:"; echo "$changed" | sed 's/^/    /'
 fi
@@ -136,7 +136,7 @@ else
 fi
 echo "$out" | grep -q 'restart strongSwan' && ok "postinst says to restart strongSwan" ||
 	bad "postinst does not say to restart strongSwan: $out"
-dpkg -L "$PKG" | sort >"$work/files"
+dpkg -L "$PKG" | grep -vx '/\.' | sort >"$work/files"
 ok "dpkg -L: $(wc -l <"$work/files") paths"
 
 if "$here/apparmor.sh" "$LINES" >"$work/apparmor.out" 2>&1; then
@@ -188,7 +188,7 @@ if ! kill -0 "$charon_pid" 2>/dev/null; then
 fi
 loaded=$(grep -m1 'loaded plugins:' "$work/charon.log" || true)
 if echo "$loaded" | grep -q 'loaded plugins: .*\bdataplane-check\b'; then
-	ok "charon: $(echo "$loaded" | grep -o 'loaded plugins:.*' | cut -c1-60)... dataplane-check ($(echo "$loaded" | wc -w) words)"
+	ok "charon's log: loaded plugins: ... dataplane-check ... ($(echo "$loaded" | sed 's/.*loaded plugins: //' | wc -w) plugins)"
 else
 	bad "charon's loaded plugins line lacks dataplane-check: '$loaded'"
 	tail -n 20 "$work/charon.log" | sed 's/^/    /'
@@ -207,7 +207,7 @@ if [ $rc = 0 ] && echo "$status" | jq -e 'has("ike_sas")' >/dev/null 2>&1; then
 else
 	bad "dataplane-check --json: exit $rc: $status"
 fi
-grep 'dataplane-check' "$work/charon.log" | grep -vi 'loaded plugins' | head -n 5 | sed 's/^/    log: /'
+{ grep 'dataplane-check' "$work/charon.log" | grep -v 'loaded plugins' | head -n 5 | sed 's/^/    log: /'; } || true
 kill -TERM "$charon_pid"
 for i in $(seq 1 100); do kill -0 "$charon_pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$charon_pid" 2>/dev/null && bad "charon did not stop within 10s of SIGTERM"
