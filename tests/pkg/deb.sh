@@ -136,6 +136,7 @@ else
 fi
 echo "$out" | grep -q 'restart strongSwan' && ok "postinst says to restart strongSwan" ||
 	bad "postinst does not say to restart strongSwan: $out"
+{ echo "$out" | grep -A3 '^dataplane-check:' | sed 's/^/    /'; } || true
 dpkg -L "$PKG" | grep -vx '/\.' | sort >"$work/files"
 ok "dpkg -L: $(wc -l <"$work/files") paths"
 
