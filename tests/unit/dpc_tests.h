@@ -34,5 +34,6 @@ Suite *budget_suite(void);
 Suite *xfrm_sad_suite(void);
 Suite *registry_suite(void);
 Suite *oom_suite(void);
+Suite *journal_suite(void);
 
 #endif /* DPC_TESTS_H_ */

@@ -1,0 +1,99 @@
+#!/bin/bash
+# charon-systemd on gwB, its journal received over the native protocol by
+# tests/lab/journal_sink.py: a healthy tunnel writes no finding entry; with
+# ip_forward=0, forwarding-disabled is exactly one journal entry, carrying
+# IKE_SA_NAME/IKE_SA_UNIQUE_ID as charon-systemd sets them, CHILD_SA_NAME,
+# CHILD_SA_UNIQUE_ID, DPC_CODE, DPC_SEVERITY and its code's MESSAGE_ID, and
+# its resolution is one more; charon's file log keeps the lines.
+. "$(dirname "$0")/../lib.sh"
+
+CHARON_SYSTEMD=${CHARON_SYSTEMD:-/usr/sbin/charon-systemd}
+NS_MSGID=4d8a161c-e7e3-4389-b94a-b5f7e857abaf
+[ -x "$CHARON_SYSTEMD" ] || { fail "$CHARON_SYSTEMD missing (run ./bootstrap: package charon-systemd)"; finish; }
+
+lab_up GWB_DAEMON="$CHARON_SYSTEMD" GWB_JOURNAL=1 || { fail "lab did not come up"; finish; }
+J=$LAB_RUN/gwB/journal.jsonl
+
+# the entries of gwB's journal matching a jq filter, as a JSON array
+entries() { jq -c -s "[.[] | select($1)]" "$J"; }
+count() { entries "$1" | jq length; }
+wait_entries() { # filter n what
+	local i
+	for i in $(seq 1 40); do
+		[ "$(count "$1")" -ge "$2" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+# field of the only entry matching a filter
+field() { entries "$1" | jq -r --arg k "$2" '.[0][$k] // "(absent)"'; }
+expect() { # what got want
+	if [ "$2" = "$3" ]; then ok "$1 = $2"; else fail "$1 = '$2', want '$3'"; fi
+}
+
+exe=$(readlink "/proc/$(lab_charon_pid gwB)/exe")
+expect "gwB daemon" "$(basename "$exe")" charon-systemd
+
+# charon-systemd's own lines reach the stand-in, with its IKE_SA fields
+if wait_entries '.IKE_SA_NAME == "s2s" and (.DPC_CODE | not)' 1; then
+	ok "charon-systemd's own entries arrive ($(count 'true') so far, $(count '.IKE_SA_NAME == "s2s"') in IKE_SA s2s)"
+else
+	fail "no charon-systemd entry with IKE_SA_NAME=s2s in $J"
+fi
+sd_ike_id=$(entries '.IKE_SA_NAME == "s2s" and (.DPC_CODE | not)' | jq -r '[.[].IKE_SA_UNIQUE_ID] | unique | join(",")')
+sas=$(lab_swanctl gwB --list-sas 2>/dev/null)
+ike_id=$(printf '%s\n' "$sas" | sed -n 's/^s2s: #\([0-9]*\),.*/\1/p' | head -n1)
+child_id=$(printf '%s\n' "$sas" | sed -n 's/^ *net: #\([0-9]*\),.*/\1/p' | head -n1)
+note "gwB: IKE_SA s2s #$ike_id, CHILD_SA net #$child_id (swanctl); charon-systemd's IKE_SA_UNIQUE_ID: $sd_ike_id"
+expect "charon-systemd's IKE_SA_UNIQUE_ID of s2s" "$sd_ike_id" "$ike_id"
+
+# healthy: two rounds after the tunnel (interval 2s), no finding entry
+wait_for_finding gwA nat-detected
+sleep 5
+assert_healthy gwB
+expect "finding entries of the healthy tunnel" \
+	"$(count '(.DPC_CODE != null) or ((.MESSAGE // "") | test("^dataplane-check: (error|warning|info|resolved) "))')" 0
+
+# a finding: exactly one entry, with the fields
+lab_exec gwB sysctl -qw net.ipv4.ip_forward=0
+wait_for_finding gwB forwarding-disabled
+if ! wait_entries '.DPC_CODE == "forwarding-disabled"' 1; then
+	fail "no journal entry with DPC_CODE=forwarding-disabled"
+fi
+sleep 5	# two more rounds: a second copy would have come by now
+F='(.MESSAGE // "") | test("forwarding-disabled")'
+expect "journal entries naming forwarding-disabled" "$(count "$F")" 1
+E='.DPC_CODE == "forwarding-disabled"'
+msg=$(field "$E" MESSAGE)
+case $msg in
+"dataplane-check: error forwarding-disabled s2s[$ike_id] net{$child_id}: "*) ok "MESSAGE: $msg" ;;
+*) fail "MESSAGE: '$msg'" ;;
+esac
+want_id=$(python3 -c 'import sys, uuid; print(uuid.uuid5(uuid.UUID(sys.argv[1]), sys.argv[2]).hex)' "$NS_MSGID" forwarding-disabled)
+expect PRIORITY "$(field "$E" PRIORITY)" 3
+expect MESSAGE_ID "$(field "$E" MESSAGE_ID)" "$want_id"
+expect DPC_SEVERITY "$(field "$E" DPC_SEVERITY)" error
+expect DPC_EVENT "$(field "$E" DPC_EVENT)" appeared
+expect IKE_SA_NAME "$(field "$E" IKE_SA_NAME)" s2s
+expect IKE_SA_UNIQUE_ID "$(field "$E" IKE_SA_UNIQUE_ID)" "$ike_id"
+expect CHILD_SA_NAME "$(field "$E" CHILD_SA_NAME)" net
+expect CHILD_SA_UNIQUE_ID "$(field "$E" CHILD_SA_UNIQUE_ID)" "$child_id"
+expect GROUP "$(field "$E" GROUP)" CFG
+# charon's file log still has the line, once
+expect "charon.log lines of forwarding-disabled" "$(log_lines gwB forwarding-disabled | wc -l)" 1
+
+# resolved: one more entry
+lab_exec gwB sysctl -qw net.ipv4.ip_forward=1
+wait_for_resolved gwB forwarding-disabled
+R='.DPC_CODE == "forwarding-disabled" and .DPC_EVENT == "resolved"'
+wait_entries "$R" 1 || fail "no resolved entry for forwarding-disabled"
+sleep 3
+expect "journal entries naming forwarding-disabled" "$(count "$F")" 2
+expect "resolved PRIORITY" "$(field "$R" PRIORITY)" 5
+case $(field "$R" MESSAGE) in
+"dataplane-check: resolved forwarding-disabled s2s[$ike_id] net{$child_id}: "*) ok "resolved MESSAGE" ;;
+*) fail "resolved MESSAGE: '$(field "$R" MESSAGE)'" ;;
+esac
+expect "entries the stand-in could not decode" "$(count '._SINK_ERROR != null')" 0
+note "gwB journal: $(count 'true') entries, $(count '.DPC_CODE != null') from dataplane-check"
+finish
