@@ -18,11 +18,14 @@
  *
  * - Not by setting the thread IKE_SA around the DBG call: findings are
  *   logged from the plugin's jobs, which hold no IKE_SA; checking one out
- *   can block the thread on another worker, and a stand-in ike_sa_t that
- *   answers only get_name()/get_unique_id() would crash the first logger
- *   that asks it anything else. It could not add DPC_* fields either.
+ *   can block the thread on another worker; ike_sa_create() gives an
+ *   IKE_SA with a unique id of its own; and a stand-in ike_sa_t answering
+ *   only get_name()/get_unique_id()/get_peer_cfg() breaks any logger that
+ *   asks it more. It could not add DPC_* fields either.
  * - Not by a logger of our own: a logger sees lines, it cannot add fields
- *   to the journal logger's entry nor take a line away from it.
+ *   to the journal logger's entry nor take a line away from it. The bus
+ *   sends a line to every logger whose level for the group admits it; a
+ *   level is the only filter there is.
  * - So, when charon runs as charon-systemd (journald is its stream) and the
  *   plugin has libsystemd, the plugin writes the finding's entry itself
  *   with sd_journal_sendv(), with charon-systemd's field names and values
@@ -37,6 +40,9 @@
  *   without the fields). Under charon (syslog, file loggers) nothing
  *   changes: journald gets syslog's copy, and a direct entry would double
  *   it.
+ *
+ * The clean fix belongs in charon-systemd (fields of a log context passed
+ * down the bus); this works with the released daemon.
  *
  * sd_journal_sendv() is one datagram on a socket, as charon-systemd's own
  * logger sends for every line of every thread, so it adds no new way to
