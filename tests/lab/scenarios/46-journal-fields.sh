@@ -1,33 +1,52 @@
 #!/bin/bash
-# charon-systemd on gwB, its journal received over the native protocol by
-# tests/lab/journal_sink.py. After rekeys (IKE_SA #2, CHILD_SA #3), a
-# healthy tunnel writes no finding entry; with
-# ip_forward=0, forwarding-disabled is exactly one journal entry, carrying
-# IKE_SA_NAME/IKE_SA_UNIQUE_ID as charon-systemd sets them, CHILD_SA_NAME,
-# CHILD_SA_UNIQUE_ID, DPC_CODE, DPC_SEVERITY and its code's MESSAGE_ID, and
-# its resolution is one more; charon's file log keeps the lines.
+# charon-systemd on gwB with a real systemd-journald in its private /run
+# (JOURNAL_MODE=sink: the native-protocol stand-in tests/lab/journal_sink.py
+# instead, see 47-journal-fields-native). After rekeys (IKE_SA #2, CHILD_SA
+# #3) the healthy tunnel writes no finding entry; with ip_forward=0,
+# forwarding-disabled is exactly one journal entry (none from charon-systemd's
+# logger) carrying IKE_SA_NAME/IKE_SA_UNIQUE_ID as charon-systemd sets them,
+# CHILD_SA_NAME, CHILD_SA_UNIQUE_ID, DPC_CODE, DPC_SEVERITY and its code's
+# MESSAGE_ID, found by `journalctl DPC_CODE=...`, `MESSAGE_ID=...` and
+# `IKE_SA_NAME=...`; its resolution is one more; charon's file log keeps
+# the lines.
 . "$(dirname "$0")/../lib.sh"
 
 CHARON_SYSTEMD=${CHARON_SYSTEMD:-/usr/sbin/charon-systemd}
+JOURNALD=/lib/systemd/systemd-journald
+MODE=${JOURNAL_MODE:-journald}
 NS_MSGID=4d8a161c-e7e3-4389-b94a-b5f7e857abaf
 [ -x "$CHARON_SYSTEMD" ] || { fail "$CHARON_SYSTEMD missing (run ./bootstrap: package charon-systemd)"; finish; }
+if [ "$MODE" = journald ]; then
+	[ -x "$JOURNALD" ] && command -v journalctl >/dev/null ||
+		{ fail "$JOURNALD or journalctl missing (run ./bootstrap: package systemd)"; finish; }
+fi
 
-lab_up GWB_DAEMON="$CHARON_SYSTEMD" GWB_JOURNAL=1 || { fail "lab did not come up"; finish; }
+lab_up GWB_DAEMON="$CHARON_SYSTEMD" GWB_JOURNAL="$MODE" || { fail "lab did not come up"; finish; }
 J=$LAB_RUN/gwB/journal.jsonl
+JD=$LAB_RUN/gwB/journal
+note "gwB's journal: $MODE"
 
-# the entries of gwB's journal matching a jq filter, as a JSON array (read
-# again if it caught the stand-in in the middle of writing a line)
+# every entry of gwB's journal, one JSON object a line
+all_entries() {
+	if [ "$MODE" = journald ]; then
+		journalctl -D "$JD" -q --no-pager -o json
+	else
+		cat "$J"
+	fi
+}
+# the entries matching a jq filter (msg: MESSAGE if it is text), as a JSON
+# array; read again if it caught the writer in the middle of a line
 entries() {
 	local i
 	for i in 1 2 3; do
-		jq -c -s "[.[] | select($1)]" "$J" 2>/dev/null && return 0
+		all_entries | jq -c -s "def msg: ((.MESSAGE | strings) // \"\"); [.[] | select($1)]" 2>/dev/null && return 0
 		sleep 0.2
 	done
-	echo "entries: $J does not parse" >&2
+	echo "entries: gwB's journal does not parse" >&2
 	return 1
 }
 count() { entries "$1" | jq length; }
-wait_entries() { # filter n what
+wait_entries() { # filter n
 	local i
 	for i in $(seq 1 40); do
 		[ "$(count "$1")" -ge "$2" ] && return 0
@@ -37,6 +56,8 @@ wait_entries() { # filter n what
 }
 # field of the only entry matching a filter
 field() { entries "$1" | jq -r --arg k "$2" '.[0][$k] // "(absent)"'; }
+# entries journalctl itself selects by these matches (journald mode)
+jcount() { journalctl -D "$JD" -q --no-pager -o json "$@" | jq -s length; }
 expect() { # what got want
 	if [ "$2" = "$3" ]; then ok "$1 = $2"; else fail "$1 = '$2', want '$3'"; fi
 }
@@ -88,7 +109,7 @@ wait_for_finding gwB nat-detected
 sleep 5
 assert_healthy gwB
 expect "finding entries of the healthy tunnel" \
-	"$(count '(.DPC_CODE != null) or ((.MESSAGE // "") | test("^dataplane-check: (error|warning|info|resolved) "))')" 0
+	"$(count '(.DPC_CODE != null) or (msg | test("^dataplane-check: (error|warning|info|resolved) "))')" 0
 
 # a finding: exactly one entry, with the fields
 lab_exec gwB sysctl -qw net.ipv4.ip_forward=0
@@ -97,7 +118,7 @@ if ! wait_entries '.DPC_CODE == "forwarding-disabled"' 1; then
 	fail "no journal entry with DPC_CODE=forwarding-disabled"
 fi
 sleep 5	# two more rounds: a second copy would have come by now
-F='(.MESSAGE // "") | test("forwarding-disabled")'
+F='msg | test("forwarding-disabled")'
 expect "journal entries naming forwarding-disabled" "$(count "$F")" 1
 E='.DPC_CODE == "forwarding-disabled"'
 msg=$(field "$E" MESSAGE)
@@ -115,6 +136,15 @@ expect IKE_SA_UNIQUE_ID "$(field "$E" IKE_SA_UNIQUE_ID)" "$ike_id"
 expect CHILD_SA_NAME "$(field "$E" CHILD_SA_NAME)" net
 expect CHILD_SA_UNIQUE_ID "$(field "$E" CHILD_SA_UNIQUE_ID)" "$child_id"
 expect GROUP "$(field "$E" GROUP)" CFG
+if [ "$MODE" = journald ]; then
+	expect "journalctl DPC_CODE=forwarding-disabled" "$(jcount DPC_CODE=forwarding-disabled)" 1
+	expect "journalctl MESSAGE_ID=$want_id" "$(jcount MESSAGE_ID="$want_id")" 1
+	expect "journalctl IKE_SA_NAME=s2s DPC_SEVERITY=error" "$(jcount IKE_SA_NAME=s2s DPC_SEVERITY=error)" 1
+	expect "journalctl IKE_SA_UNIQUE_ID=$ike_id CHILD_SA_UNIQUE_ID=$child_id" \
+		"$(jcount IKE_SA_UNIQUE_ID="$ike_id" CHILD_SA_UNIQUE_ID="$child_id")" 1
+	n=$(journalctl -D "$JD" -q --no-pager -o json IKE_SA_NAME=s2s | jq -s '[.[] | select(.DPC_CODE == null)] | length')
+	if [ "$n" -gt 0 ]; then ok "journalctl IKE_SA_NAME=s2s: the finding and $n lines of charon-systemd"; else fail "journalctl IKE_SA_NAME=s2s: no charon-systemd line"; fi
+fi
 # charon's file log still has the line, once
 expect "charon.log lines of forwarding-disabled" "$(log_lines gwB forwarding-disabled | wc -l)" 1
 
@@ -130,6 +160,8 @@ case $(field "$R" MESSAGE) in
 "dataplane-check: resolved forwarding-disabled s2s[$ike_id] net{$child_id}: "*) ok "resolved MESSAGE" ;;
 *) fail "resolved MESSAGE: '$(field "$R" MESSAGE)'" ;;
 esac
-expect "entries the stand-in could not decode" "$(count '._SINK_ERROR != null')" 0
+if [ "$MODE" = sink ]; then
+	expect "entries the stand-in could not decode" "$(count '._SINK_ERROR != null')" 0
+fi
 note "gwB journal: $(count 'true') entries, $(count '.DPC_CODE != null') from dataplane-check"
 finish
