@@ -327,6 +327,8 @@ typedef struct {
 	private_dpc_round_t *this;
 	dpc_round_event_cb_t cb;
 	void *ctx;
+	/** the round's journal_fields setting */
+	bool journal_fields;
 } event_ctx_t;
 
 static bool alive_cb(void *ctx, const dpc_subject_t *subject)
@@ -340,7 +342,7 @@ static void event_cb(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
 {
 	event_ctx_t *ev = ctx;
 
-	dpc_log_event(type, f);
+	dpc_log_event(type, f, ev->journal_fields);
 	if (ev->cb)
 	{
 		ev->cb(ev->ctx, type, f);
@@ -464,9 +466,10 @@ static void release_running(private_dpc_round_t *this)
  * @return			wall clock time of the round
  */
 static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
-					  time_t now, dpc_findings_t *active, bool want_active)
+					  time_t now, dpc_findings_t *active, bool want_active,
+					  bool journal_fields)
 {
-	event_ctx_t ev = { .this = this };
+	event_ctx_t ev = { .this = this, .journal_fields = journal_fields };
 	dpc_store_events_t events;
 	time_t last;
 	bool merged;
@@ -563,7 +566,7 @@ static void run_taken(private_dpc_round_t *this)
 		facts->destroy(facts);
 
 		last = publish(this, &findings, now, &active,
-					   settings.metrics_file[0]);
+					   settings.metrics_file[0], settings.journal_fields);
 
 		/* one round runs at a time (busy), so is the writing */
 		if (settings.metrics_file[0])

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /** longest part of a bad value quoted in a warning */
 #define SHOW_MAX 64
@@ -42,6 +43,7 @@ void dpc_settings_defaults(dpc_settings_t *s, const char *piddir)
 	s->keep_alive = 20;
 	s->max_records = DPC_MAX_RECORDS_DEFAULT;
 	s->half_open_timeout = 30;
+	s->journal_fields = 1;
 
 	s->metrics_mode = 0640;
 	s->round_budget_ms = 10000;
@@ -198,6 +200,8 @@ typedef enum {
 	OPT_PATH,
 	/** comma separated codes */
 	OPT_CODES,
+	/** yes/no as strongSwan reads booleans, stored as 1/0 */
+	OPT_BOOL,
 	/** bytes, with k, M or G */
 	OPT_SIZE,
 } opt_type_t;
@@ -278,6 +282,8 @@ static const opt_t options[] = {
 		"expected a number of records, at least 1"),
 	NUM("charon.half_open_timeout", OPT_DURATION, half_open_timeout, 0,
 		"expected a duration like 30s"),
+	NUM("journal_fields", OPT_BOOL, journal_fields, 0,
+		"expected yes or no"),
 };
 
 static bool parse_mode(const char *str, uint32_t *out)
@@ -302,6 +308,31 @@ static bool parse_mode(const char *str, uint32_t *out)
 	}
 	*out = v;
 	return true;
+}
+
+/**
+ * A boolean as strongSwan's settings read one.
+ */
+static bool parse_bool(const char *str, uint32_t *out)
+{
+	static const char *yes[] = { "1", "yes", "true", "enabled" };
+	static const char *no[] = { "0", "no", "false", "disabled" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+	{
+		if (strcasecmp(str, yes[i]) == 0)
+		{
+			*out = 1;
+			return true;
+		}
+		if (strcasecmp(str, no[i]) == 0)
+		{
+			*out = 0;
+			return true;
+		}
+	}
+	return false;
 }
 
 /**
@@ -476,6 +507,12 @@ static parse_result_t parse_option(dpc_settings_t *s, const opt_t *opt,
 				return PARSE_BAD;
 			}
 			return set_num(field, opt, v);
+		case OPT_BOOL:
+			if (!parse_bool(str, &v))
+			{
+				return PARSE_BAD;
+			}
+			return set_num(field, opt, v);
 		case OPT_SOCKET:
 			/* charon's working directory is arbitrary: absolute paths only */
 			if (strncmp(str, UNIX_PREFIX "/", strlen(UNIX_PREFIX "/")) != 0 ||
@@ -525,6 +562,9 @@ static void print_num(const opt_t *opt, uint32_t v, char *buf, size_t len)
 			break;
 		case OPT_MODE:
 			snprintf(buf, len, "%04o", v);
+			break;
+		case OPT_BOOL:
+			snprintf(buf, len, "%s", v ? "yes" : "no");
 			break;
 		case OPT_SIZE:
 			if (v && v % (1 << 20) == 0)

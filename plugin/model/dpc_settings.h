@@ -86,6 +86,9 @@ typedef struct {
 	uint32_t max_records;
 	/** charon.half_open_timeout, seconds (30) */
 	uint32_t half_open_timeout;
+	/** 1: findings as journal entries with fields under charon-systemd,
+	 *  0: only through charon's bus (1) */
+	uint32_t journal_fields;
 } dpc_settings_t;
 
 /** longest accepted interval, seconds (one day: the rounds are a safety

@@ -39,7 +39,7 @@
  *   not take the entry, the line goes through the bus as usual (one copy,
  *   without the fields). Under charon (syslog, file loggers) nothing
  *   changes: journald gets syslog's copy, and a direct entry would double
- *   it.
+ *   it. Setting journal_fields = no keeps the lines on the bus only.
  *
  * The clean fix belongs in charon-systemd (fields of a log context passed
  * down the bus); this works with the released daemon.
@@ -64,12 +64,13 @@
  * Log one line of a finding event at `level`, and its journal entry.
  */
 static void log_line(dpc_event_type_t type, const dpc_finding_t *f,
-					 int level, const char *line, const char *suffix)
+					 bool journal_fields, int level, const char *line,
+					 const char *suffix)
 {
 	dpc_journal_route_t route;
 	dpc_journal_entry_t *entry;
 	char msg[LINE_LEN + 32];
-	bool stream = dpc_journal_stream();
+	bool stream = journal_fields && dpc_journal_stream();
 
 	route = dpc_journal_route(level, stream,
 							  stream ? dpc_journal_level(DBG_CFG) : -1);
@@ -92,7 +93,8 @@ static void log_line(dpc_event_type_t type, const dpc_finding_t *f,
 /*
  * Described in header
  */
-void dpc_log_event(dpc_event_type_t type, const dpc_finding_t *f)
+void dpc_log_event(dpc_event_type_t type, const dpc_finding_t *f,
+				   bool journal_fields)
 {
 	char line[LINE_LEN];
 
@@ -101,15 +103,17 @@ void dpc_log_event(dpc_event_type_t type, const dpc_finding_t *f)
 		case DPC_EVENT_APPEAR:
 		case DPC_EVENT_CHANGE:
 			dpc_finding_format(f, FALSE, line, sizeof(line));
-			log_line(type, f, f->severity >= DPC_WARNING ? 1 : 2, line, "");
+			log_line(type, f, journal_fields, f->severity >= DPC_WARNING ? 1 : 2,
+					 line, "");
 			break;
 		case DPC_EVENT_RESOLVE:
 			dpc_finding_format(f, TRUE, line, sizeof(line));
-			log_line(type, f, f->severity >= DPC_WARNING ? 1 : 2, line, "");
+			log_line(type, f, journal_fields, f->severity >= DPC_WARNING ? 1 : 2,
+					 line, "");
 			break;
 		case DPC_EVENT_DROP:
 			dpc_finding_format(f, TRUE, line, sizeof(line));
-			log_line(type, f, 2, line, " (SA closed)");
+			log_line(type, f, journal_fields, 2, line, " (SA closed)");
 			break;
 	}
 }

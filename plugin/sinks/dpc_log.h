@@ -19,11 +19,15 @@
 
 /**
  * Log a finding event through charon's bus: warnings and errors at level 1
- * (journald, syslog, swanctl --log), info and drops at level 2.
+ * (journald, syslog, swanctl --log), info and drops at level 2; under
+ * charon-systemd as a journal entry with fields (see dpc_log.c).
  *
- * @param type		what happened
- * @param f			the finding
+ * @param type				what happened
+ * @param f					the finding
+ * @param journal_fields	write journal entries with fields under
+ *							charon-systemd (setting journal_fields)
  */
-void dpc_log_event(dpc_event_type_t type, const dpc_finding_t *f);
+void dpc_log_event(dpc_event_type_t type, const dpc_finding_t *f,
+				   bool journal_fields);
 
 #endif /** DPC_LOG_H_ @}*/

@@ -84,6 +84,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(s.ruleset_max_bytes, 128 << 20);
 	ck_assert_uint_eq(s.max_records, 100000);
 	ck_assert_uint_eq(s.half_open_timeout, 30);
+	ck_assert_uint_eq(s.journal_fields, 1);
 
 	dpc_settings_defaults(&s, "/var/run/");
 	ck_assert_str_eq(s.socket, "unix:///var/run/charon.dpc");
@@ -136,6 +137,7 @@ START_TEST(test_good)
 	set(&c, "ruleset_max_bytes", "16M");
 	set(&c, "max_records", "250000");
 	set(&c, "charon.half_open_timeout", "1m");
+	set(&c, "journal_fields", "no");
 	ck_assert_int_eq(dpc_settings_parse(&s, "/run", get, warn, &c), 0);
 	ck_assert_int_eq(c.n_warn, 0);
 	ck_assert_uint_eq(s.metrics_mode, 0644);
@@ -158,6 +160,7 @@ START_TEST(test_good)
 	ck_assert_uint_eq(s.keep_alive, 0);
 	ck_assert_uint_eq(s.max_records, 250000);
 	ck_assert_uint_eq(s.half_open_timeout, 60);
+	ck_assert_uint_eq(s.journal_fields, 0);
 }
 END_TEST
 
@@ -182,6 +185,7 @@ START_TEST(test_good_edges)
 	set(&c, "charon.keep_alive", "5m");
 	set(&c, "max_records", "1");
 	set(&c, "charon.half_open_timeout", "0");
+	set(&c, "journal_fields", "Enabled");
 	ck_assert_int_eq(dpc_settings_parse(&s, "/run", get, warn, &c), 0);
 	ck_assert_int_eq(c.n_warn, 0);
 	ck_assert_uint_eq(s.interval, 1);
@@ -200,6 +204,7 @@ START_TEST(test_good_edges)
 	ck_assert_uint_eq(s.keep_alive, 300);
 	ck_assert_uint_eq(s.max_records, 1);
 	ck_assert_uint_eq(s.half_open_timeout, 0);
+	ck_assert_uint_eq(s.journal_fields, 1);
 
 	c.n = 0;
 	set(&c, "interval", "1d");
@@ -369,6 +374,10 @@ static const struct {
 	  "using 100000" },
 	{ "max_records", "lots", "invalid max_records 'lots' (expected a number "
 	  "of records, at least 1), using 100000" },
+	{ "journal_fields", "maybe", "invalid journal_fields 'maybe' (expected "
+	  "yes or no), using yes" },
+	{ "journal_fields", "", "invalid journal_fields '' (expected yes or no), "
+	  "using yes" },
 	{ "charon.half_open_timeout", "30 s", "invalid charon.half_open_timeout "
 	  "'30 s' (expected a duration like 30s), using 30s" },
 	/* what cannot be shown is not echoed raw */

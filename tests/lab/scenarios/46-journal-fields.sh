@@ -8,7 +8,8 @@
 # CHILD_SA_NAME, CHILD_SA_UNIQUE_ID, DPC_CODE, DPC_SEVERITY and its code's
 # MESSAGE_ID, found by `journalctl DPC_CODE=...`, `MESSAGE_ID=...` and
 # `IKE_SA_NAME=...`; its resolution is one more; charon's file log keeps
-# the lines.
+# the lines. With journal_fields = no (settings reloaded) the finding is one
+# plain line from charon-systemd's logger, without fields.
 . "$(dirname "$0")/../lib.sh"
 
 CHARON_SYSTEMD=${CHARON_SYSTEMD:-/usr/sbin/charon-systemd}
@@ -160,6 +161,23 @@ case $(field "$R" MESSAGE) in
 "dataplane-check: resolved forwarding-disabled s2s[$ike_id] net{$child_id}: "*) ok "resolved MESSAGE" ;;
 *) fail "resolved MESSAGE: '$(field "$R" MESSAGE)'" ;;
 esac
+
+# journal_fields = no (settings reloaded): the plain line again, once, from
+# charon-systemd's logger, with its IKE_SA fields but none of the plugin's
+sed -i 's/^\(\t*dataplane-check {\)$/\1\n\t\t\tjournal_fields = no/' "$LAB_RUN/gwB/strongswan.conf"
+grep -q 'journal_fields = no' "$LAB_RUN/gwB/strongswan.conf" || fail "could not set journal_fields = no"
+lab_swanctl gwB --reload-settings >/dev/null 2>&1 || fail "swanctl --reload-settings failed on gwB"
+lab_exec gwB sysctl -qw net.ipv4.ip_forward=0
+P='(msg | test("^dataplane-check: error forwarding-disabled "))'
+wait_entries "$P" 2 || fail "no second forwarding-disabled line with journal_fields = no"
+sleep 5
+expect "journal entries naming forwarding-disabled" "$(count "$F")" 3
+P2="$P and (.DPC_CODE == null)"
+expect "plain lines (journal_fields = no)" "$(count "$P2")" 1
+expect "their IKE_SA_NAME" "$(field "$P2" IKE_SA_NAME)" "(absent)"
+expect "their PRIORITY (charon-systemd's level 1)" "$(field "$P2" PRIORITY)" 6
+lab_exec gwB sysctl -qw net.ipv4.ip_forward=1
+
 if [ "$MODE" = sink ]; then
 	expect "entries the stand-in could not decode" "$(count '._SINK_ERROR != null')" 0
 fi
