@@ -101,14 +101,14 @@ bool dpc_journal_entry_build(dpc_journal_entry_t *e, dpc_event_type_t type,
 							 const char *group, int level, int thread)
 {
 	const dpc_subject_t *s = &f->subject;
-	char msgid[DPC_MSGID_LEN];
+	const char *msgid = dpc_msgid(f->code);
 	size_t used = 0;
 	bool ok;
 
 	e->count = 0;
 	ok = add(e, &used, "MESSAGE=%s", message) &&
 		 add(e, &used, "PRIORITY=%d", dpc_journal_priority(type, f->severity)) &&
-		 add(e, &used, "MESSAGE_ID=%s", dpc_msgid(f->code, msgid)) &&
+		 (!msgid || add(e, &used, "MESSAGE_ID=%s", msgid)) &&
 		 add(e, &used, "GROUP=%s", group) &&
 		 add(e, &used, "LEVEL=%d", level) &&
 		 add(e, &used, "THREAD=%d", thread) &&

@@ -23,8 +23,6 @@
 #ifndef DPC_MSGID_H_
 #define DPC_MSGID_H_
 
-#include <stddef.h>
-#include <stdint.h>
 
 /** namespace of the MESSAGE_IDs of finding codes (never change it) */
 #define DPC_MSGID_NAMESPACE "4d8a161c-e7e3-4389-b94a-b5f7e857abaf"
@@ -33,30 +31,11 @@
 #define DPC_MSGID_LEN 33
 
 /**
- * SHA-1 (FIPS 180-4) of a buffer.
- *
- * @param data		bytes to hash
- * @param len		number of bytes
- * @param digest	20 bytes of output
- */
-void dpc_sha1(const void *data, size_t len, uint8_t digest[20]);
-
-/**
- * RFC 4122 version 5 UUID of a name in a namespace.
- *
- * @param ns		namespace UUID, 16 bytes
- * @param name		name, hashed as its bytes without the NUL
- * @param uuid		16 bytes of output
- */
-void dpc_uuid5(const uint8_t ns[16], const char *name, uint8_t uuid[16]);
-
-/**
  * The MESSAGE_ID of a finding code.
  *
  * @param code		finding code, e.g. "forwarding-disabled"
- * @param buf		DPC_MSGID_LEN bytes: 32 lowercase hex digits and a NUL
- * @return			buf
+ * @return			32 lowercase hex digits, NULL for a code without one
  */
-char *dpc_msgid(const char *code, char buf[DPC_MSGID_LEN]);
+const char *dpc_msgid(const char *code);
 
 #endif /** DPC_MSGID_H_ @}*/
