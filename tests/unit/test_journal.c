@@ -16,54 +16,22 @@
 #include <string.h>
 #include <syslog.h>
 
-/* the published MESSAGE_IDs (README): they must never change */
-static const struct {
-	const char *code;
-	const char *id;
-} published[] = {
-	{ "nat-detected", "b1127b1307085d759d831e04c54f1f38" },
-	{ "ts-narrowed", "4a28dd46175453fc8875853bf1220ccc" },
-	{ "ts-unprotected", "b5ec3072ce915d8b9d19780aa0fd47c7" },
-	{ "ts-mismatch", "6988960433ac56b881da1764008af7d6" },
-	{ "child-install-failed", "dd0f30bc422b569a861005197cf1e305" },
-	{ "child-proposal-mismatch", "bbf9d28333745011acef0531d1ca2710" },
-	{ "forwarding-disabled", "a9f58affecea5f5889d995ca968b0c8f" },
-	{ "route-missing", "d1065f39c2185659bf6da78c2af0db26" },
-	{ "inbound-undeliverable", "2d1baa9ddc32558cbd2919adfe8d6a2c" },
-	{ "keepalive-off", "826bbbeb2b49585d95d91f3b263014ed" },
-	{ "keepalive-slow", "b79d02e0744758828af38891f3818a34" },
-	{ "traffic-one-way-out", "4e0283519eae5e0c9c6cb6e596dad5ac" },
-	{ "traffic-one-way-in", "f32a195e03fc5f37aca934963ab43f0a" },
-	{ "traffic-none", "dadc7d7416f054448ea4645981dadc60" },
-	{ "traffic-stopped-after-rekey", "de3c6dcfeb24574aa94d0054e02b40ff" },
-	{ "nat-before-ipsec", "c4c883b4ad575f2faa8aaab66e32956b" },
-	{ "nat-hides-source", "788bdd0d1b0250de95aed67383dc6307" },
-	{ "nat-rewrites-ike", "1ea29c83968e54659002564dec03b40d" },
-	{ "filter-blocks-forward", "ec720ba2181a5cfe8f812a793be3e2fb" },
-	{ "filter-blocks-ike", "85985fe83d6a54e2a5a0abafb66e4106" },
-	{ "filter-blocks-pmtu", "4cbe7e3198635f4f82f949d297fd80b8" },
-	{ "iptables-mixed-backends", "3beed9fc3fc958018e19769771e577de" },
-	{ "ruleset-uncertain", "30dce22269d25c33bf77ce3ae7acd50c" },
-};
-
+/* ids are derived and compared with the README by msgid_check.py; here,
+ * the lookup */
 START_TEST(test_msgid_published)
 {
 	const char *id;
-	size_t i, j;
 
-	for (i = 0; i < sizeof(published) / sizeof(published[0]); i++)
-	{
-		id = dpc_msgid(published[i].code);
-		ck_assert(id != NULL);
-		ck_assert_str_eq(id, published[i].id);
-		/* a version 5, RFC 4122 variant UUID */
-		ck_assert_int_eq(id[12], '5');
-		ck_assert(strchr("89ab", id[16]) != NULL);
-		for (j = 0; j < i; j++)
-		{
-			ck_assert_str_ne(published[j].id, published[i].id);
-		}
-	}
+	id = dpc_msgid("forwarding-disabled");
+	ck_assert(id != NULL);
+	ck_assert_str_eq(id, "a9f58affecea5f5889d995ca968b0c8f");
+	/* a version 5, RFC 4122 variant UUID */
+	ck_assert_int_eq(id[12], '5');
+	ck_assert(strchr("89ab", id[16]) != NULL);
+	ck_assert_str_eq(dpc_msgid("ruleset-uncertain"),
+					 "30dce22269d25c33bf77ce3ae7acd50c");
+	ck_assert(dpc_msgid("no-such-code") == NULL);
+	ck_assert(dpc_msgid(NULL) == NULL);
 }
 END_TEST
 
