@@ -97,6 +97,22 @@ static void check_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 	}
 }
 
+/**
+ * Run every family's checks of an IKE_SA that went down.
+ */
+static void check_closed(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	const dpc_check_family_t *const *family;
+
+	for (family = dpc_check_families; *family; family++)
+	{
+		if ((*family)->closed)
+		{
+			(*family)->closed(ctx, ike);
+		}
+	}
+}
+
 /*
  * Described in header
  */
@@ -117,6 +133,10 @@ void dpc_check_all(dpc_check_ctx_t *ctx)
 		if (ctx->tunnels->ikes[i]->state == DPC_STATE_UP)
 		{
 			check_ike(ctx, ctx->tunnels->ikes[i]);
+		}
+		else if (ctx->tunnels->ikes[i]->state == DPC_STATE_DOWN)
+		{
+			check_closed(ctx, ctx->tunnels->ikes[i]);
 		}
 	}
 }

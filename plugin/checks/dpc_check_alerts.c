@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/** s between a failed install and the IKE_SA's end that tie the two */
+#define CLOSED_AFTER_FAILURE_S 10
+
 /**
  * Start a finding about an alert: the subject is the IKE_SA plus the child
  * config's name, as no CHILD_SA exists for a failed one.
@@ -83,8 +86,14 @@ static void ts_mismatch(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					 "compare 'swanctl --list-conns' on both gateways");
 }
 
-static void install_failed(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-						   const dpc_alert_t *alert)
+/**
+ * child-install-failed of an alert.
+ *
+ * @return			the finding, NULL if disabled
+ */
+static dpc_finding_t *install_failed(dpc_check_ctx_t *ctx,
+									 const dpc_ike_rec_t *ike,
+									 const dpc_alert_t *alert)
 {
 	dpc_finding_t *f;
 	bool policy = alert->type == DPC_ALERT_INSTALL_POLICY_FAILED;
@@ -92,7 +101,7 @@ static void install_failed(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	f = add(ctx, "child-install-failed", ike, alert);
 	if (!f)
 	{
-		return;
+		return NULL;
 	}
 	snprintf(f->discrim, sizeof(f->discrim), "%s:%s", policy ? "policy" : "sa",
 			 alert->child_name);
@@ -119,6 +128,7 @@ static void install_failed(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						 "algorithm (modprobe esp4/esp6 and the crypto "
 						 "modules), or use kernel-libipsec");
 	}
+	return f;
 }
 
 static void proposal_mismatch(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
@@ -182,10 +192,52 @@ static void alerts_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 }
 
 /**
+ * A failed CHILD_SA install of an IKE_SA that went down with it: charon 6.0
+ * answers IKE_AUTH with a bare NO_PROPOSAL_CHOSEN when the responder cannot
+ * install the SAs, and the initiator deletes the IKE_SA at once, before any
+ * round sees it up. Reported while the record is kept; an IKE_SA that ever
+ * had a CHILD_SA installed, or that lived on after the failure, ended for
+ * another reason.
+ */
+static void alerts_closed(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	const dpc_alert_t *alert;
+	dpc_finding_t *f;
+	int i;
+
+	for (i = 0; i < ike->n_children; i++)
+	{
+		if (ike->children[i]->installed)
+		{
+			return;
+		}
+	}
+	for (i = 0; i < ike->n_alerts; i++)
+	{
+		alert = &ike->alerts[i];
+		if ((alert->type != DPC_ALERT_INSTALL_SA_FAILED &&
+			 alert->type != DPC_ALERT_INSTALL_POLICY_FAILED) ||
+			!ike->gone || ike->gone < alert->time ||
+			ike->gone - alert->time > CLOSED_AFTER_FAILURE_S)
+		{
+			continue;
+		}
+		f = install_failed(ctx, ike, alert);
+		if (f)
+		{
+			dpc_finding_evidence(f, "ike-sa", "deleted %ds after the failure, "
+								 "without a CHILD_SA",
+								 (int)(ike->gone - alert->time));
+		}
+	}
+}
+
+/**
  * ts-mismatch, child-install-failed, child-proposal-mismatch: per IKE_SA,
  * from its recorded alerts.
  */
 const dpc_check_family_t dpc_check_family_alerts = {
 	.name = "alerts",
 	.ike = alerts_ike,
+	.closed = alerts_closed,
 };

@@ -54,6 +54,15 @@ typedef struct {
 	 */
 	void (*child)(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 				  const dpc_child_rec_t *child);
+
+	/**
+	 * Checks of an IKE_SA that went down, while its record is kept
+	 * (keep_closed): what ended it, if that is worth reporting.
+	 *
+	 * @param ctx		the check context
+	 * @param ike		the IKE_SA
+	 */
+	void (*closed)(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike);
 } dpc_check_family_t;
 
 /** nat-detected, keepalive-off, keepalive-slow */

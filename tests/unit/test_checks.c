@@ -323,6 +323,54 @@ START_TEST(test_alerts)
 }
 END_TEST
 
+START_TEST(test_alerts_closed)
+{
+	static const struct {
+		/** the IKE_SA had its CHILD_SA installed */
+		bool installed;
+		/** seconds from the failure to the IKE_SA's end */
+		int after;
+		bool found;
+	} tests[] = {
+		{ false, 0, true },
+		{ false, 10, true },
+		{ false, 11, false },
+		{ true, 0, false },
+	};
+	dpc_alert_t alert;
+	dpc_ike_rec_t *ike;
+	dpc_finding_t *f;
+	bed_t bed;
+	int i;
+
+	for (i = 0; i < (int)(sizeof(tests) / sizeof(tests[0])); i++)
+	{
+		bed_init(&bed);
+		ike = bed_ike(&bed);
+		/* charon 6.0: the IKE_SA was deleted right after the failure */
+		ike->state = DPC_STATE_DOWN;
+		bed_child(&bed)->state = DPC_STATE_DOWN;
+		bed_child(&bed)->installed = tests[i].installed ? 1000 : 0;
+		alert = (dpc_alert_t){ .type = DPC_ALERT_INSTALL_SA_FAILED,
+							   .count = 1, .time = 2000 };
+		snprintf(alert.child_name, sizeof(alert.child_name), "net");
+		dpc_ike_rec_add_alert(ike, &alert);
+		ike->gone = 2000 + tests[i].after;
+		bed_run(&bed);
+		f = bed_find(&bed, "child-install-failed");
+		ck_assert_msg(!f == !tests[i].found, "test %d", i);
+		if (f)
+		{
+			ck_assert_str_eq(f->subject.ike_name, "s2s");
+			ck_assert(has_evidence(f, "ike-sa", "after the failure"));
+		}
+		/* nothing else is judged of an IKE_SA that is down */
+		ck_assert_int_eq(bed.findings.count, tests[i].found ? 1 : 0);
+		bed_free(&bed);
+	}
+}
+END_TEST
+
 START_TEST(test_disabled)
 {
 	bed_t bed;
@@ -369,6 +417,7 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, test_inbound_undeliverable);
 	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_alerts);
+	tcase_add_test(tc, test_alerts_closed);
 	tcase_add_test(tc, test_disabled);
 	tcase_add_test(tc, test_down_sa_ignored);
 	suite_add_tcase(s, tc);
