@@ -332,31 +332,11 @@ static recv_t recv_packet(int fd, time_t deadline, uint8_t **data,
 static bool send_packet(int fd, dpc_vici_packet_type_t type, const char *name,
 						const uint8_t *msg, size_t msglen)
 {
-	uint8_t *pkt;
-	size_t len, done = 0;
-	ssize_t n;
-
-	pkt = dpc_vici_packet_build(type, name, msg, msglen, &len);
-	if (!pkt)
+	if (!dpc_vici_packet_send(fd, type, name, msg, msglen))
 	{
+		err_msg("sending to charon failed: %s", strerror(errno));
 		return false;
 	}
-	while (done < len)
-	{
-		n = send(fd, pkt + done, len - done, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-		{
-			continue;
-		}
-		if (n <= 0)
-		{
-			err_msg("sending to charon failed: %s", strerror(errno));
-			free(pkt);
-			return false;
-		}
-		done += n;
-	}
-	free(pkt);
 	return true;
 }
 

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/socket.h>
 
 /* ------------------------------------------------------------------------
  * builder
@@ -870,4 +872,41 @@ bool dpc_vici_packet_parse(const uint8_t *data, size_t len,
 		*err = r.err;
 	}
 	return !r.err;
+}
+
+/*
+ * Described in header
+ */
+bool dpc_vici_packet_send(int fd, dpc_vici_packet_type_t type,
+						  const char *name, const uint8_t *msg, size_t len)
+{
+	uint8_t *pkt;
+	size_t total, done = 0;
+	ssize_t n;
+
+	pkt = dpc_vici_packet_build(type, name, msg, len, &total);
+	if (!pkt)
+	{
+		errno = EMSGSIZE;
+		return false;
+	}
+	while (done < total)
+	{
+		n = send(fd, pkt + done, total - done, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+		{
+			continue;
+		}
+		if (n <= 0)
+		{
+			if (n == 0)
+			{
+				errno = EPIPE;
+			}
+			break;
+		}
+		done += n;
+	}
+	free(pkt);
+	return done == total;
 }

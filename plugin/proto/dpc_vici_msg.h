@@ -327,6 +327,21 @@ uint8_t *dpc_vici_packet_build(dpc_vici_packet_type_t type, const char *name,
 							   size_t *out_len);
 
 /**
+ * Build a packet and send all of it on a blocking stream socket (clients:
+ * the CLI, test and benchmark tools).
+ *
+ * @param fd		connected socket
+ * @param type		packet type
+ * @param name		name for named types (non-empty), ignored otherwise
+ * @param msg		message for types carrying one, may be NULL if len is 0
+ * @param len		message length
+ * @return			FALSE with errno set if it could not be built (EMSGSIZE)
+ *					or sent
+ */
+bool dpc_vici_packet_send(int fd, dpc_vici_packet_type_t type,
+						  const char *name, const uint8_t *msg, size_t len);
+
+/**
  * Split a received packet (the bytes after the length prefix). The message
  * is not parsed; types without a message must not carry one.
  *

@@ -75,7 +75,7 @@ static double time_rekey(int fd, const char *child, int timeout_ms)
 		return -1;
 	}
 	start = hx_now_ms();
-	if (!hx_client_send(fd, DPC_VICI_CMD_REQUEST, "rekey", msg, len))
+	if (!dpc_vici_packet_send(fd, DPC_VICI_CMD_REQUEST, "rekey", msg, len))
 	{
 		free(msg);
 		return -1;

@@ -61,38 +61,6 @@ int hx_client_connect(const char *path)
 	return fd;
 }
 
-/*
- * Described in header
- */
-bool hx_client_send(int fd, dpc_vici_packet_type_t type, const char *name,
-					const uint8_t *msg, size_t len)
-{
-	uint8_t *pkt;
-	size_t total, done = 0;
-	ssize_t n;
-
-	pkt = dpc_vici_packet_build(type, name, msg, len, &total);
-	if (!pkt)
-	{
-		return false;
-	}
-	while (done < total)
-	{
-		n = send(fd, pkt + done, total - done, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-		{
-			continue;
-		}
-		if (n <= 0)
-		{
-			break;
-		}
-		done += n;
-	}
-	free(pkt);
-	return done == total;
-}
-
 /**
  * Read exactly len bytes before the deadline.
  */
@@ -178,7 +146,7 @@ dpc_vici_node_t *hx_client_request(int fd, const char *cmd,
 	uint8_t *buf;
 	int left;
 
-	if (!hx_client_send(fd, DPC_VICI_CMD_REQUEST, cmd, msg, len))
+	if (!dpc_vici_packet_send(fd, DPC_VICI_CMD_REQUEST, cmd, msg, len))
 	{
 		return NULL;
 	}
@@ -209,7 +177,7 @@ bool hx_client_register(int fd, const char *event, int timeout_ms)
 	uint8_t *buf;
 	bool ok;
 
-	if (!hx_client_send(fd, DPC_VICI_EVENT_REGISTER, event, NULL, 0) ||
+	if (!dpc_vici_packet_send(fd, DPC_VICI_EVENT_REGISTER, event, NULL, 0) ||
 		!hx_client_recv(fd, timeout_ms, &pkt, &buf))
 	{
 		return false;

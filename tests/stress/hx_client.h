@@ -28,18 +28,6 @@
 int hx_client_connect(const char *path);
 
 /**
- * Send one packet.
- *
- * @param type			packet type
- * @param name			name of named types
- * @param msg			message, may be NULL if len is 0
- * @param len			message length
- * @return				FALSE on error
- */
-bool hx_client_send(int fd, dpc_vici_packet_type_t type, const char *name,
-					const uint8_t *msg, size_t len);
-
-/**
  * Receive one packet.
  *
  * @param timeout_ms	give up after this long

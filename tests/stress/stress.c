@@ -241,7 +241,7 @@ static void *impatient_thread(void *arg)
 			usleep(10000);
 			continue;
 		}
-		if (hx_client_send(fd, DPC_VICI_CMD_REQUEST, commands[n], msg, len))
+		if (dpc_vici_packet_send(fd, DPC_VICI_CMD_REQUEST, commands[n], msg, len))
 		{
 			c->answered[n]++;
 		}
