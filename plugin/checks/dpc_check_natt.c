@@ -141,16 +141,57 @@ static void keepalive(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 }
 
 /**
+ * dpd-off-behind-nat: a NAT forgets idle mappings, and without DPD nothing
+ * notices the tunnel died with it: both sides keep SAs that carry nothing.
+ */
+static void dpd_behind_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	dpc_finding_t *f;
+	const char *who;
+
+	if (!(ike->nat & (DPC_NAT_HERE | DPC_NAT_THERE)) || ike->dpd_delay)
+	{
+		return;
+	}
+	f = dpc_check_add(ctx, "dpd-off-behind-nat", DPC_WARNING, ike, NULL);
+	if (!f)
+	{
+		return;
+	}
+	who = (ike->nat & DPC_NAT_HERE) && (ike->nat & DPC_NAT_THERE) ?
+		  "both gateways are" : ike->nat & DPC_NAT_HERE ?
+		  "this gateway is" : "the peer is";
+	dpc_finding_message(f, "%s behind NAT and DPD is off: when the NAT "
+						"forgets the mapping (idle timeout, reboot, new "
+						"public address) the SAs stay up here while no "
+						"packet gets through, until they expire", who);
+	dpc_finding_evidence(f, "nat", "%s%s%s",
+						 ike->nat & DPC_NAT_HERE ? "local" : "",
+						 (ike->nat & DPC_NAT_HERE) &&
+						 (ike->nat & DPC_NAT_THERE) ? "," : "",
+						 ike->nat & DPC_NAT_THERE ? "remote" : "");
+	dpc_finding_evidence(f, "dpd_delay", "0");
+	dpc_finding_evidence(f, "charon.keep_alive", "%us",
+						 ctx->settings->keep_alive);
+	dpc_finding_hint(f, "set dpd_delay = 30s in connections.%s of "
+					 "swanctl.conf, with dpd_action = restart on the "
+					 "initiator's children (clear on the responder's), then "
+					 "swanctl --load-conns", ike->name);
+}
+
+/**
  * The checks of one IKE_SA.
  */
 static void natt_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 {
 	nat_detected(ctx, ike);
 	keepalive(ctx, ike);
+	dpd_behind_nat(ctx, ike);
 }
 
 /**
- * nat-detected, keepalive-off, keepalive-slow: per IKE_SA.
+ * nat-detected, keepalive-off, keepalive-slow, dpd-off-behind-nat: per
+ * IKE_SA.
  */
 const dpc_check_family_t dpc_check_family_natt = {
 	.name = "natt",

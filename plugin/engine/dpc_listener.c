@@ -205,6 +205,8 @@ static void ike2rec(ike_sa_t *ike_sa, dpc_ike_rec_t *rec)
 	if (peer_cfg)
 	{
 		rec->dpd_delay = peer_cfg->get_dpd(peer_cfg);
+		rec->cfg_rekey_time = peer_cfg->get_rekey_time(peer_cfg, FALSE);
+		rec->cfg_reauth_time = peer_cfg->get_reauth_time(peer_cfg, FALSE);
 	}
 	rec->established = time_monotonic(NULL);
 }
@@ -287,8 +289,18 @@ static bool child2rec(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	cfg = child_sa->get_config(child_sa);
 	if (cfg)
 	{
+		lifetime_cfg_t *lifetime;
+
 		snprintf(rec->dpd_action, sizeof(rec->dpd_action), "%N",
 				 action_names, cfg->get_dpd_action(cfg));
+		lifetime = cfg->get_lifetime(cfg, FALSE);
+		if (lifetime)
+		{
+			rec->cfg_rekey_time = lifetime->time.rekey;
+			rec->cfg_rekey_bytes = lifetime->bytes.rekey;
+			rec->cfg_rekey_packets = lifetime->packets.rekey;
+			free(lifetime);
+		}
 		return cfg2list(ike_sa, cfg, TRUE, &rec->cfg_local) &&
 			   cfg2list(ike_sa, cfg, FALSE, &rec->cfg_remote);
 	}

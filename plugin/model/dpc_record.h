@@ -27,6 +27,7 @@
 
 #include "dpc_ts.h"
 #include "dpc_finding.h"
+#include "dpc_rekeys.h"
 
 #include <time.h>
 
@@ -164,6 +165,11 @@ typedef struct {
 	dpc_sample_t samples[DPC_MAX_SAMPLES];
 	/** samples in use */
 	int n_samples;
+	/** rekeys of this CHILD_SA's lineage (passed on to the replacement) */
+	dpc_rekeys_t rekey_history;
+	/** configured rekey limits of the child config (rekey_time in
+	 *  seconds, rekey_bytes, rekey_packets), 0 if none */
+	uint64_t cfg_rekey_time, cfg_rekey_bytes, cfg_rekey_packets;
 	/** references held (dpc_child_rec_get/put), 0 on the stack; the last
 	 * member: copies skip it */
 	uint32_t refs;
@@ -203,6 +209,10 @@ typedef struct {
 	uint32_t updates;
 	/** monotonic time of the last endpoint update */
 	time_t last_update;
+	/** rekeys of this IKE_SA's lineage (passed on to the replacement) */
+	dpc_rekeys_t rekey_history;
+	/** configured IKE rekey_time and reauth_time, seconds, 0 if none */
+	uint32_t cfg_rekey_time, cfg_reauth_time;
 	/** alerts, oldest first, allocated when the first one arrives */
 	dpc_alert_t *alerts;
 	/** alerts in use (at most DPC_MAX_ALERTS) */

@@ -314,6 +314,8 @@ static void update_ike(dpc_ike_rec_t *dst, const dpc_ike_rec_t *src)
 	dst->remote = src->remote;
 	dst->nat = src->nat;
 	dst->dpd_delay = src->dpd_delay;
+	dst->cfg_rekey_time = src->cfg_rekey_time;
+	dst->cfg_reauth_time = src->cfg_reauth_time;
 	dst->initiator = src->initiator;
 	dst->gone = 0;
 	if (!known)
@@ -427,12 +429,14 @@ static bool move_children(dpc_table_t *t, dpc_ike_rec_t *from,
  * What a new IKE_SA takes over from the one it replaces.
  */
 static void inherit(dpc_table_t *t, dpc_ike_rec_t *new,
-					const dpc_ike_rec_t *old)
+					const dpc_ike_rec_t *old, time_t now)
 {
 	int j;
 
 	new->rekeys = old->rekeys + 1;
 	new->rekeyed_from = old->unique_id;
+	new->rekey_history = old->rekey_history;
+	dpc_rekeys_add(&new->rekey_history, now);
 	new->updates = old->updates;
 	new->last_update = old->last_update;
 	if (old->established)
@@ -470,7 +474,7 @@ void dpc_table_ike_rekey(dpc_table_t *t, uint32_t old_id,
 	}
 	if (new)
 	{
-		inherit(t, new, old);
+		inherit(t, new, old, now);
 		move_children(t, old, new);
 	}
 	/* if the new one is missing, the old one and what stayed with it
@@ -578,7 +582,8 @@ static dpc_child_rec_t *insert_child(dpc_table_t *t, uint32_t ike_id,
 		t->records++;
 	}
 	else
-	{
+	{	/* the same CHILD_SA again: its rekey lineage stays */
+		child->rekey_history = ike->children[j]->rekey_history;
 		dpc_ike_rec_set_child(ike, j, child);
 	}
 	dpc_idmap_put(&t->by_child, child->unique_id, ike_id);
@@ -633,9 +638,12 @@ void dpc_table_child_down(dpc_table_t *t, uint32_t child_id, time_t now)
 /**
  * What a new CHILD_SA takes over from the one it replaces.
  */
-static void inherit_child(dpc_child_rec_t *new, const dpc_child_rec_t *old)
+static void inherit_child(dpc_child_rec_t *new, const dpc_child_rec_t *old,
+						  time_t now)
 {
 	new->rekeyed_from = old->unique_id;
+	new->rekey_history = old->rekey_history;
+	dpc_rekeys_add(&new->rekey_history, now);
 	if (old->n_samples)
 	{
 		new->pred_total = old->samples[old->n_samples - 1];
@@ -666,7 +674,7 @@ void dpc_table_child_rekey(dpc_table_t *t, uint32_t ike_id, uint32_t old_id,
 	}
 	if (new)
 	{	/* the new record is only in the owned IKE_SA record: still ours */
-		inherit_child(new, cur);
+		inherit_child(new, cur, now);
 	}
 	/* replaced even if the new one is not recorded, so the old expires */
 	old = own_child_by_id(t, old_id);

@@ -61,7 +61,11 @@ PLUGINS="random nonce openssl pem pkcs1 pkcs8 x509 pubkey gmp curve25519 aes sha
 [ -z "$DPC_PLUGIN" ] || PLUGINS="$PLUGINS dataplane-check"
 
 write_conf() { # gw local_addr remote_addr local_id remote_id local_ts remote_ts esp charon_extra dpc_extra
-	local gw=$1 d=$LAB_RUN/$1 sub
+	local gw=$1 d=$LAB_RUN/$1 sub dpd=${LAB_DPD_DELAY:-30s} child_extra=
+	case $gw in
+	gwA) dpd=${GWA_DPD_DELAY:-$dpd} child_extra=${GWA_CHILD_EXTRA:-} ;;
+	gwB) dpd=${GWB_DPD_DELAY:-$dpd} child_extra=${GWB_CHILD_EXTRA:-} ;;
+	esac
 	mkdir -p "$d/swanctl/conf.d"
 	for sub in x509 x509ca x509aa x509ocsp x509crl x509ac pubkey private rsa ecdsa bliss pkcs8 pkcs12; do
 		mkdir -p "$d/swanctl/$sub"
@@ -123,7 +127,7 @@ connections {
 		local_addrs = $2
 		remote_addrs = $3
 		proposals = aes256-sha256-x25519
-		dpd_delay = ${LAB_DPD_DELAY:-30s}
+		dpd_delay = $dpd
 		local {
 			auth = psk
 			id = $4
@@ -139,6 +143,7 @@ connections {
 				esp_proposals = $8
 				start_action = none
 				dpd_action = clear
+				$child_extra
 			}
 		}
 	}

@@ -59,6 +59,8 @@ void bed_init(bed_t *bed)
 	ike.initial_remote = ike.remote;
 	ike.initial_local.port = ike.initial_remote.port = 500;
 	ike.nat = DPC_NAT_ANY | DPC_NAT_HERE;
+	ike.dpd_delay = 30;
+	ike.cfg_rekey_time = 14400;
 	ike.established = 1000;
 	child = dpc_ike_rec_add_child(&ike);
 	snprintf(child->name, sizeof(child->name), "net");
@@ -73,6 +75,7 @@ void bed_init(bed_t *bed)
 	bed_set_ts(&child->local, "10.10.1.0/24");
 	bed_set_ts(&child->remote, "10.20.1.0/24");
 	child->installed = 1000;
+	child->cfg_rekey_time = 3600;
 	dpc_tunnels_add_copy(&bed->tunnels, &ike);
 	dpc_ike_rec_clear(&ike);
 	dpc_findings_init(&bed->findings);

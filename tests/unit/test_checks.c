@@ -399,6 +399,140 @@ START_TEST(test_down_sa_ignored)
 }
 END_TEST
 
+START_TEST(test_dpd_off_behind_nat)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+
+	bed_init(&bed);
+	bed_ike(&bed)->dpd_delay = 0;
+	bed_run(&bed);
+	f = bed_find(&bed, "dpd-off-behind-nat");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert(strstr(f->message, "this gateway is behind NAT"));
+	ck_assert(has_evidence(f, "nat", "local"));
+
+	/* the peer behind NAT: its mapping can die just the same */
+	bed_ike(&bed)->nat = DPC_NAT_ANY | DPC_NAT_THERE;
+	bed_run(&bed);
+	f = bed_find(&bed, "dpd-off-behind-nat");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(strstr(f->message, "the peer is behind NAT"));
+
+	/* NAT only faked (forced encapsulation): no mapping to lose */
+	bed_ike(&bed)->nat = DPC_NAT_ANY | DPC_NAT_FAKE;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "dpd-off-behind-nat"));
+
+	/* DPD on behind NAT: silent */
+	bed_ike(&bed)->nat = DPC_NAT_ANY | DPC_NAT_HERE;
+	bed_ike(&bed)->dpd_delay = 30;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "dpd-off-behind-nat"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_rekey_churn)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+	dpc_child_rec_t *child;
+	int i;
+
+	bed_init(&bed);
+	child = bed_child(&bed);
+	/* rekey_time 10s: three rekeys 10 s apart, the round 2 s later */
+	child->cfg_rekey_time = 10;
+	for (i = 0; i < 3; i++)
+	{
+		dpc_rekeys_add(&child->rekey_history, 1968 + 10 * i);
+	}
+	bed_run(&bed);
+	f = bed_find(&bed, "rekey-churn");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert_uint_eq(f->subject.child_id, 1);
+	/* 3 rekeys in the 32 s since the first */
+	ck_assert(has_evidence(f, "rate", "337/h"));
+	ck_assert(has_evidence(f, "interval", "10-10s"));
+	ck_assert(has_evidence(f, "rekey_time", "10s"));
+	ck_assert(strstr(f->hint, "raise rekey_time (now 10s"));
+
+	/* far faster than our own 1h timer: the peer drives them */
+	child->cfg_rekey_time = 3600;
+	bed_run(&bed);
+	f = bed_find(&bed, "rekey-churn");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(strstr(f->hint, "the peer starts them"));
+
+	/* the churn stopped 50 minutes ago: 3 in 53 min is below 30/h */
+	bed.ctx.now = 2000 + 3000;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "rekey-churn"));
+	bed.ctx.now = 2000;
+
+	/* two quick rekeys are a collision, not churn */
+	child->rekey_history.n = 2;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "rekey-churn"));
+
+	/* a higher limit: silent */
+	child->rekey_history.n = 3;
+	bed.settings.rekey_churn = 400;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "rekey-churn"));
+	bed.settings.rekey_churn = 30;
+
+	/* the IKE_SA's lineage too, reported without a CHILD_SA */
+	child->rekey_history.n = 0;
+	for (i = 0; i < 4; i++)
+	{
+		dpc_rekeys_add(&bed_ike(&bed)->rekey_history, 1900 + 25 * i);
+	}
+	bed_run(&bed);
+	f = bed_find(&bed, "rekey-churn");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->subject.child_id, 0);
+	ck_assert(has_evidence(f, "rekeys", "4 in the last 100s"));
+	ck_assert(has_evidence(f, "rekey_time", "14400s"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_rekeys_history)
+{
+	dpc_rekeys_t r = {};
+	dpc_rekey_rate_t rate;
+	int i;
+
+	ck_assert(!dpc_rekeys_rate(&r, 100, &rate));
+	ck_assert_int_eq(rate.count, 0);
+	/* bounded: the oldest goes */
+	for (i = 0; i < DPC_REKEYS_KEPT + 3; i++)
+	{
+		dpc_rekeys_add(&r, 100 + i * 60);
+	}
+	ck_assert_int_eq(r.n, DPC_REKEYS_KEPT);
+	ck_assert_int_eq(r.at[0], 100 + 3 * 60);
+	ck_assert(dpc_rekeys_rate(&r, r.at[DPC_REKEYS_KEPT - 1], &rate));
+	ck_assert_int_eq(rate.count, DPC_REKEYS_KEPT);
+	ck_assert_int_eq(rate.min_gap, 60);
+	ck_assert_int_eq(rate.max_gap, 60);
+	ck_assert_uint_eq(rate.per_hour, DPC_REKEYS_KEPT * 3600 /
+					  ((DPC_REKEYS_KEPT - 1) * 60));
+	/* only the last hour counts */
+	ck_assert(!dpc_rekeys_rate(&r, r.at[DPC_REKEYS_KEPT - 3] + 3600, &rate));
+	ck_assert_int_eq(rate.count, 2);
+	/* a corrupt count is refused, not read past the array */
+	r.n = DPC_REKEYS_KEPT + 1;
+	ck_assert(!dpc_rekeys_rate(&r, 1000, &rate));
+	dpc_rekeys_add(&r, 5);
+	ck_assert_int_eq(r.n, 1);
+}
+END_TEST
+
 Suite *checks_suite(void)
 {
 	Suite *s = suite_create("checks");
@@ -416,6 +550,9 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, test_source_check_is_no_missing_route);
 	tcase_add_test(tc, test_inbound_undeliverable);
 	tcase_add_test(tc, test_keepalive);
+	tcase_add_test(tc, test_dpd_off_behind_nat);
+	tcase_add_test(tc, test_rekey_churn);
+	tcase_add_test(tc, test_rekeys_history);
 	tcase_add_test(tc, test_alerts);
 	tcase_add_test(tc, test_alerts_closed);
 	tcase_add_test(tc, test_disabled);

@@ -376,6 +376,12 @@ START_TEST(test_rekeys)
 	ck_assert_uint_eq(new->children[2]->pred_total.packets_out, 9);
 	ck_assert_int_eq(new->children[2]->n_pred_samples, 1);
 	ck_assert_uint_eq(new->children[0]->rekeyed_to, 13);
+	/* both lineages remember when they rekeyed (rekey-churn) */
+	ck_assert_int_eq(new->rekey_history.n, 1);
+	ck_assert_int_eq(new->rekey_history.at[0], 30);
+	ck_assert_int_eq(new->children[2]->rekey_history.n, 1);
+	ck_assert_int_eq(new->children[2]->rekey_history.at[0], 20);
+	ck_assert_int_eq(new->children[1]->rekey_history.n, 0);
 	dpc_tunnels_clear(&snap);
 	/* the moved CHILD_SAs are found with their new IKE_SA */
 	dpc_table_child_down(t, 12, 40);
