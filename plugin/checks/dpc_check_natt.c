@@ -12,6 +12,11 @@
 
 #include <stdio.h>
 
+/** endpoint changes within an hour from which they are "frequent": one is a
+ *  NAT reboot or a new public address, three mean a NAT that keeps
+ *  forgetting the mapping */
+#define MAPPING_FREQUENT 3
+
 /**
  * Print "addr[port]".
  */
@@ -180,6 +185,86 @@ static void dpd_behind_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 }
 
 /**
+ * Whether an endpoint moved (address or port).
+ */
+static bool moved(const dpc_addr_t *prev, const dpc_addr_t *cur)
+{
+	return prev->family &&
+		   (dpc_addr_cmp(prev, cur) != 0 || prev->port != cur->port);
+}
+
+/**
+ * nat-mapping-changed: charon saw the IKE_SA's endpoints move within the
+ * last hour (charon follows a NAT rebinding on the next authenticated
+ * message, and on the kernel's NAT-T mapping event under kernel-netlink).
+ */
+static void nat_mapping(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	dpc_times_rate_t rate;
+	dpc_finding_t *f;
+	const dpc_addr_t *prev, *cur;
+	char o[DPC_ADDR_STRLEN + 8], n[DPC_ADDR_STRLEN + 8];
+	bool remote, frequent;
+
+	if (!dpc_times_rate(&ike->update_history, ctx->now, 1, &rate))
+	{
+		return;
+	}
+	remote = moved(&ike->prev_remote, &ike->remote);
+	if (!remote && !moved(&ike->prev_local, &ike->local))
+	{
+		return;
+	}
+	prev = remote ? &ike->prev_remote : &ike->prev_local;
+	cur = remote ? &ike->remote : &ike->local;
+	frequent = rate.count >= MAPPING_FREQUENT;
+	f = dpc_check_add(ctx, "nat-mapping-changed",
+					  frequent ? DPC_WARNING : DPC_INFO, ike, NULL);
+	if (!f)
+	{
+		return;
+	}
+	endpoint(prev, o, sizeof(o));
+	endpoint(cur, n, sizeof(n));
+	dpc_finding_message(f, "the %s endpoint moved from %s to %s%s; %d "
+						"change%s in the last %llds", remote ? "peer's" :
+						"local", o, n, ike->nat & (DPC_NAT_HERE |
+						DPC_NAT_THERE) ? " (a NAT on the path made a new "
+						"mapping)" : "", rate.count, rate.count == 1 ? "" :
+						"s", (long long)rate.span);
+	dpc_finding_evidence(f, "side", "%s", remote ? "remote" : "local");
+	dpc_finding_evidence(f, "old", "%s", o);
+	dpc_finding_evidence(f, "new", "%s", n);
+	dpc_finding_evidence(f, "changes", "%d in the last %llds", rate.count,
+						 (long long)rate.span);
+	if (rate.count > 1)
+	{	/* one change has no rate */
+		dpc_finding_evidence(f, "rate", "%u/h", rate.per_hour);
+		dpc_finding_evidence(f, "interval", "%lld-%llds",
+							 (long long)rate.min_gap, (long long)rate.max_gap);
+	}
+	dpc_finding_evidence(f, "charon.keep_alive", "%us",
+						 ctx->settings->keep_alive);
+	dpc_finding_evidence(f, "dpd_delay", "%us", ike->dpd_delay);
+	if (frequent)
+	{
+		dpc_finding_hint(f, "a NAT on the path forgets the mapping every %lld "
+						 "s or so, and traffic to the old one is lost until "
+						 "the next IKE message: send keepalives more often "
+						 "on the gateway behind the NAT (charon.keep_alive, "
+						 "now %us here) than the NAT's UDP timeout, or raise "
+						 "that timeout on the NAT", (long long)rate.min_gap,
+						 ctx->settings->keep_alive);
+	}
+	else
+	{
+		dpc_finding_hint(f, "nothing to do after a NAT reboot or a new public "
+						 "address; if it recurs, the NAT's UDP timeout is "
+						 "shorter than the keepalive interval");
+	}
+}
+
+/**
  * The checks of one IKE_SA.
  */
 static void natt_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
@@ -187,11 +272,12 @@ static void natt_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 	nat_detected(ctx, ike);
 	keepalive(ctx, ike);
 	dpd_behind_nat(ctx, ike);
+	nat_mapping(ctx, ike);
 }
 
 /**
- * nat-detected, keepalive-off, keepalive-slow, dpd-off-behind-nat: per
- * IKE_SA.
+ * nat-detected, keepalive-off, keepalive-slow, dpd-off-behind-nat,
+ * nat-mapping-changed: per IKE_SA.
  */
 const dpc_check_family_t dpc_check_family_natt = {
 	.name = "natt",

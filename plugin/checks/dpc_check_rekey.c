@@ -13,13 +13,17 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+/** rekeys a rate needs before it is trusted: one or two quick rekeys are
+ *  a collision or a manual rekey, not churn */
+#define CHURN_MIN_REKEYS 3
+
 /**
  * Whether an SA's lineage rekeys faster than rekey_churn allows.
  */
-static bool churning(dpc_check_ctx_t *ctx, const dpc_rekeys_t *history,
-					 dpc_rekey_rate_t *rate)
+static bool churning(dpc_check_ctx_t *ctx, const dpc_times_t *history,
+					 dpc_times_rate_t *rate)
 {
-	return dpc_rekeys_rate(history, ctx->now, rate) &&
+	return dpc_times_rate(history, ctx->now, CHURN_MIN_REKEYS, rate) &&
 		   rate->per_hour > ctx->settings->rekey_churn;
 }
 
@@ -27,7 +31,7 @@ static bool churning(dpc_check_ctx_t *ctx, const dpc_rekeys_t *history,
  * The evidence both kinds of SAs share.
  */
 static void churn_evidence(dpc_check_ctx_t *ctx, dpc_finding_t *f,
-						   const dpc_rekey_rate_t *rate)
+						   const dpc_times_rate_t *rate)
 {
 	dpc_finding_evidence(f, "rekeys", "%d in the last %llds", rate->count,
 						 (long long)rate->span);
@@ -49,7 +53,7 @@ static void churn_evidence(dpc_check_ctx_t *ctx, dpc_finding_t *f,
 static void child_churn(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						const dpc_child_rec_t *child)
 {
-	dpc_rekey_rate_t rate;
+	dpc_times_rate_t rate;
 	dpc_finding_t *f;
 
 	if (!churning(ctx, &child->rekey_history, &rate))
@@ -100,7 +104,7 @@ static void child_churn(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
  */
 static void ike_churn(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 {
-	dpc_rekey_rate_t rate;
+	dpc_times_rate_t rate;
 	dpc_finding_t *f;
 
 	if (!churning(ctx, &ike->rekey_history, &rate))

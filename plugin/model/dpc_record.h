@@ -27,7 +27,7 @@
 
 #include "dpc_ts.h"
 #include "dpc_finding.h"
-#include "dpc_rekeys.h"
+#include "dpc_times.h"
 
 #include <time.h>
 
@@ -166,7 +166,7 @@ typedef struct {
 	/** samples in use */
 	int n_samples;
 	/** rekeys of this CHILD_SA's lineage (passed on to the replacement) */
-	dpc_rekeys_t rekey_history;
+	dpc_times_t rekey_history;
 	/** configured rekey limits of the child config (rekey_time in
 	 *  seconds, rekey_bytes, rekey_packets), 0 if none */
 	uint64_t cfg_rekey_time, cfg_rekey_bytes, cfg_rekey_packets;
@@ -209,8 +209,12 @@ typedef struct {
 	uint32_t updates;
 	/** monotonic time of the last endpoint update */
 	time_t last_update;
+	/** the endpoints before the last update, family 0 if none */
+	dpc_addr_t prev_local, prev_remote;
+	/** endpoint updates of this IKE_SA's lineage */
+	dpc_times_t update_history;
 	/** rekeys of this IKE_SA's lineage (passed on to the replacement) */
-	dpc_rekeys_t rekey_history;
+	dpc_times_t rekey_history;
 	/** configured IKE rekey_time and reauth_time, seconds, 0 if none */
 	uint32_t cfg_rekey_time, cfg_reauth_time;
 	/** alerts, oldest first, allocated when the first one arrives */

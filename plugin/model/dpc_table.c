@@ -436,9 +436,12 @@ static void inherit(dpc_table_t *t, dpc_ike_rec_t *new,
 	new->rekeys = old->rekeys + 1;
 	new->rekeyed_from = old->unique_id;
 	new->rekey_history = old->rekey_history;
-	dpc_rekeys_add(&new->rekey_history, now);
+	dpc_times_add(&new->rekey_history, now);
 	new->updates = old->updates;
 	new->last_update = old->last_update;
+	new->prev_local = old->prev_local;
+	new->prev_remote = old->prev_remote;
+	new->update_history = old->update_history;
 	if (old->established)
 	{
 		new->established = old->established;
@@ -512,10 +515,13 @@ void dpc_table_ike_update(dpc_table_t *t, uint32_t ike_id,
 	ike = own_ike_by_id(t, ike_id);
 	if (ike)
 	{
+		ike->prev_local = ike->local;
+		ike->prev_remote = ike->remote;
 		ike->local = *local;
 		ike->remote = *remote;
 		ike->updates++;
 		ike->last_update = now;
+		dpc_times_add(&ike->update_history, now);
 	}
 }
 
@@ -643,7 +649,7 @@ static void inherit_child(dpc_child_rec_t *new, const dpc_child_rec_t *old,
 {
 	new->rekeyed_from = old->unique_id;
 	new->rekey_history = old->rekey_history;
-	dpc_rekeys_add(&new->rekey_history, now);
+	dpc_times_add(&new->rekey_history, now);
 	if (old->n_samples)
 	{
 		new->pred_total = old->samples[old->n_samples - 1];

@@ -434,6 +434,61 @@ START_TEST(test_dpd_off_behind_nat)
 }
 END_TEST
 
+START_TEST(test_nat_mapping_changed)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+	dpc_ike_rec_t *ike;
+
+	bed_init(&bed);
+	ike = bed_ike(&bed);
+	/* the peer's NAT moved it from port 4500 to 31337, 5 minutes ago */
+	ike->prev_remote = ike->remote;
+	ike->remote.port = 31337;
+	dpc_times_add(&ike->update_history, 1700);
+	bed_run(&bed);
+	f = bed_find(&bed, "nat-mapping-changed");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_INFO);
+	ck_assert(has_evidence(f, "side", "remote"));
+	ck_assert(has_evidence(f, "old", "198.51.100.2[4500]"));
+	ck_assert(has_evidence(f, "new", "198.51.100.2[31337]"));
+	ck_assert(strstr(f->message, "a NAT on the path made a new mapping"));
+
+	/* three within the hour: frequent */
+	dpc_times_add(&ike->update_history, 1800);
+	dpc_times_add(&ike->update_history, 1900);
+	bed_run(&bed);
+	f = bed_find(&bed, "nat-mapping-changed");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert(has_evidence(f, "interval", "100-100s"));
+	ck_assert(strstr(f->hint, "every 100 s"));
+
+	/* an hour after the last one: resolved */
+	bed.ctx.now = 1900 + 3600;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "nat-mapping-changed"));
+	bed.ctx.now = 2000;
+
+	/* the local side moved (MOBIKE) */
+	ike->prev_remote = ike->remote;
+	ike->prev_local = ike->local;
+	dpc_addr_parse(&ike->local, "192.0.2.3");
+	ike->local.port = 4500;
+	bed_run(&bed);
+	f = bed_find(&bed, "nat-mapping-changed");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "side", "local"));
+
+	/* an update that changed nothing we keep: silent */
+	ike->prev_local = ike->local;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "nat-mapping-changed"));
+	bed_free(&bed);
+}
+END_TEST
+
 START_TEST(test_rekey_churn)
 {
 	bed_t bed;
@@ -447,7 +502,7 @@ START_TEST(test_rekey_churn)
 	child->cfg_rekey_time = 10;
 	for (i = 0; i < 3; i++)
 	{
-		dpc_rekeys_add(&child->rekey_history, 1968 + 10 * i);
+		dpc_times_add(&child->rekey_history, 1968 + 10 * i);
 	}
 	bed_run(&bed);
 	f = bed_find(&bed, "rekey-churn");
@@ -489,7 +544,7 @@ START_TEST(test_rekey_churn)
 	child->rekey_history.n = 0;
 	for (i = 0; i < 4; i++)
 	{
-		dpc_rekeys_add(&bed_ike(&bed)->rekey_history, 1900 + 25 * i);
+		dpc_times_add(&bed_ike(&bed)->rekey_history, 1900 + 25 * i);
 	}
 	bed_run(&bed);
 	f = bed_find(&bed, "rekey-churn");
@@ -501,34 +556,34 @@ START_TEST(test_rekey_churn)
 }
 END_TEST
 
-START_TEST(test_rekeys_history)
+START_TEST(test_times_history)
 {
-	dpc_rekeys_t r = {};
-	dpc_rekey_rate_t rate;
+	dpc_times_t r = {};
+	dpc_times_rate_t rate;
 	int i;
 
-	ck_assert(!dpc_rekeys_rate(&r, 100, &rate));
+	ck_assert(!dpc_times_rate(&r, 100, 3, &rate));
 	ck_assert_int_eq(rate.count, 0);
 	/* bounded: the oldest goes */
-	for (i = 0; i < DPC_REKEYS_KEPT + 3; i++)
+	for (i = 0; i < DPC_TIMES_KEPT + 3; i++)
 	{
-		dpc_rekeys_add(&r, 100 + i * 60);
+		dpc_times_add(&r, 100 + i * 60);
 	}
-	ck_assert_int_eq(r.n, DPC_REKEYS_KEPT);
+	ck_assert_int_eq(r.n, DPC_TIMES_KEPT);
 	ck_assert_int_eq(r.at[0], 100 + 3 * 60);
-	ck_assert(dpc_rekeys_rate(&r, r.at[DPC_REKEYS_KEPT - 1], &rate));
-	ck_assert_int_eq(rate.count, DPC_REKEYS_KEPT);
+	ck_assert(dpc_times_rate(&r, r.at[DPC_TIMES_KEPT - 1], 3, &rate));
+	ck_assert_int_eq(rate.count, DPC_TIMES_KEPT);
 	ck_assert_int_eq(rate.min_gap, 60);
 	ck_assert_int_eq(rate.max_gap, 60);
-	ck_assert_uint_eq(rate.per_hour, DPC_REKEYS_KEPT * 3600 /
-					  ((DPC_REKEYS_KEPT - 1) * 60));
+	ck_assert_uint_eq(rate.per_hour, DPC_TIMES_KEPT * 3600 /
+					  ((DPC_TIMES_KEPT - 1) * 60));
 	/* only the last hour counts */
-	ck_assert(!dpc_rekeys_rate(&r, r.at[DPC_REKEYS_KEPT - 3] + 3600, &rate));
+	ck_assert(!dpc_times_rate(&r, r.at[DPC_TIMES_KEPT - 3] + 3600, 3, &rate));
 	ck_assert_int_eq(rate.count, 2);
 	/* a corrupt count is refused, not read past the array */
-	r.n = DPC_REKEYS_KEPT + 1;
-	ck_assert(!dpc_rekeys_rate(&r, 1000, &rate));
-	dpc_rekeys_add(&r, 5);
+	r.n = DPC_TIMES_KEPT + 1;
+	ck_assert(!dpc_times_rate(&r, 1000, 3, &rate));
+	dpc_times_add(&r, 5);
 	ck_assert_int_eq(r.n, 1);
 }
 END_TEST
@@ -552,7 +607,8 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_dpd_off_behind_nat);
 	tcase_add_test(tc, test_rekey_churn);
-	tcase_add_test(tc, test_rekeys_history);
+	tcase_add_test(tc, test_nat_mapping_changed);
+	tcase_add_test(tc, test_times_history);
 	tcase_add_test(tc, test_alerts);
 	tcase_add_test(tc, test_alerts_closed);
 	tcase_add_test(tc, test_disabled);

@@ -317,6 +317,11 @@ START_TEST(test_snapshot_shared)
 	ck_assert(dpc_table_snapshot(t, &s1));
 	ck_assert(s1.ikes[0] == ike);
 	ck_assert_uint_eq(ike->updates, 2);
+	/* the endpoint before the update and when it happened, for
+	 * nat-mapping-changed */
+	ck_assert_int_eq(ike->prev_remote.family, a.family);
+	ck_assert_int_eq(ike->update_history.n, 2);
+	ck_assert_int_eq(ike->update_history.at[1], 10);
 	dpc_tunnels_clear(&s1);
 	dpc_table_destroy(t);
 }

@@ -7,35 +7,35 @@
  * option) any later version.
  */
 
-#include "dpc_rekeys.h"
+#include "dpc_times.h"
 
 #include <string.h>
 
 /** the window a rate is measured over */
 #define HOUR 3600
 
-void dpc_rekeys_add(dpc_rekeys_t *r, time_t now)
+void dpc_times_add(dpc_times_t *r, time_t now)
 {
-	if (r->n < 0 || r->n > DPC_REKEYS_KEPT)
+	if (r->n < 0 || r->n > DPC_TIMES_KEPT)
 	{
 		r->n = 0;
 	}
-	if (r->n == DPC_REKEYS_KEPT)
+	if (r->n == DPC_TIMES_KEPT)
 	{
-		memmove(&r->at[0], &r->at[1], (DPC_REKEYS_KEPT - 1) * sizeof(r->at[0]));
+		memmove(&r->at[0], &r->at[1], (DPC_TIMES_KEPT - 1) * sizeof(r->at[0]));
 		r->n--;
 	}
 	r->at[r->n++] = now;
 }
 
-bool dpc_rekeys_rate(const dpc_rekeys_t *r, time_t now,
-					 dpc_rekey_rate_t *rate)
+bool dpc_times_rate(const dpc_times_t *r, time_t now, int min,
+					dpc_times_rate_t *rate)
 {
 	int i, first = -1;
 	time_t gap;
 
 	memset(rate, 0, sizeof(*rate));
-	if (r->n < 0 || r->n > DPC_REKEYS_KEPT)
+	if (r->n < 0 || r->n > DPC_TIMES_KEPT)
 	{
 		return false;
 	}
@@ -52,7 +52,7 @@ bool dpc_rekeys_rate(const dpc_rekeys_t *r, time_t now,
 	}
 	if (first < 0)
 	{
-		return false;
+		return min <= 0;
 	}
 	for (i = first + 1; i < r->n; i++)
 	{
@@ -70,5 +70,5 @@ bool dpc_rekeys_rate(const dpc_rekeys_t *r, time_t now,
 	/* a span below a second would make the rate meaningless */
 	rate->per_hour = (uint32_t)((uint64_t)rate->count * HOUR /
 								(rate->span > 0 ? rate->span : 1));
-	return rate->count >= DPC_REKEYS_MIN;
+	return rate->count >= min;
 }
