@@ -265,6 +265,70 @@ static void nat_mapping(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 }
 
 /**
+ * natt-port-blocked: IKE_SA_INIT with the peer worked, the next request
+ * after the float to the NAT-T port goes unanswered.
+ */
+static void natt_blocked(dpc_check_ctx_t *ctx, const dpc_natt_attempt_t *a)
+{
+	dpc_ike_rec_t subject = {};
+	dpc_finding_t *f;
+	char il[DPC_ADDR_STRLEN + 8], ir[DPC_ADDR_STRLEN + 8];
+	char l[DPC_ADDR_STRLEN + 8], r[DPC_ADDR_STRLEN + 8];
+
+	/* one unanswered request may be a lost packet */
+	if (!a->timed_out && a->retransmits < 2)
+	{
+		return;
+	}
+	snprintf(subject.name, sizeof(subject.name), "%s", a->name);
+	subject.unique_id = a->ike_id;
+	f = dpc_check_add(ctx, "natt-port-blocked", DPC_ERROR, &subject, NULL);
+	if (!f)
+	{
+		return;
+	}
+	endpoint(&a->init_local, il, sizeof(il));
+	endpoint(&a->init_remote, ir, sizeof(ir));
+	endpoint(&a->local, l, sizeof(l));
+	endpoint(&a->remote, r, sizeof(r));
+	dpc_finding_message(f, "IKE_SA_INIT with %s worked on UDP %u, but the "
+						"next request, sent to UDP %u after the NAT-T float, "
+						"%s: UDP %u is blocked between this gateway and the "
+						"peer (a firewall or NAT on the path, or the peer's "
+						"input filter), so the IKE_SA never comes up",
+						ir, a->init_remote.port, a->remote.port,
+						a->timed_out ? "was never answered (charon gave up)"
+									 : "goes unanswered", a->remote.port);
+	dpc_finding_evidence(f, "ike_sa_init", "%s -> %s answered", il, ir);
+	dpc_finding_evidence(f, "natt", "%s -> %s unanswered", l, r);
+	dpc_finding_evidence(f, "retransmits", "%u%s", a->retransmits,
+						 a->timed_out ? ", gave up" : "");
+	dpc_finding_evidence(f, "since", "%llds", (long long)(ctx->now - a->first));
+	dpc_finding_hint(f, "let UDP %u through in both directions between "
+					 "%s and %s (the peer's input, every firewall and NAT "
+					 "on the path; e.g. nft add rule inet filter input udp "
+					 "dport %u accept); a filter-blocks-ike finding names the "
+					 "rule when it is on this gateway", a->remote.port,
+					 dpc_addr_to_str(&a->local, l, sizeof(l)),
+					 dpc_addr_to_str(&a->remote, r, sizeof(r)),
+					 a->remote.port);
+}
+
+/**
+ * Gateway-wide: the failing NAT-T floats of initiated IKE_SAs.
+ */
+static void natt_host(dpc_check_ctx_t *ctx)
+{
+	int i;
+
+	for (i = 0; i < ctx->tunnels->natt.count &&
+		 i < DPC_NATT_ATTEMPTS_MAX; i++)
+	{
+		natt_blocked(ctx, &ctx->tunnels->natt.entries[i]);
+	}
+}
+
+/**
  * The checks of one IKE_SA.
  */
 static void natt_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
@@ -277,9 +341,10 @@ static void natt_ike(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 
 /**
  * nat-detected, keepalive-off, keepalive-slow, dpd-off-behind-nat,
- * nat-mapping-changed: per IKE_SA.
+ * nat-mapping-changed: per IKE_SA; natt-port-blocked: gateway-wide.
  */
 const dpc_check_family_t dpc_check_family_natt = {
 	.name = "natt",
+	.host = natt_host,
 	.ike = natt_ike,
 };

@@ -496,12 +496,35 @@ static void child_ts2str(child_sa_t *child_sa, char *buf, size_t len)
 	enumerator->destroy(enumerator);
 }
 
+/**
+ * A request of ours goes unanswered: the registry keeps it if it shows a
+ * NAT-T float that fails (natt-port-blocked).
+ */
+static void retransmit(private_dpc_listener_t *this, ike_sa_t *ike_sa,
+					   packet_t *packet, u_int count, bool timed_out)
+{
+	dpc_addr_t local, remote;
+
+	if (!ike_sa || !packet || ike_sa->get_state(ike_sa) == IKE_ESTABLISHED)
+	{	/* established IKE_SAs: DPD and rekeys, not the float */
+		return;
+	}
+	host2addr(packet->get_source(packet), &local);
+	host2addr(packet->get_destination(packet), &remote);
+	this->registry->ike_retransmit(this->registry,
+								   ike_sa->get_unique_id(ike_sa),
+								   ike_sa->get_name(ike_sa), &local, &remote,
+								   count, timed_out);
+}
+
 METHOD(listener_t, alert, bool,
 	private_dpc_listener_t *this, ike_sa_t *ike_sa, alert_t alert,
 	va_list args)
 {
 	linked_list_t *list, *list2;
 	child_sa_t *child_sa;
+	packet_t *packet;
+	u_int count;
 	char d1[DPC_ALERT_TEXT_LEN], d2[DPC_ALERT_TEXT_LEN];
 
 	switch (alert)
@@ -540,6 +563,15 @@ METHOD(listener_t, alert, bool,
 			}
 			record_alert(this, ike_sa, DPC_ALERT_PROPOSAL_MISMATCH_CHILD, NULL,
 						 d1, NULL);
+			break;
+		case ALERT_RETRANSMIT_SEND:
+			/* one after the other: argument evaluation has no order */
+			packet = va_arg(args, packet_t*);
+			count = va_arg(args, u_int);
+			retransmit(this, ike_sa, packet, count, FALSE);
+			break;
+		case ALERT_RETRANSMIT_SEND_TIMEOUT:
+			retransmit(this, ike_sa, va_arg(args, packet_t*), 0, TRUE);
 			break;
 		default:
 			break;

@@ -167,6 +167,19 @@ METHOD(dpc_registry_t, ike_update, void,
 	unlock(this);
 }
 
+METHOD(dpc_registry_t, ike_retransmit, void,
+	private_dpc_registry_t *this, uint32_t ike_id, const char *name,
+	const dpc_addr_t *local, const dpc_addr_t *remote, uint32_t retransmits,
+	bool timed_out)
+{
+	time_t now = time_monotonic(NULL);
+
+	lock(this);
+	dpc_table_ike_retransmit(this->table, ike_id, name, local, remote,
+							 retransmits, timed_out, now);
+	unlock(this);
+}
+
 METHOD(dpc_registry_t, child_up, void,
 	private_dpc_registry_t *this, uint32_t ike_id, dpc_child_rec_t *rec)
 {
@@ -323,6 +336,7 @@ dpc_registry_t *dpc_registry_create(const dpc_settings_t *settings)
 			.ike_initial = _ike_initial,
 			.ike_gone = _ike_gone,
 			.ike_update = _ike_update,
+			.ike_retransmit = _ike_retransmit,
 			.child_up = _child_up,
 			.child_down = _child_down,
 			.child_rekey = _child_rekey,

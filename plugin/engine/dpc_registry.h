@@ -70,6 +70,23 @@ struct dpc_registry_t {
 	void (*ike_gone)(dpc_registry_t *this, uint32_t ike_id);
 
 	/**
+	 * An IKE_SA this gateway initiated retransmits a request or gives up
+	 * (kept only if it is a failing NAT-T float, see
+	 * dpc_table_ike_retransmit()).
+	 *
+	 * @param ike_id	IKE_SA unique id
+	 * @param name		peer config name
+	 * @param local		source of the request
+	 * @param remote	destination of the request
+	 * @param retransmits	retransmits so far (0 with timed_out)
+	 * @param timed_out	charon gave up
+	 */
+	void (*ike_retransmit)(dpc_registry_t *this, uint32_t ike_id,
+						   const char *name, const dpc_addr_t *local,
+						   const dpc_addr_t *remote, uint32_t retransmits,
+						   bool timed_out);
+
+	/**
 	 * An IKE_SA's endpoints changed (NAT rebinding, MOBIKE).
 	 */
 	void (*ike_update)(dpc_registry_t *this, uint32_t ike_id,

@@ -245,6 +245,12 @@ bool dpc_half_open_take(dpc_half_open_t *h, uint32_t ike_id,
 	return true;
 }
 
+const dpc_half_open_entry_t *dpc_half_open_peek(dpc_half_open_t *h,
+												uint32_t ike_id)
+{
+	return find(h, ike_id);
+}
+
 void dpc_half_open_remove(dpc_half_open_t *h, uint32_t ike_id)
 {
 	dpc_half_open_entry_t *e;

@@ -104,6 +104,14 @@ bool dpc_half_open_take(dpc_half_open_t *h, uint32_t ike_id,
 						dpc_half_open_entry_t *out);
 
 /**
+ * Look at the entry of an IKE_SA without taking it.
+ *
+ * @return			the entry, valid until the map changes; NULL if none
+ */
+const dpc_half_open_entry_t *dpc_half_open_peek(dpc_half_open_t *h,
+												uint32_t ike_id);
+
+/**
  * Forget an IKE_SA (it was destroyed).
  */
 void dpc_half_open_remove(dpc_half_open_t *h, uint32_t ike_id);

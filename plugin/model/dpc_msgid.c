@@ -35,6 +35,7 @@ static const struct {
 	{ "rekey-churn", "e20c074bf7765616bf39806646b0e148" },
 	{ "dpd-off-behind-nat", "8e3d74381cd75192ad9375cee1a7457a" },
 	{ "nat-mapping-changed", "e3da2af4901759158cc36146ebb3d36e" },
+	{ "natt-port-blocked", "2137fccc22a55687805b2bfe216c3e41" },
 	{ "traffic-one-way-out", "4e0283519eae5e0c9c6cb6e596dad5ac" },
 	{ "traffic-one-way-in", "f32a195e03fc5f37aca934963ab43f0a" },
 	{ "traffic-none", "dadc7d7416f054448ea4645981dadc60" },

@@ -479,6 +479,7 @@ void dpc_tunnels_init(dpc_tunnels_t *t)
 	t->ikes = NULL;
 	t->count = 0;
 	t->size = 0;
+	t->natt.count = 0;
 }
 
 bool dpc_tunnels_reserve(dpc_tunnels_t *t, int n)

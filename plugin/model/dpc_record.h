@@ -28,6 +28,7 @@
 #include "dpc_ts.h"
 #include "dpc_finding.h"
 #include "dpc_times.h"
+#include "dpc_natt_attempts.h"
 
 #include <time.h>
 
@@ -243,6 +244,8 @@ typedef struct {
 	int count;
 	/** allocated */
 	int size;
+	/** initiated IKE_SAs whose NAT-T float fails (a copy) */
+	dpc_natt_attempts_t natt;
 } dpc_tunnels_t;
 
 /**

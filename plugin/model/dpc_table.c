@@ -31,6 +31,8 @@ struct dpc_table_t {
 	dpc_half_open_t half_open;
 	/** seconds an unauthenticated IKE_SA is remembered */
 	uint32_t half_open_timeout;
+	/** initiated IKE_SAs whose requests on port 4500 go unanswered */
+	dpc_natt_attempts_t natt;
 	/** CHILD_SA ids marked narrowed, not installed yet (a ring) */
 	uint32_t pending_narrow[MAX_PENDING_NARROW];
 	/** next slot of pending_narrow */
@@ -355,7 +357,37 @@ static dpc_ike_rec_t *set_ike(dpc_table_t *t, const dpc_ike_rec_t *rec)
 
 void dpc_table_ike_set(dpc_table_t *t, const dpc_ike_rec_t *rec)
 {
+	/* NAT-T works for this config now */
+	dpc_natt_attempts_forget(&t->natt, rec->name);
 	set_ike(t, rec);
+}
+
+void dpc_table_ike_retransmit(dpc_table_t *t, uint32_t ike_id,
+							  const char *name, const dpc_addr_t *local,
+							  const dpc_addr_t *remote, uint32_t retransmits,
+							  bool timed_out, time_t now)
+{
+	const dpc_half_open_entry_t *init;
+	dpc_natt_attempt_t attempt = {};
+
+	init = dpc_half_open_peek(&t->half_open, ike_id);
+	/* only an unauthenticated IKE_SA whose IKE_SA_INIT went on another
+	 * port than this request: the float to 4500 is what fails */
+	if (!init || ike_index(t, ike_id) >= 0 || !init->remote.family ||
+		init->remote.port == remote->port)
+	{
+		return;
+	}
+	snprintf(attempt.name, sizeof(attempt.name), "%s", name ?: "");
+	attempt.ike_id = ike_id;
+	attempt.init_local = init->local;
+	attempt.init_remote = init->remote;
+	attempt.local = *local;
+	attempt.remote = *remote;
+	attempt.retransmits = retransmits;
+	attempt.timed_out = timed_out;
+	attempt.last = now;
+	dpc_natt_attempts_note(&t->natt, &attempt);
 }
 
 /**
@@ -782,6 +814,7 @@ bool dpc_table_snapshot(dpc_table_t *t, dpc_tunnels_t *out)
 {
 	uint32_t i;
 
+	out->natt = t->natt;
 	if (t->count > INT32_MAX || !dpc_tunnels_reserve(out, t->count))
 	{
 		failed(t);
@@ -871,6 +904,7 @@ void dpc_table_expire(dpc_table_t *t, time_t now, uint32_t keep)
 	dpc_ike_rec_t *ike;
 	uint32_t i, w = 0;
 
+	dpc_natt_attempts_expire(&t->natt, now, keep);
 	for (i = 0; i < t->count; i++)
 	{
 		ike = t->ikes[i];

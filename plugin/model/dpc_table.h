@@ -117,6 +117,22 @@ void dpc_table_ike_init(dpc_table_t *t, uint32_t ike_id,
 void dpc_table_ike_gone(dpc_table_t *t, uint32_t ike_id);
 
 /**
+ * An IKE_SA this gateway initiated retransmits a request (or gave up).
+ * Kept (bounded) when it is not authenticated and its IKE_SA_INIT went on
+ * another port than this request to port 4500: the NAT-T float failed.
+ *
+ * @param name		peer config name
+ * @param local		source of the request
+ * @param remote	destination of the request
+ * @param retransmits	retransmits so far
+ * @param timed_out	charon gave up
+ */
+void dpc_table_ike_retransmit(dpc_table_t *t, uint32_t ike_id,
+							  const char *name, const dpc_addr_t *local,
+							  const dpc_addr_t *remote, uint32_t retransmits,
+							  bool timed_out, time_t now);
+
+/**
  * An IKE_SA's endpoints changed (NAT rebinding, MOBIKE).
  */
 void dpc_table_ike_update(dpc_table_t *t, uint32_t ike_id,

@@ -489,6 +489,44 @@ START_TEST(test_nat_mapping_changed)
 }
 END_TEST
 
+START_TEST(test_natt_port_blocked)
+{
+	bed_t bed;
+	dpc_finding_t *f;
+	dpc_natt_attempt_t *a;
+
+	bed_init(&bed);
+	a = &bed.tunnels.natt.entries[bed.tunnels.natt.count++];
+	snprintf(a->name, sizeof(a->name), "s2s");
+	a->ike_id = 7;
+	dpc_addr_parse(&a->init_local, "192.0.2.2");
+	dpc_addr_parse(&a->init_remote, "198.51.100.2");
+	a->init_local.port = a->init_remote.port = 500;
+	a->local = a->init_local;
+	a->remote = a->init_remote;
+	a->local.port = a->remote.port = 4500;
+	a->retransmits = 1;
+	a->first = a->last = 1990;
+	/* one retransmit may be a lost packet */
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "natt-port-blocked"));
+	a->retransmits = 3;
+	bed_run(&bed);
+	f = bed_find(&bed, "natt-port-blocked");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert_str_eq(f->subject.ike_name, "s2s");
+	ck_assert_uint_eq(f->subject.ike_id, 7);
+	ck_assert(has_evidence(f, "ike_sa_init",
+						   "192.0.2.2[500] -> 198.51.100.2[500] answered"));
+	ck_assert(has_evidence(f, "natt",
+						   "192.0.2.2[4500] -> 198.51.100.2[4500] unanswered"));
+	ck_assert(strstr(f->message, "UDP 4500 is blocked"));
+	ck_assert(strstr(f->hint, "udp dport 4500 accept"));
+	bed_free(&bed);
+}
+END_TEST
+
 START_TEST(test_rekey_churn)
 {
 	bed_t bed;
@@ -607,6 +645,7 @@ Suite *checks_suite(void)
 	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_dpd_off_behind_nat);
 	tcase_add_test(tc, test_rekey_churn);
+	tcase_add_test(tc, test_natt_port_blocked);
 	tcase_add_test(tc, test_nat_mapping_changed);
 	tcase_add_test(tc, test_times_history);
 	tcase_add_test(tc, test_alerts);

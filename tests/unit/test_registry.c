@@ -480,6 +480,92 @@ START_TEST(test_idmap)
 }
 END_TEST
 
+START_TEST(test_natt_attempts)
+{
+	dpc_table_t *t = dpc_table_create(100, 30);
+	dpc_addr_t l500, r500, l4500, r4500;
+	dpc_tunnels_t snap;
+
+	dpc_addr_parse(&l500, "192.0.2.2");
+	dpc_addr_parse(&r500, "198.51.100.2");
+	l500.port = r500.port = 500;
+	l4500 = l500;
+	r4500 = r500;
+	l4500.port = r4500.port = 4500;
+	dpc_table_ike_init(t, 5, &l500, &r500, 1);
+	/* IKE_SA_INIT itself retransmitted: the peer is down, not NAT-T */
+	dpc_table_ike_retransmit(t, 5, "s2s", &l500, &r500, 1, false, 2);
+	dpc_tunnels_init(&snap);
+	ck_assert(dpc_table_snapshot(t, &snap));
+	ck_assert_int_eq(snap.natt.count, 0);
+	dpc_tunnels_clear(&snap);
+	/* IKE_AUTH to 4500 retransmitted, then given up */
+	dpc_table_ike_retransmit(t, 5, "s2s", &l4500, &r4500, 1, false, 5);
+	dpc_table_ike_retransmit(t, 5, "s2s", &l4500, &r4500, 2, false, 9);
+	dpc_table_ike_retransmit(t, 5, "s2s", &l4500, &r4500, 0, true, 20);
+	ck_assert(dpc_table_snapshot(t, &snap));
+	ck_assert_int_eq(snap.natt.count, 1);
+	ck_assert_str_eq(snap.natt.entries[0].name, "s2s");
+	ck_assert_uint_eq(snap.natt.entries[0].retransmits, 2);
+	ck_assert(snap.natt.entries[0].timed_out);
+	ck_assert_int_eq(snap.natt.entries[0].first, 5);
+	ck_assert_int_eq(snap.natt.entries[0].init_remote.port, 500);
+	ck_assert_int_eq(snap.natt.entries[0].remote.port, 4500);
+	dpc_tunnels_clear(&snap);
+	/* the IKE_SA is gone: what it showed stays until keep_closed */
+	dpc_table_ike_gone(t, 5);
+	dpc_table_expire(t, 100, 300);
+	ck_assert(dpc_table_snapshot(t, &snap));
+	ck_assert_int_eq(snap.natt.count, 1);
+	dpc_tunnels_clear(&snap);
+	dpc_table_expire(t, 400, 300);
+	ck_assert(dpc_table_snapshot(t, &snap));
+	ck_assert_int_eq(snap.natt.count, 0);
+	dpc_tunnels_clear(&snap);
+
+	/* an established IKE_SA of the config clears it; retransmits of an
+	 * authenticated IKE_SA (DPD) are none of this */
+	dpc_table_ike_init(t, 6, &l500, &r500, 500);
+	dpc_table_ike_retransmit(t, 6, "s2s", &l4500, &r4500, 3, false, 510);
+	up(t, 6);
+	dpc_table_ike_retransmit(t, 6, "s2s", &l4500, &r4500, 4, false, 520);
+	ck_assert(dpc_table_snapshot(t, &snap));
+	ck_assert_int_eq(snap.natt.count, 0);
+	dpc_tunnels_clear(&snap);
+	dpc_table_destroy(t);
+}
+END_TEST
+
+START_TEST(test_natt_attempts_bounded)
+{
+	dpc_natt_attempts_t a = {};
+	dpc_natt_attempt_t e = {};
+	int i;
+
+	for (i = 0; i < DPC_NATT_ATTEMPTS_MAX + 5; i++)
+	{
+		snprintf(e.name, sizeof(e.name), "peer%d", i);
+		e.ike_id = i + 1;
+		e.last = 100 + i;
+		dpc_natt_attempts_note(&a, &e);
+	}
+	ck_assert_int_eq(a.count, DPC_NATT_ATTEMPTS_MAX);
+	/* the least recent ones made room */
+	for (i = 0; i < a.count; i++)
+	{
+		ck_assert_int_ge(a.entries[i].last, 105);
+	}
+	/* a new IKE_SA of a config replaces the config's entry */
+	snprintf(e.name, sizeof(e.name), "peer20");
+	e.ike_id = 99;
+	e.last = 200;
+	dpc_natt_attempts_note(&a, &e);
+	ck_assert_int_eq(a.count, DPC_NATT_ATTEMPTS_MAX);
+	dpc_natt_attempts_forget(&a, "peer20");
+	ck_assert_int_eq(a.count, DPC_NATT_ATTEMPTS_MAX - 1);
+}
+END_TEST
+
 Suite *registry_suite(void)
 {
 	Suite *s;
@@ -494,6 +580,8 @@ Suite *registry_suite(void)
 	tcase_add_test(tc, test_cap);
 	tcase_add_test(tc, test_snapshot_shared);
 	tcase_add_test(tc, test_rekeys);
+	tcase_add_test(tc, test_natt_attempts);
+	tcase_add_test(tc, test_natt_attempts_bounded);
 	tcase_add_test(tc, test_expire_compacts);
 	tcase_add_test(tc, test_idmap);
 	tcase_set_timeout(tc, 60);
