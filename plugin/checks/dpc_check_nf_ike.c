@@ -209,6 +209,105 @@ static void judge_flow(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 	}
 }
 
+/** strongSwan's default charon.keep_alive, assumed for a peer behind NAT */
+#define PEER_KEEPALIVE 20
+
+/**
+ * conntrack-udp-timeout: the INPUT filter lets the peer's IKE/NAT-T packets
+ * in only as part of a conntrack entry, and the entry expires between the
+ * packets that refresh it: after each idle gap the peer's next packet
+ * (its ESP in UDP, its IKE request) is NEW and dropped.
+ */
+static void conntrack_timeout(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
+							  const flows_t *fl)
+{
+	const dpc_ike_rec_t *ike = fl->ike;
+	nfsim_packet_t pkt;
+	nfsim_result_t new_res, est_res;
+	dpc_finding_t *f;
+	int stream, unreplied, refresh = 0;
+	const char *by = "nothing";
+
+	if (!ctx->facts->sysctl(ctx->facts,
+					"net/netfilter/nf_conntrack_udp_timeout_stream", &stream))
+	{	/* no conntrack: no stateful rule either */
+		return;
+	}
+	flow_packet(ctx, fl, 0, true, NFSIM_CT_NEW, 0, &pkt);
+	nfsim_eval(rs, NFSIM_HOOK_INPUT, &pkt, &new_res);
+	flow_packet(ctx, fl, 0, true, NFSIM_CT_ESTABLISHED, 1, &pkt);
+	nfsim_eval(rs, NFSIM_HOOK_INPUT, &pkt, &est_res);
+	if (!new_res.certain || !est_res.certain ||
+		!dpc_nf_stops(new_res.verdict) || dpc_nf_stops(est_res.verdict))
+	{	/* not decided by the conntrack state */
+		return;
+	}
+	/* what keeps the entry alive when the tunnel is idle: NAT keepalives
+	 * of the side behind NAT, DPD */
+	if ((ike->nat & DPC_NAT_HERE) && ctx->settings->keep_alive)
+	{
+		refresh = ctx->settings->keep_alive;
+		by = "this gateway's NAT keepalives";
+	}
+	else if (ike->nat & DPC_NAT_THERE)
+	{
+		refresh = PEER_KEEPALIVE;
+		by = "the peer's NAT keepalives (strongSwan's default assumed)";
+	}
+	if (ike->dpd_delay && (!refresh || (int)ike->dpd_delay < refresh))
+	{
+		refresh = ike->dpd_delay;
+		by = "DPD";
+	}
+	if (refresh && refresh <= stream)
+	{
+		return;
+	}
+	f = dpc_check_add(ctx, "conntrack-udp-timeout", DPC_WARNING, ike, NULL);
+	if (!f)
+	{
+		return;
+	}
+	if (refresh)
+	{
+		dpc_finding_message(f, "the INPUT filter accepts the peer's UDP %u "
+							"only as an established conntrack flow, and that "
+							"entry expires after %ds idle, before %s refresh "
+							"it every %ds: after each idle gap the peer's "
+							"next packet (ESP in UDP, its IKE requests) is "
+							"new and dropped", fl->ports[0][0], stream, by,
+							refresh);
+	}
+	else
+	{
+		dpc_finding_message(f, "the INPUT filter accepts the peer's UDP %u "
+							"only as an established conntrack flow, which "
+							"expires after %ds idle, and nothing (no NAT "
+							"keepalive, no DPD) refreshes it: after an idle "
+							"gap the peer's next packet is new and dropped",
+							fl->ports[0][0], stream);
+	}
+	dpc_finding_evidence(f, "nf_conntrack_udp_timeout_stream", "%d", stream);
+	if (ctx->facts->sysctl(ctx->facts,
+						   "net/netfilter/nf_conntrack_udp_timeout",
+						   &unreplied))
+	{
+		dpc_finding_evidence(f, "nf_conntrack_udp_timeout", "%d", unreplied);
+	}
+	if (refresh)
+	{
+		dpc_finding_evidence(f, "refreshed_by", "%s every %ds", by, refresh);
+	}
+	dpc_nf_evidence(f, "new_dropped_by", &new_res);
+	dpc_nf_evidence(f, "established_accepted_by", &est_res);
+	dpc_finding_hint(f, "accept the peer's IKE and NAT-T packets whatever "
+					 "their conntrack state (e.g. nft 'udp dport { 500, 4500 "
+					 "} accept' in input), or raise "
+					 "net.netfilter.nf_conntrack_udp_timeout_stream back to "
+					 "the kernel's 120 (at least %ds; sysctl -w, and in "
+					 "/etc/sysctl.d)", refresh ? refresh + 1 : 120);
+}
+
 /**
  * filter-blocks-ike: IKE, NAT-T and ESP to and from the peer.
  */
@@ -235,10 +334,11 @@ static void ike_filter(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 			judge_flow(ctx, rs, &fl, i, false);
 		}
 	}
+	conntrack_timeout(ctx, rs, &fl);
 }
 
 /**
- * filter-blocks-ike: per IKE_SA.
+ * filter-blocks-ike, conntrack-udp-timeout: per IKE_SA.
  */
 const dpc_check_family_t dpc_check_family_nf_ike = {
 	.name = "nf-ike",

@@ -40,6 +40,7 @@ static const struct {
 	{ "traffic-one-way-in", "f32a195e03fc5f37aca934963ab43f0a" },
 	{ "traffic-none", "dadc7d7416f054448ea4645981dadc60" },
 	{ "traffic-stopped-after-rekey", "de3c6dcfeb24574aa94d0054e02b40ff" },
+	{ "conntrack-udp-timeout", "38da8592168557a2bea05b0494c0ca29" },
 	{ "nat-before-ipsec", "c4c883b4ad575f2faa8aaab66e32956b" },
 	{ "nat-hides-source", "788bdd0d1b0250de95aed67383dc6307" },
 	{ "nat-rewrites-ike", "1ea29c83968e54659002564dec03b40d" },

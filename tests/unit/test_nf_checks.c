@@ -242,6 +242,68 @@ START_TEST(test_no_ruleset)
 }
 END_TEST
 
+START_TEST(test_conntrack_udp_timeout)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	nfbed_init(&nb, "nft_stateful_input", DPC_DATAPLANE_XFRM);
+	/* the peer is behind NAT and refreshes the entry every 20 s */
+	bed_ike(&nb.bed)->nat = DPC_NAT_ANY | DPC_NAT_THERE;
+	bed_ike(&nb.bed)->local.port = bed_ike(&nb.bed)->remote.port = 4500;
+	bed_ike(&nb.bed)->dpd_delay = 0;
+	bed_child(&nb.bed)->encap = true;
+	fixture_facts_sysctl(nb.bed.facts,
+						 "net/netfilter/nf_conntrack_udp_timeout_stream", 10);
+	fixture_facts_sysctl(nb.bed.facts,
+						 "net/netfilter/nf_conntrack_udp_timeout", 10);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "conntrack-udp-timeout");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert(evidence_has(f, "nf_conntrack_udp_timeout_stream", "10"));
+	ck_assert(evidence_has(f, "refreshed_by", "the peer's NAT keepalives"));
+	ck_assert(evidence_has(f, "new_dropped_by", "policy drop"));
+	ck_assert(evidence_has(f, "established_accepted_by", "ct state"));
+	ck_assert_ptr_nonnull(strstr(f->message, "UDP 4500"));
+
+	/* DPD every 5 s keeps it alive */
+	bed_ike(&nb.bed)->dpd_delay = 5;
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "conntrack-udp-timeout"));
+
+	/* the kernel's 120 s outlive the keepalives */
+	bed_ike(&nb.bed)->dpd_delay = 0;
+	fixture_facts_sysctl(nb.bed.facts,
+						 "net/netfilter/nf_conntrack_udp_timeout_stream", 120);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "conntrack-udp-timeout"));
+
+	/* no NAT, no DPD: nothing refreshes it */
+	bed_ike(&nb.bed)->nat = 0;
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "conntrack-udp-timeout");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "nothing (no NAT keepalive"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_conntrack_udp_timeout_stateless)
+{
+	nfbed_t nb;
+
+	/* the IKE ports are accepted as such: the entry does not matter */
+	nfbed_init(&nb, "nft_filter", DPC_DATAPLANE_XFRM);
+	bed_ike(&nb.bed)->nat = DPC_NAT_ANY | DPC_NAT_THERE;
+	fixture_facts_sysctl(nb.bed.facts,
+						 "net/netfilter/nf_conntrack_udp_timeout_stream", 10);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "conntrack-udp-timeout"));
+	nfbed_free(&nb);
+}
+END_TEST
+
 Suite *nf_checks_suite(void)
 {
 	Suite *s = suite_create("netfilter checks");
@@ -253,6 +315,8 @@ Suite *nf_checks_suite(void)
 	tcase_add_test(tc, test_masquerade_libipsec_exemption_useless);
 	tcase_add_test(tc, test_input_drops_natt);
 	tcase_add_test(tc, test_input_allows_ike_500);
+	tcase_add_test(tc, test_conntrack_udp_timeout);
+	tcase_add_test(tc, test_conntrack_udp_timeout_stateless);
 	tcase_add_test(tc, test_pmtu_dropped_legacy);
 	tcase_add_test(tc, test_forward_one_direction);
 	tcase_add_test(tc, test_mixed_backends);
