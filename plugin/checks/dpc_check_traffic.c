@@ -9,6 +9,13 @@
 
 #include "dpc_check.h"
 #include "dpc_check_family.h"
+#include "facts/dpc_questions.h"
+#include "facts/xfrm/dpc_xfrm_sad.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <time.h>
 
 #include <stdio.h>
 
@@ -108,9 +115,93 @@ static void counters(dpc_finding_t *f, const delta_t *d,
 	dpc_finding_evidence(f, "packets_out", "%s", d->out ? "growing" : "+0");
 }
 
+/**
+ * Look up one SA of a CHILD_SA in the kernel's SAD and say what it shows.
+ *
+ * @return			the SA, NULL if the SAD has none
+ */
+static const dpc_xfrm_sa_t *sad_sa(const dpc_xfrm_sad_t *sad,
+								   const dpc_ike_rec_t *ike,
+								   const dpc_child_rec_t *child, bool inbound)
+{
+	const dpc_addr_t *dst = inbound ? &ike->local : &ike->remote;
+	uint32_t mark = inbound ? child->mark_in : child->mark_out;
+	dpc_xfrm_sa_id_t id = {
+		.family = dst->family,
+		.proto = dpc_streq(child->protocol, "AH") ? IPPROTO_AH : IPPROTO_ESP,
+		.spi = htonl(inbound ? child->spi_in : child->spi_out),
+		.mark_value = mark,
+		.mark_mask = mark ? 0xffffffff : 0,
+	};
+
+	memcpy(id.dst, dst->a, sizeof(id.dst));
+	return dpc_xfrm_sad_find(sad, &id);
+}
+
+/**
+ * The new CHILD_SA's SAs as the kernel has them: which is missing or has
+ * carried nothing (the lost-SA-after-rekey class shows here first).
+ *
+ * @return			what is wrong, NULL if both are there and in use
+ */
+static const char *sad_evidence(dpc_check_ctx_t *ctx, dpc_finding_t *f,
+								const dpc_ike_rec_t *ike,
+								const dpc_child_rec_t *child)
+{
+	const dpc_xfrm_sad_t *sad;
+	const dpc_xfrm_sa_t *sa[2];
+	const char *verdict = NULL;
+	time_t wall = time(NULL);
+	int i;
+
+	if (ctx->facts->get_dataplane(ctx->facts) != DPC_DATAPLANE_XFRM ||
+		!ike->local.family || ike->local.family != ike->remote.family)
+	{
+		return NULL;
+	}
+	sad = ctx->facts->get_sad(ctx->facts);
+	if (!sad)
+	{
+		return NULL;
+	}
+	for (i = 0; i < 2; i++)
+	{
+		sa[i] = sad_sa(sad, ike, child, i == 0);
+		if (!sa[i])
+		{
+			dpc_finding_evidence(f, i == 0 ? "sa_in" : "sa_out",
+								 "%.8x missing from the kernel's SAD",
+								 i == 0 ? child->spi_in : child->spi_out);
+			verdict = verdict ?: i == 0 ? "the kernel has no inbound SA for it"
+										: "the kernel has no outbound SA for it";
+		}
+		else if (!sa[i]->packets)
+		{
+			dpc_finding_evidence(f, i == 0 ? "sa_in" : "sa_out",
+								 "%.8x installed, 0 packets",
+								 i == 0 ? child->spi_in : child->spi_out);
+			verdict = verdict ?: i == 0 ? "its inbound SA never received a "
+										  "packet"
+										: "its outbound SA never sent a packet";
+		}
+		else
+		{
+			dpc_finding_evidence(f, i == 0 ? "sa_in" : "sa_out",
+								 "%.8x %llu packets, last used %llds ago",
+								 i == 0 ? child->spi_in : child->spi_out,
+								 (unsigned long long)sa[i]->packets,
+								 sa[i]->use_time &&
+								 (uint64_t)wall >= sa[i]->use_time ?
+								 (long long)(wall - sa[i]->use_time) : 0LL);
+		}
+	}
+	return verdict;
+}
+
 static void stopped_after_rekey(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 								const dpc_child_rec_t *child, const delta_t *d)
 {
+	const char *sad;
 	dpc_finding_t *f;
 
 	f = dpc_check_add(ctx, "traffic-stopped-after-rekey", DPC_ERROR, ike,
@@ -119,14 +210,16 @@ static void stopped_after_rekey(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
+	dpc_finding_evidence(f, "replaced", "{%u}", child->rekeyed_from);
+	counters(f, d, ctx->settings);
+	sad = sad_evidence(ctx, f, ike, child);
 	dpc_finding_message(f, "traffic flowed both ways until the rekey, the new "
-						"CHILD_SA (replacing {%u}) carries %s",
+						"CHILD_SA (replacing {%u}) carries %s%s%s",
 						child->rekeyed_from,
 						!d->in && !d->out ? "nothing" :
 						!d->in ? "outbound packets only" :
-								 "inbound packets only");
-	dpc_finding_evidence(f, "replaced", "{%u}", child->rekeyed_from);
-	counters(f, d, ctx->settings);
+								 "inbound packets only",
+						sad ? ": " : "", sad ?: "");
 	dpc_finding_hint(f, "compare 'ip xfrm state' / 'swanctl --list-sas' on "
 					 "both gateways: the new SPIs %.8x/%.8x must exist on "
 					 "both; re-establish the CHILD_SA (swanctl --rekey "

@@ -8,7 +8,11 @@
  */
 
 #include "dpc_tests.h"
+#include "fixture_facts.h"
 #include "fixture_tunnel.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <string.h>
 
@@ -25,6 +29,21 @@ static void sample(dpc_child_rec_t *child, time_t t, uint64_t in, uint64_t out)
 		.bytes_out = out * 84,
 	};
 	dpc_child_rec_add_sample(child, &s);
+}
+
+static bool has_evidence(dpc_finding_t *f, const char *key, const char *part)
+{
+	int i;
+
+	for (i = 0; i < f->n_evidence; i++)
+	{
+		if (!strcmp(f->evidence[i].key, key) &&
+			strstr(f->evidence[i].value, part))
+		{
+			return true;
+		}
+	}
+	return false;
 }
 
 static void init(bed_t *bed)
@@ -189,6 +208,59 @@ START_TEST(test_stopped_after_rekey)
 }
 END_TEST
 
+START_TEST(test_stopped_after_rekey_sad)
+{
+	dpc_xfrm_sad_t sad;
+	dpc_xfrm_sa_t sa = {};
+	dpc_child_rec_t *child;
+	dpc_finding_t *f;
+	bed_t bed;
+
+	init(&bed);
+	/* kernel-netlink: the SAD tells which SA of the new CHILD_SA is gone */
+	bed.facts->destroy(bed.facts);
+	bed.facts = fixture_facts_create(DPC_DATAPLANE_XFRM, NULL);
+	bed.ctx.facts = bed.facts;
+	child = bed_child(&bed);
+	child->spi_in = 0xc1000001;
+	child->spi_out = 0xc2000002;
+	rekeyed(&bed, 40, 40);
+	sample(child, 1930, 10, 0);
+	sample(child, 1990, 30, 0);
+	dpc_xfrm_sad_init(&sad);
+	/* the inbound SA is there and in use, the outbound one is not */
+	sa.id.family = AF_INET;
+	sa.id.proto = IPPROTO_ESP;
+	sa.id.spi = htonl(0xc1000001);
+	inet_pton(AF_INET, "192.0.2.2", sa.id.dst);
+	sa.packets = 30;
+	ck_assert(dpc_xfrm_sad_add(&sad, &sa, 0));
+	dpc_xfrm_sad_sort(&sad);
+	fixture_facts_sad(bed.facts, &sad);
+	bed_run(&bed);
+	f = bed_find(&bed, "traffic-stopped-after-rekey");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message,
+							"the kernel has no outbound SA for it"));
+	ck_assert(has_evidence(f, "sa_out", "c2000002 missing"));
+	ck_assert(has_evidence(f, "sa_in", "c1000001 30 packets"));
+
+	/* both there, the outbound one never used */
+	sa.id.spi = htonl(0xc2000002);
+	inet_pton(AF_INET, "198.51.100.2", sa.id.dst);
+	sa.packets = 0;
+	ck_assert(dpc_xfrm_sad_add(&sad, &sa, 0));
+	dpc_xfrm_sad_sort(&sad);
+	bed_run(&bed);
+	f = bed_find(&bed, "traffic-stopped-after-rekey");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "never sent a packet"));
+	ck_assert(has_evidence(f, "sa_out", "c2000002 installed, 0 packets"));
+	dpc_xfrm_sad_clear(&sad);
+	bed_free(&bed);
+}
+END_TEST
+
 START_TEST(test_stopped_after_rekey_stray_packet)
 {
 	bed_t bed;
@@ -268,6 +340,7 @@ Suite *traffic_suite(void)
 	tcase_add_test(tc, test_window_uses_recent_samples);
 	tcase_add_test(tc, test_none);
 	tcase_add_test(tc, test_stopped_after_rekey);
+	tcase_add_test(tc, test_stopped_after_rekey_sad);
 	tcase_add_test(tc, test_stopped_after_rekey_stray_packet);
 	tcase_add_test(tc, test_one_way_long_after_rekey);
 	tcase_add_test(tc, test_rekey_healthy);
