@@ -21,6 +21,68 @@
 
 #include "dpc_check.h"
 
+/** destination port of the new TCP connection the checks judge (HTTPS,
+ *  the application port most often carried through site-to-site tunnels) */
+#define DPC_NF_TCP_PORT 443
+/** destination port of the new UDP flow the checks judge (DNS) */
+#define DPC_NF_UDP_PORT 53
+/** source port of the client of those connections (ephemeral range) */
+#define DPC_NF_CLIENT_PORT 40000
+
+/**
+ * Kinds of flow the checks of forwarded traffic judge.
+ */
+typedef enum {
+	/** a new TCP connection (SYN to DPC_NF_TCP_PORT) */
+	DPC_NF_FLOW_TCP = 0,
+	/** a new UDP flow (to DPC_NF_UDP_PORT) */
+	DPC_NF_FLOW_UDP,
+	/** an ICMP (ICMPv6) echo request */
+	DPC_NF_FLOW_ICMP,
+	/** number of kinds */
+	DPC_NF_FLOWS,
+} dpc_nf_flow_t;
+
+/**
+ * Name of a kind of flow ("TCP", "UDP", "ICMP").
+ *
+ * @param flow		the kind
+ * @return			its name
+ */
+const char *dpc_nf_flow_name(dpc_nf_flow_t flow);
+
+/**
+ * Turn a packet of dpc_nf_outbound()/dpc_nf_inbound() (addressed in the
+ * direction it travels) into a packet of a flow of the given kind and
+ * conntrack state: NEW is the flow's first packet (TCP SYN); ESTABLISHED
+ * with ct_dir 0 continues a flow started in this direction (TCP ACK, UDP,
+ * echo request), with ct_dir 1 it answers a flow the other side started
+ * (ports swapped, echo reply). The conntrack status follows from the state
+ * and from the NAT given (see nfsim_packet_ct_status()).
+ *
+ * @param pkt		the packet to change
+ * @param flow		the kind of flow
+ * @param ct		NFSIM_CT_NEW or NFSIM_CT_ESTABLISHED
+ * @param ct_dir	conntrack direction, 0 original, 1 reply
+ * @param src_nat	whether the connection is source-NATed
+ * @param dst_nat	whether the connection is destination-NATed
+ */
+void dpc_nf_flow(nfsim_packet_t *pkt, dpc_nf_flow_t flow, uint32_t ct,
+				 uint8_t ct_dir, nfsim_tri_t src_nat, nfsim_tri_t dst_nat);
+
+/**
+ * Which NAT the ruleset applies to the connection a NEW packet starts
+ * (the NAT chains of prerouting, or output for local packets, and of
+ * postrouting).
+ *
+ * @param rs		the ruleset
+ * @param pkt		the connection's first packet, as forwarded
+ * @param src_nat	receives whether its source is translated
+ * @param dst_nat	receives whether its destination is translated
+ */
+void dpc_nf_conn_nat(const nfsim_ruleset_t *rs, const nfsim_packet_t *pkt,
+					 nfsim_tri_t *src_nat, nfsim_tri_t *dst_nat);
+
 /**
  * Start a packet from src to dst (NEW connection, ICMP echo for ICMP),
  * with the gateway's addresses for masquerade and address type lookups.
