@@ -196,7 +196,8 @@ static void list_add(char *buf, size_t len, int *i, int n, const char *item)
  *
  * @return			number of kinds of flow listed
  */
-static int flows_text(const fwd_dir_t *d, bool blocked, char *buf, size_t len)
+static int flows_text(const fwd_dir_t *d, bool blocked, const char *from,
+					  const char *to, char *buf, size_t len)
 {
 	bool tcp = d->new_blocked[DPC_NF_FLOW_TCP] == blocked;
 	bool udp = d->new_blocked[DPC_NF_FLOW_UDP] == blocked;
@@ -218,10 +219,10 @@ static int flows_text(const fwd_dir_t *d, bool blocked, char *buf, size_t len)
 	}
 	if (est)
 	{
-		snprintf(item, sizeof(item), "established %s traffic (%s)",
+		snprintf(item, sizeof(item), "established %s traffic (%s %s)",
 				 dpc_nf_flow_name(d->est_flow), d->est_reply ?
-				 "replies to connections the other side starts" :
-				 "after the first packet");
+				 "replies to connections from" : "connections from",
+				 d->est_reply ? to : from);
 		list_add(buf, len, &i, n, item);
 	}
 	return tcp + udp + icmp + est;
@@ -236,8 +237,8 @@ static void forward_message(dpc_finding_t *f, const fwd_dir_t *d,
 	char dropped[200], passes[64];
 	int npass;
 
-	flows_text(d, true, dropped, sizeof(dropped));
-	npass = flows_text(d, false, passes, sizeof(passes));
+	flows_text(d, true, from, to, dropped, sizeof(dropped));
+	npass = flows_text(d, false, from, to, passes, sizeof(passes));
 	dpc_finding_message(f, "the FORWARD filter drops %s from %s to %s%s%s%s%s",
 						dropped, from, to,
 						both ? " (the other way too: nothing can connect)" : "",

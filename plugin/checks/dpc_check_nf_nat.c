@@ -64,11 +64,11 @@ static void source_nat_in(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_XFRM)
 	{
 		dpc_finding_hint(f, "exempt decrypted traffic before that rule: nft "
-						 "'meta ipsec exists accept' (or 'ip saddr %s "
-						 "accept') first in the postrouting nat chain; "
-						 "iptables -t nat -I POSTROUTING -s %s -d %s -j "
-						 "ACCEPT (-m policy --dir in is not allowed there)",
-						 rts, rts, lts);
+						 "'ip saddr %s accept' first in the postrouting nat "
+						 "chain (IPsec matches are not allowed there; or mark "
+						 "it in forward with 'meta ipsec exists meta mark set "
+						 "0x1' and exempt 'meta mark 0x1'); iptables -t nat "
+						 "-I POSTROUTING -s %s -d %s -j ACCEPT", rts, rts, lts);
 	}
 	else
 	{
