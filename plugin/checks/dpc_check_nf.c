@@ -212,6 +212,23 @@ void dpc_nf_inbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 /*
  * Described in header
  */
+void dpc_nf_direction(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
+					  const dpc_child_rec_t *child, const dpc_path_t *p,
+					  bool inbound, uint32_t ct, nfsim_packet_t *pkt)
+{
+	if (inbound)
+	{
+		dpc_nf_inbound(facts, ike, child, p, ct, pkt);
+	}
+	else
+	{
+		dpc_nf_outbound(facts, ike, child, p, ct, pkt);
+	}
+}
+
+/*
+ * Described in header
+ */
 const char *dpc_nf_flow_name(dpc_nf_flow_t flow)
 {
 	switch (flow)

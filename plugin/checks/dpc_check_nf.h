@@ -200,4 +200,20 @@ void dpc_nf_inbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 					const dpc_child_rec_t *child, const dpc_path_t *p,
 					uint32_t ct, nfsim_packet_t *pkt);
 
+/**
+ * The outbound (dpc_nf_outbound()) or inbound (dpc_nf_inbound()) packet of
+ * a CHILD_SA.
+ *
+ * @param facts		the facts
+ * @param ike		the IKE_SA
+ * @param child		the CHILD_SA
+ * @param p			its path (see dpc_nf_forwarded())
+ * @param inbound	TRUE for the inbound packet
+ * @param ct		conntrack state (NFSIM_CT_*)
+ * @param pkt		receives the packet
+ */
+void dpc_nf_direction(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
+					  const dpc_child_rec_t *child, const dpc_path_t *p,
+					  bool inbound, uint32_t ct, nfsim_packet_t *pkt);
+
 #endif /** DPC_CHECK_NF_H_ @}*/

@@ -47,23 +47,6 @@ typedef struct {
 } fwd_nat_t;
 
 /**
- * A packet of one direction (0 out, 1 in) of the CHILD_SA.
- */
-static void dir_packet(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-					   const dpc_child_rec_t *child, const dpc_path_t *p,
-					   int dir, nfsim_packet_t *pkt)
-{
-	if (dir)
-	{
-		dpc_nf_inbound(ctx->facts, ike, child, p, NFSIM_CT_NEW, pkt);
-	}
-	else
-	{
-		dpc_nf_outbound(ctx->facts, ike, child, p, NFSIM_CT_NEW, pkt);
-	}
-}
-
-/**
  * Evaluate FORWARD for a packet; note an uncertain result.
  *
  * @return			TRUE if the packet is certainly dropped or rejected
@@ -98,7 +81,8 @@ static void judge_new(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		for (k = 0; k < DPC_NF_FLOWS; k++)
 		{
-			dir_packet(ctx, ike, child, p, dir, &pkt);
+			dpc_nf_direction(ctx->facts, ike, child, p, dir, NFSIM_CT_NEW,
+							 &pkt);
 			dpc_nf_flow(&pkt, k, NFSIM_CT_NEW, 0, NFSIM_UNKNOWN, NFSIM_UNKNOWN);
 			dpc_nf_conn_nat(rs, &pkt, &nat[dir].src[k], &nat[dir].dst[k]);
 			/* source NAT happens after forward */
@@ -133,7 +117,8 @@ static void judge_established(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 			{	/* such connections never exist */
 				continue;
 			}
-			dir_packet(ctx, ike, child, p, dir, &pkt);
+			dpc_nf_direction(ctx->facts, ike, child, p, dir, NFSIM_CT_NEW,
+							 &pkt);
 			dpc_nf_flow(&pkt, k, NFSIM_CT_ESTABLISHED, cdir,
 						nat[start].src[k], nat[start].dst[k]);
 			if (forward_blocks(rs, &pkt, &res, &d[dir]))

@@ -16,6 +16,28 @@
 #include <string.h>
 
 /**
+ * Run postrouting on a new connection's first packet of one direction of a
+ * CHILD_SA, report it if uncertain.
+ *
+ * @return			TRUE if it sets up source NAT (SNAT or masquerade)
+ */
+static bool source_natted(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						  const dpc_child_rec_t *child,
+						  const nfsim_ruleset_t *rs, const dpc_path_t *p,
+						  bool inbound, nfsim_result_t *res)
+{
+	nfsim_packet_t pkt;
+
+	dpc_nf_direction(ctx->facts, ike, child, p, inbound, NFSIM_CT_NEW, &pkt);
+	nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &pkt, res);
+	dpc_nf_uncertain(ctx, ike, child, inbound ?
+					 "inbound tunnel traffic in postrouting" :
+					 "outbound tunnel traffic in postrouting", res);
+	return res->nat.type == NFSIM_NAT_SNAT ||
+		   res->nat.type == NFSIM_NAT_MASQUERADE;
+}
+
+/**
  * nat-hides-source (direction in): source NAT of decrypted traffic towards
  * the LAN hides the remote hosts behind the gateway.
  */
@@ -23,18 +45,13 @@ static void source_nat_in(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						  const dpc_child_rec_t *child,
 						  const nfsim_ruleset_t *rs, const dpc_path_t *p)
 {
-	nfsim_packet_t pkt;
 	nfsim_result_t res;
 	dpc_finding_t *f;
 	dpc_addr_t nat = { .family = p->lhost.family };
 	char lts[DPC_TS_STRLEN], rts[DPC_TS_STRLEN];
 	char a[DPC_ADDR_STRLEN], b[DPC_ADDR_STRLEN];
 
-	dpc_nf_inbound(ctx->facts, ike, child, p, NFSIM_CT_NEW, &pkt);
-	nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &pkt, &res);
-	dpc_nf_uncertain(ctx, ike, child,
-					 "inbound tunnel traffic in postrouting", &res);
-	if (res.nat.type != NFSIM_NAT_SNAT && res.nat.type != NFSIM_NAT_MASQUERADE)
+	if (!source_natted(ctx, ike, child, rs, p, true, &res))
 	{
 		return;
 	}
@@ -88,7 +105,6 @@ static void source_nat_out(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						   const dpc_child_rec_t *child,
 						   const nfsim_ruleset_t *rs, const dpc_path_t *p)
 {
-	nfsim_packet_t pkt;
 	nfsim_result_t res;
 	dpc_finding_t *f;
 	dpc_addr_t nat;
@@ -96,11 +112,7 @@ static void source_nat_out(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	char a[DPC_ADDR_STRLEN], b[DPC_ADDR_STRLEN];
 	bool inside;
 
-	dpc_nf_outbound(ctx->facts, ike, child, p, NFSIM_CT_NEW, &pkt);
-	nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &pkt, &res);
-	dpc_nf_uncertain(ctx, ike, child,
-					 "outbound tunnel traffic in postrouting", &res);
-	if (res.nat.type != NFSIM_NAT_SNAT && res.nat.type != NFSIM_NAT_MASQUERADE)
+	if (!source_natted(ctx, ike, child, rs, p, false, &res))
 	{
 		return;
 	}
