@@ -178,6 +178,20 @@ START_TEST(test_input_allows_ike_500)
 }
 END_TEST
 
+START_TEST(test_input_ct_status)
+{
+	nfbed_t nb;
+
+	/* IKE from the peer is not DNATed, an established flow has seen a
+	 * reply: both known, no uncertainty, nothing blocked */
+	nfbed_init(&nb, "nft_input_ct_status", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "ruleset-uncertain"));
+	ck_assert_ptr_null(bed_find(&nb.bed, "filter-blocks-ike"));
+	nfbed_free(&nb);
+}
+END_TEST
+
 START_TEST(test_pmtu_dropped_legacy)
 {
 	nfbed_t nb;
@@ -430,6 +444,7 @@ Suite *nf_checks_suite(void)
 	tcase_add_test(tc, test_masquerade_libipsec_exemption_useless);
 	tcase_add_test(tc, test_input_drops_natt);
 	tcase_add_test(tc, test_input_allows_ike_500);
+	tcase_add_test(tc, test_input_ct_status);
 	tcase_add_test(tc, test_pmtu_dropped_legacy);
 	tcase_add_test(tc, test_forward_one_direction);
 	tcase_add_test(tc, test_forward_ping_passes_tcp_udp_dropped);
