@@ -39,22 +39,84 @@ typedef struct {
 } fwd_dir_t;
 
 /**
- * The NAT of the connections new flows of a direction start.
+ * The NAT of the connections new flows of each direction and kind start,
+ * worked out when a verdict depends on it.
  */
 typedef struct {
-	nfsim_tri_t src[DPC_NF_FLOWS];
-	nfsim_tri_t dst[DPC_NF_FLOWS];
+	/** source NATed, by direction (0 out, 1 in) and kind */
+	nfsim_tri_t src[2][DPC_NF_FLOWS];
+	/** destination NATed */
+	nfsim_tri_t dst[2][DPC_NF_FLOWS];
+	/** src and dst are worked out */
+	bool known[2][DPC_NF_FLOWS];
 } fwd_nat_t;
 
 /**
- * Evaluate FORWARD for a packet; note an uncertain result.
+ * What is being judged: a CHILD_SA's path through a ruleset.
+ */
+typedef struct {
+	/** the check context */
+	dpc_check_ctx_t *ctx;
+	/** the IKE_SA */
+	const dpc_ike_rec_t *ike;
+	/** the CHILD_SA */
+	const dpc_child_rec_t *child;
+	/** the ruleset */
+	const nfsim_ruleset_t *rs;
+	/** the CHILD_SA's path */
+	const dpc_path_t *p;
+	/** the verdicts, out and in */
+	fwd_dir_t *d;
+	/** the NAT of the connections */
+	fwd_nat_t nat;
+} fwd_t;
+
+/**
+ * The NAT of connections of a kind started in a direction.
+ */
+static void conn_nat(fwd_t *fw, int start, dpc_nf_flow_t k)
+{
+	nfsim_packet_t pkt;
+
+	if (!fw->nat.known[start][k])
+	{
+		dpc_nf_direction(fw->ctx->facts, fw->ike, fw->child, fw->p, start,
+						 NFSIM_CT_NEW, &pkt);
+		dpc_nf_flow(&pkt, k, NFSIM_CT_NEW, 0, NFSIM_UNKNOWN, NFSIM_UNKNOWN);
+		dpc_nf_conn_nat(fw->rs, &pkt, &fw->nat.src[start][k],
+						&fw->nat.dst[start][k]);
+		fw->nat.known[start][k] = true;
+	}
+}
+
+/**
+ * Evaluate FORWARD for a packet of a direction, kind, state and conntrack
+ * direction; note an uncertain result. The NAT of its connection is worked
+ * out only if the verdict depends on the status bits it sets.
  *
  * @return			TRUE if the packet is certainly dropped or rejected
  */
-static bool forward_blocks(const nfsim_ruleset_t *rs, const nfsim_packet_t *pkt,
-						   nfsim_result_t *res, fwd_dir_t *d)
+static bool forward_blocks(fwd_t *fw, int dir, dpc_nf_flow_t k, uint32_t ct,
+						   int cdir, nfsim_result_t *res)
 {
-	nfsim_eval(rs, NFSIM_HOOK_FORWARD, pkt, res);
+	fwd_dir_t *d = &fw->d[dir];
+	nfsim_packet_t pkt;
+	/* the direction that started the connection */
+	int start = cdir ? !dir : dir;
+	/* a new connection's source NAT comes after forward */
+	nfsim_tri_t src = ct == NFSIM_CT_NEW ? NFSIM_NO : NFSIM_UNKNOWN;
+
+	dpc_nf_direction(fw->ctx->facts, fw->ike, fw->child, fw->p, dir,
+					 NFSIM_CT_NEW, &pkt);
+	dpc_nf_flow(&pkt, k, ct, cdir, src, NFSIM_UNKNOWN);
+	nfsim_eval(fw->rs, NFSIM_HOOK_FORWARD, &pkt, res);
+	if (!res->certain)
+	{
+		conn_nat(fw, start, k);
+		dpc_nf_flow(&pkt, k, ct, cdir, ct == NFSIM_CT_NEW ? NFSIM_NO :
+					fw->nat.src[start][k], fw->nat.dst[start][k]);
+		nfsim_eval(fw->rs, NFSIM_HOOK_FORWARD, &pkt, res);
+	}
 	if (!res->certain)
 	{
 		if (!d->has_unsure)
@@ -68,66 +130,49 @@ static bool forward_blocks(const nfsim_ruleset_t *rs, const nfsim_packet_t *pkt,
 }
 
 /**
- * Judge the new flows of both directions, and the NAT of their connections.
+ * Judge the new flows of both directions.
  */
-static void judge_new(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-					  const dpc_child_rec_t *child, const nfsim_ruleset_t *rs,
-					  const dpc_path_t *p, fwd_dir_t d[2], fwd_nat_t nat[2])
+static void judge_new(fwd_t *fw)
 {
-	nfsim_packet_t pkt;
 	int dir, k;
 
 	for (dir = 0; dir < 2; dir++)
 	{
 		for (k = 0; k < DPC_NF_FLOWS; k++)
 		{
-			dpc_nf_direction(ctx->facts, ike, child, p, dir, NFSIM_CT_NEW,
-							 &pkt);
-			dpc_nf_flow(&pkt, k, NFSIM_CT_NEW, 0, NFSIM_UNKNOWN, NFSIM_UNKNOWN);
-			dpc_nf_conn_nat(rs, &pkt, &nat[dir].src[k], &nat[dir].dst[k]);
-			/* source NAT happens after forward */
-			dpc_nf_flow(&pkt, k, NFSIM_CT_NEW, 0, NFSIM_NO, nat[dir].dst[k]);
-			d[dir].new_blocked[k] = forward_blocks(rs, &pkt,
-											&d[dir].new_res[k], &d[dir]);
+			fw->d[dir].new_blocked[k] = forward_blocks(fw, dir, k,
+							NFSIM_CT_NEW, 0, &fw->d[dir].new_res[k]);
 		}
 	}
 }
 
 /**
- * Judge established packets of a direction: those continuing a flow
- * started in that direction and replies to flows the other side started,
- * for each kind of flow that can be started at all.
+ * Judge established packets of a direction: one continuing a connection
+ * started in that direction and a reply to one the other side started, each
+ * of the first kind of flow (TCP, else UDP, else ICMP) that can start at
+ * all (a connection that cannot start has no established packets; one kind
+ * each keeps a round over thousands of CHILD_SAs cheap).
  */
-static void judge_established(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-							  const dpc_child_rec_t *child,
-							  const nfsim_ruleset_t *rs, const dpc_path_t *p,
-							  fwd_dir_t d[2], const fwd_nat_t nat[2], int dir)
+static void judge_established(fwd_t *fw, int dir)
 {
-	nfsim_packet_t pkt;
+	fwd_dir_t *d = fw->d;
 	nfsim_result_t res;
 	int k, cdir, start;
 
-	for (k = 0; k < DPC_NF_FLOWS && !d[dir].est_blocked; k++)
+	for (cdir = 0; cdir < 2 && !d[dir].est_blocked; cdir++)
 	{
-		for (cdir = 0; cdir < 2 && !d[dir].est_blocked; cdir++)
+		start = cdir ? !dir : dir;
+		for (k = 0; k < DPC_NF_FLOWS && d[start].new_blocked[k]; k++)
 		{
-			/* the direction that started the connection */
-			start = cdir ? !dir : dir;
-			if (d[start].new_blocked[k])
-			{	/* such connections never exist */
-				continue;
-			}
-			dpc_nf_direction(ctx->facts, ike, child, p, dir, NFSIM_CT_NEW,
-							 &pkt);
-			dpc_nf_flow(&pkt, k, NFSIM_CT_ESTABLISHED, cdir,
-						nat[start].src[k], nat[start].dst[k]);
-			if (forward_blocks(rs, &pkt, &res, &d[dir]))
-			{
-				d[dir].est_res = res;
-				d[dir].est_blocked = true;
-				d[dir].est_flow = k;
-				d[dir].est_reply = cdir == 1;
-			}
+			/* find a kind that can start */
+		}
+		if (k < DPC_NF_FLOWS &&
+			forward_blocks(fw, dir, k, NFSIM_CT_ESTABLISHED, cdir, &res))
+		{
+			d[dir].est_res = res;
+			d[dir].est_blocked = true;
+			d[dir].est_flow = k;
+			d[dir].est_reply = cdir == 1;
 		}
 	}
 }
@@ -326,23 +371,28 @@ static void forward_filter(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 {
 	const nfsim_ruleset_t *rs;
 	const dpc_path_t *p;
+	fwd_t *fw;
 	fwd_dir_t *d;
-	fwd_nat_t nat[2];
 	int dir;
 
 	if (!dpc_nf_forwarded(ctx, ike, child, &rs, &p))
 	{
 		return;
 	}
+	fw = calloc(1, sizeof(*fw));
 	d = calloc(2, sizeof(*d));
-	if (!d)
+	if (!fw || !d)
 	{
+		free(fw);
+		free(d);
 		return;
 	}
-	judge_new(ctx, ike, child, rs, p, d, nat);
+	*fw = (fwd_t){ .ctx = ctx, .ike = ike, .child = child, .rs = rs, .p = p,
+				   .d = d };
+	judge_new(fw);
 	for (dir = 0; dir < 2; dir++)
 	{
-		judge_established(ctx, ike, child, rs, p, d, nat, dir);
+		judge_established(fw, dir);
 	}
 	for (dir = 0; dir < 2; dir++)
 	{
@@ -355,6 +405,7 @@ static void forward_filter(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		}
 		forward_report(ctx, ike, child, p, d, dir);
 	}
+	free(fw);
 	free(d);
 }
 
