@@ -97,8 +97,7 @@ void dpc_nf_xfrm(nfsim_xfrm_t *x, const dpc_ike_rec_t *ike,
 /*
  * Described in header
  */
-void dpc_nf_evidence(dpc_finding_t *f, const char *key,
-					 const nfsim_result_t *res)
+bool dpc_nf_decider(const nfsim_result_t *res, char *buf, size_t len)
 {
 	char where[128], rule[NFSIM_RULE_STRLEN];
 
@@ -106,19 +105,36 @@ void dpc_nf_evidence(dpc_finding_t *f, const char *key,
 	{
 		nfsim_rule_where(res->rule, where, sizeof(where));
 		nfsim_rule_format(res->rule, rule, sizeof(rule));
-		dpc_finding_evidence(f, key, "%s: %s", where, rule);
+		snprintf(buf, len, "%s: %s", where, rule);
+		return true;
 	}
-	else if (res->chain)
+	if (res->chain)
 	{
 		const nfsim_table_t *table = nfsim_chain_table(res->chain);
 		bool legacy = nfsim_table_backend(table) == NFSIM_BACKEND_LEGACY;
 
-		dpc_finding_evidence(f, key, "%s %s %s policy %s",
+		snprintf(buf, len, "%s %s %s policy %s",
 				legacy ? (nfsim_table_family(table) == NFPROTO_IPV6 ?
 						  "ip6tables-legacy" : "iptables-legacy")
 					   : nfsim_family_name(nfsim_table_family(table)),
 				nfsim_table_name(table), nfsim_chain_name(res->chain),
 				nfsim_verdict_name(res->verdict));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Described in header
+ */
+void dpc_nf_evidence(dpc_finding_t *f, const char *key,
+					 const nfsim_result_t *res)
+{
+	char text[NFSIM_RULE_STRLEN + 128];
+
+	if (dpc_nf_decider(res, text, sizeof(text)))
+	{
+		dpc_finding_evidence(f, key, "%s", text);
 	}
 }
 

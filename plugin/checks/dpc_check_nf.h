@@ -118,6 +118,17 @@ void dpc_nf_xfrm(nfsim_xfrm_t *x, const dpc_ike_rec_t *ike,
 				 const dpc_child_rec_t *child, bool inbound);
 
 /**
+ * Describe the deciding rule (or chain policy) of a result: "inet filter
+ * forward handle 7: iifname ..." or "inet filter forward policy drop".
+ *
+ * @param res		the simulator's answer
+ * @param buf		receives the text
+ * @param len		size of buf
+ * @return			FALSE if neither a rule nor a policy decided
+ */
+bool dpc_nf_decider(const nfsim_result_t *res, char *buf, size_t len);
+
+/**
  * Add the deciding rule (or chain policy) of a result as evidence.
  *
  * @param f			the finding

@@ -183,25 +183,18 @@ static void judge_established(fwd_t *fw, int dir)
 static void flow_evidence(dpc_finding_t *f, const char *key,
 						  const nfsim_result_t *res, bool blocked)
 {
+	char text[NFSIM_RULE_STRLEN + 128];
+
 	if (!blocked)
 	{
 		dpc_finding_evidence(f, key, "%s", res->certain ?
 							 nfsim_verdict_name(res->verdict) : "uncertain");
 		return;
 	}
-	dpc_nf_evidence(f, key, res);
-	/* prefix the verdict: "drop by inet filter forward handle 7: ..." */
-	if (f->n_evidence > 0)
-	{
-		dpc_evidence_t *e = &f->evidence[f->n_evidence - 1];
-		char v[DPC_EVVAL_LEN];
-
-		if (dpc_streq(e->key, key))
-		{
-			snprintf(v, sizeof(v), "%s by %s", nfsim_verdict_name(res->verdict),
-					 e->value);
-			snprintf(e->value, sizeof(e->value), "%s", v);
-		}
+	if (dpc_nf_decider(res, text, sizeof(text)))
+	{	/* "drop by inet filter forward handle 7: ..." */
+		dpc_finding_evidence(f, key, "%s by %s",
+							 nfsim_verdict_name(res->verdict), text);
 	}
 }
 
@@ -271,7 +264,7 @@ static void forward_message(dpc_finding_t *f, const fwd_dir_t *d,
 	npass = flows_text(d, false, from, to, passes, sizeof(passes));
 	dpc_finding_message(f, "the FORWARD filter drops %s from %s to %s%s%s%s%s",
 						dropped, from, to,
-						both ? " (the other way too: nothing can connect)" : "",
+						both ? " (and the other way too)" : "",
 						npass ? "; " : "", passes,
 						!npass ? "" : dpc_streq(passes, "ping") ? " passes"
 															  : " pass");
