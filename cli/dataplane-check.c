@@ -65,7 +65,7 @@ typedef struct {
 	/** seconds to wait for a reply */
 	int timeout;
 	/** --trace: the packet, as given (the plugin checks the values) */
-	const char *src, *dst, *proto, *sport, *dport, *type, *iif;
+	const char *src, *dst, *proto, *sport, *dport, *type, *iif, *state;
 } options_t;
 
 /** result of receiving a packet */
@@ -585,6 +585,10 @@ static int cmd_trace(const options_t *opts)
 	{
 		dpc_vici_add_kv_str(&b, "iif", opts->iif);
 	}
+	if (opts->state)
+	{
+		dpc_vici_add_kv_str(&b, "state", opts->state);
+	}
 	if (!dpc_vici_builder_finish(&b, &msg, &len))
 	{
 		err_msg("trace request too large");
@@ -656,6 +660,8 @@ static void usage(FILE *out)
 "      --icmp-type T ICMP type or type/code (default echo request)\n"
 "      --iif IF      input interface (default: where the route back to\n"
 "                    the source leads)\n"
+"      --state S     conntrack state: new (default, TCP SYN), established\n"
+"                    (a later packet) or reply (an answer to dst's)\n"
 "\n"
 "Exit status: 0 no warnings or errors, 1 warnings, 2 errors,\n"
 "3 cannot connect or protocol error. --trace: 0 delivered, forwarded or\n"
@@ -674,6 +680,7 @@ enum {
 	OPT_DPORT,
 	OPT_TYPE,
 	OPT_IIF,
+	OPT_STATE,
 };
 
 /**
@@ -738,6 +745,9 @@ static bool packet_option(int c, options_t *opts)
 		case OPT_IIF:
 			opts->iif = optarg;
 			return true;
+		case OPT_STATE:
+			opts->state = optarg;
+			return true;
 		default:
 			return false;
 	}
@@ -775,8 +785,8 @@ static bool finish_options(int argc, char *argv[], options_t *opts,
 	}
 	if (have_packet && opts->cmd != CMD_TRACE)
 	{
-		err_msg("--src, --dst, --proto, --sport, --dport, --icmp-type and "
-				"--iif go with --trace");
+		err_msg("--src, --dst, --proto, --sport, --dport, --icmp-type, "
+				"--iif and --state go with --trace");
 		return false;
 	}
 	if (opts->cmd == CMD_TRACE && (!opts->src || !opts->dst))
@@ -810,6 +820,7 @@ static bool parse_options(int argc, char *argv[], options_t *opts)
 		{ "dport", required_argument, NULL, OPT_DPORT },
 		{ "icmp-type", required_argument, NULL, OPT_TYPE },
 		{ "iif", required_argument, NULL, OPT_IIF },
+		{ "state", required_argument, NULL, OPT_STATE },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },

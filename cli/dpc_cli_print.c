@@ -813,7 +813,15 @@ void dpc_cli_print_trace(FILE *out, const dpc_vici_node_t *trace)
 		fprintf(out, ", type %s code %s", str(trace, "icmp_type"),
 				str(trace, "icmp_code"));
 	}
+	if (*str(trace, "state") && strcmp(str(trace, "state"), "new"))
+	{
+		fprintf(out, " (%s)", str(trace, "state"));
+	}
 	fputs("\n", out);
+	if (*str(trace, "conntrack"))
+	{
+		fprintf(out, "Conntrack: %s\n", str(trace, "conntrack"));
+	}
 	phases = dpc_vici_get(trace, "phases");
 	for (ph = phases ? phases->first : NULL; ph; ph = ph->next)
 	{

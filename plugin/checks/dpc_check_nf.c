@@ -16,9 +16,15 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/** ICMP echo request */
+/** ICMP echo request and reply */
 #define ICMP_ECHO 8
+#define ICMP_ECHOREPLY 0
 #define ICMPV6_ECHO 128
+#define ICMPV6_ECHOREPLY 129
+
+/** TCP flags */
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
 
 /** the parts of a path the checks of forwarded traffic need */
 #define NF_PATH (DPC_PATH_LHOST | DPC_PATH_LAN | DPC_PATH_TUN | DPC_PATH_OUT)
@@ -91,8 +97,7 @@ void dpc_nf_xfrm(nfsim_xfrm_t *x, const dpc_ike_rec_t *ike,
 /*
  * Described in header
  */
-void dpc_nf_evidence(dpc_finding_t *f, const char *key,
-					 const nfsim_result_t *res)
+bool dpc_nf_decider(const nfsim_result_t *res, char *buf, size_t len)
 {
 	char where[128], rule[NFSIM_RULE_STRLEN];
 
@@ -100,19 +105,36 @@ void dpc_nf_evidence(dpc_finding_t *f, const char *key,
 	{
 		nfsim_rule_where(res->rule, where, sizeof(where));
 		nfsim_rule_format(res->rule, rule, sizeof(rule));
-		dpc_finding_evidence(f, key, "%s: %s", where, rule);
+		snprintf(buf, len, "%s: %s", where, rule);
+		return true;
 	}
-	else if (res->chain)
+	if (res->chain)
 	{
 		const nfsim_table_t *table = nfsim_chain_table(res->chain);
 		bool legacy = nfsim_table_backend(table) == NFSIM_BACKEND_LEGACY;
 
-		dpc_finding_evidence(f, key, "%s %s %s policy %s",
+		snprintf(buf, len, "%s %s %s policy %s",
 				legacy ? (nfsim_table_family(table) == NFPROTO_IPV6 ?
 						  "ip6tables-legacy" : "iptables-legacy")
 					   : nfsim_family_name(nfsim_table_family(table)),
 				nfsim_table_name(table), nfsim_chain_name(res->chain),
 				nfsim_verdict_name(res->verdict));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Described in header
+ */
+void dpc_nf_evidence(dpc_finding_t *f, const char *key,
+					 const nfsim_result_t *res)
+{
+	char text[NFSIM_RULE_STRLEN + 128];
+
+	if (dpc_nf_decider(res, text, sizeof(text)))
+	{
+		dpc_finding_evidence(f, key, "%s", text);
 	}
 }
 
@@ -201,4 +223,122 @@ void dpc_nf_inbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 	{
 		dpc_nf_xfrm(&pkt->xfrm_in, ike, child, true);
 	}
+}
+
+/*
+ * Described in header
+ */
+void dpc_nf_direction(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
+					  const dpc_child_rec_t *child, const dpc_path_t *p,
+					  bool inbound, uint32_t ct, nfsim_packet_t *pkt)
+{
+	if (inbound)
+	{
+		dpc_nf_inbound(facts, ike, child, p, ct, pkt);
+	}
+	else
+	{
+		dpc_nf_outbound(facts, ike, child, p, ct, pkt);
+	}
+}
+
+/*
+ * Described in header
+ */
+const char *dpc_nf_flow_name(dpc_nf_flow_t flow)
+{
+	switch (flow)
+	{
+		case DPC_NF_FLOW_TCP:
+			return "TCP";
+		case DPC_NF_FLOW_UDP:
+			return "UDP";
+		case DPC_NF_FLOW_ICMP:
+		default:
+			return "ICMP";
+	}
+}
+
+/*
+ * Described in header
+ */
+void dpc_nf_flow(nfsim_packet_t *pkt, dpc_nf_flow_t flow, uint32_t ct,
+				 uint8_t ct_dir, nfsim_tri_t src_nat, nfsim_tri_t dst_nat)
+{
+	bool v6 = pkt->family == AF_INET6, reply = ct_dir == 1;
+	uint16_t server = DPC_NF_UDP_PORT;
+
+	pkt->ct_state = ct;
+	pkt->ct_dir = ct_dir;
+	pkt->sport = pkt->dport = pkt->icmp_type = pkt->icmp_code = 0;
+	pkt->tcp_flags = 0;
+	pkt->known &= ~NFSIM_PKT_TCP_FLAGS;
+	switch (flow)
+	{
+		case DPC_NF_FLOW_TCP:
+			pkt->proto = IPPROTO_TCP;
+			server = DPC_NF_TCP_PORT;
+			pkt->tcp_flags = ct == NFSIM_CT_NEW ? TCP_SYN : TCP_ACK;
+			pkt->known |= NFSIM_PKT_TCP_FLAGS;
+			/* fall through */
+		case DPC_NF_FLOW_UDP:
+			if (flow == DPC_NF_FLOW_UDP)
+			{
+				pkt->proto = IPPROTO_UDP;
+			}
+			pkt->sport = reply ? server : DPC_NF_CLIENT_PORT;
+			pkt->dport = reply ? DPC_NF_CLIENT_PORT : server;
+			break;
+		case DPC_NF_FLOW_ICMP:
+		default:
+			pkt->proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+			if (reply)
+			{
+				pkt->icmp_type = v6 ? ICMPV6_ECHOREPLY : ICMP_ECHOREPLY;
+			}
+			else
+			{
+				pkt->icmp_type = v6 ? ICMPV6_ECHO : ICMP_ECHO;
+			}
+			break;
+	}
+	nfsim_packet_ct_status(pkt, src_nat, dst_nat);
+}
+
+/**
+ * Whether a hook's NAT chains translate a packet: source or destination.
+ */
+static nfsim_tri_t hook_nat(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
+							const nfsim_packet_t *pkt, bool src)
+{
+	nfsim_result_t res;
+	bool is_src, is_dst;
+
+	nfsim_eval(rs, hook, pkt, &res);
+	if (!res.certain)
+	{
+		return NFSIM_UNKNOWN;
+	}
+	is_src = res.nat.type == NFSIM_NAT_SNAT ||
+			 res.nat.type == NFSIM_NAT_MASQUERADE;
+	is_dst = res.nat.type == NFSIM_NAT_DNAT ||
+			 res.nat.type == NFSIM_NAT_REDIRECT;
+	return (src ? is_src : is_dst) ? NFSIM_YES : NFSIM_NO;
+}
+
+/*
+ * Described in header
+ */
+void dpc_nf_conn_nat(const nfsim_ruleset_t *rs, const nfsim_packet_t *pkt,
+					 nfsim_tri_t *src_nat, nfsim_tri_t *dst_nat)
+{
+	nfsim_packet_t pre = *pkt;
+
+	/* before routing there is no output interface yet */
+	pre.oif[0] = '\0';
+	pre.known &= ~(NFSIM_PKT_OIF_INDEX | NFSIM_PKT_NEXTHOP);
+	pre.xfrm_out.present = false;
+	*dst_nat = hook_nat(rs, pkt->iif[0] ? NFSIM_HOOK_PREROUTING
+										: NFSIM_HOOK_OUTPUT, &pre, false);
+	*src_nat = hook_nat(rs, NFSIM_HOOK_POSTROUTING, pkt, true);
 }

@@ -21,6 +21,68 @@
 
 #include "dpc_check.h"
 
+/** destination port of the new TCP connection the checks judge (HTTPS,
+ *  the application port most often carried through site-to-site tunnels) */
+#define DPC_NF_TCP_PORT 443
+/** destination port of the new UDP flow the checks judge (DNS) */
+#define DPC_NF_UDP_PORT 53
+/** source port of the client of those connections (ephemeral range) */
+#define DPC_NF_CLIENT_PORT 40000
+
+/**
+ * Kinds of flow the checks of forwarded traffic judge.
+ */
+typedef enum {
+	/** a new TCP connection (SYN to DPC_NF_TCP_PORT) */
+	DPC_NF_FLOW_TCP = 0,
+	/** a new UDP flow (to DPC_NF_UDP_PORT) */
+	DPC_NF_FLOW_UDP,
+	/** an ICMP (ICMPv6) echo request */
+	DPC_NF_FLOW_ICMP,
+	/** number of kinds */
+	DPC_NF_FLOWS,
+} dpc_nf_flow_t;
+
+/**
+ * Name of a kind of flow ("TCP", "UDP", "ICMP").
+ *
+ * @param flow		the kind
+ * @return			its name
+ */
+const char *dpc_nf_flow_name(dpc_nf_flow_t flow);
+
+/**
+ * Turn a packet of dpc_nf_outbound()/dpc_nf_inbound() (addressed in the
+ * direction it travels) into a packet of a flow of the given kind and
+ * conntrack state: NEW is the flow's first packet (TCP SYN); ESTABLISHED
+ * with ct_dir 0 continues a flow started in this direction (TCP ACK, UDP,
+ * echo request), with ct_dir 1 it answers a flow the other side started
+ * (ports swapped, echo reply). The conntrack status follows from the state
+ * and from the NAT given (see nfsim_packet_ct_status()).
+ *
+ * @param pkt		the packet to change
+ * @param flow		the kind of flow
+ * @param ct		NFSIM_CT_NEW or NFSIM_CT_ESTABLISHED
+ * @param ct_dir	conntrack direction, 0 original, 1 reply
+ * @param src_nat	whether the connection is source-NATed
+ * @param dst_nat	whether the connection is destination-NATed
+ */
+void dpc_nf_flow(nfsim_packet_t *pkt, dpc_nf_flow_t flow, uint32_t ct,
+				 uint8_t ct_dir, nfsim_tri_t src_nat, nfsim_tri_t dst_nat);
+
+/**
+ * Which NAT the ruleset applies to the connection a NEW packet starts
+ * (the NAT chains of prerouting, or output for local packets, and of
+ * postrouting).
+ *
+ * @param rs		the ruleset
+ * @param pkt		the connection's first packet, as forwarded
+ * @param src_nat	receives whether its source is translated
+ * @param dst_nat	receives whether its destination is translated
+ */
+void dpc_nf_conn_nat(const nfsim_ruleset_t *rs, const nfsim_packet_t *pkt,
+					 nfsim_tri_t *src_nat, nfsim_tri_t *dst_nat);
+
 /**
  * Start a packet from src to dst (NEW connection, ICMP echo for ICMP),
  * with the gateway's addresses for masquerade and address type lookups.
@@ -54,6 +116,17 @@ void dpc_nf_ifaces(nfsim_packet_t *pkt, const char *iif, const char *oif);
  */
 void dpc_nf_xfrm(nfsim_xfrm_t *x, const dpc_ike_rec_t *ike,
 				 const dpc_child_rec_t *child, bool inbound);
+
+/**
+ * Describe the deciding rule (or chain policy) of a result: "inet filter
+ * forward handle 7: iifname ..." or "inet filter forward policy drop".
+ *
+ * @param res		the simulator's answer
+ * @param buf		receives the text
+ * @param len		size of buf
+ * @return			FALSE if neither a rule nor a policy decided
+ */
+bool dpc_nf_decider(const nfsim_result_t *res, char *buf, size_t len);
 
 /**
  * Add the deciding rule (or chain policy) of a result as evidence.
@@ -137,5 +210,21 @@ void dpc_nf_outbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 void dpc_nf_inbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 					const dpc_child_rec_t *child, const dpc_path_t *p,
 					uint32_t ct, nfsim_packet_t *pkt);
+
+/**
+ * The outbound (dpc_nf_outbound()) or inbound (dpc_nf_inbound()) packet of
+ * a CHILD_SA.
+ *
+ * @param facts		the facts
+ * @param ike		the IKE_SA
+ * @param child		the CHILD_SA
+ * @param p			its path (see dpc_nf_forwarded())
+ * @param inbound	TRUE for the inbound packet
+ * @param ct		conntrack state (NFSIM_CT_*)
+ * @param pkt		receives the packet
+ */
+void dpc_nf_direction(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
+					  const dpc_child_rec_t *child, const dpc_path_t *p,
+					  bool inbound, uint32_t ct, nfsim_packet_t *pkt);
 
 #endif /** DPC_CHECK_NF_H_ @}*/

@@ -162,6 +162,34 @@ static void flow_packet(dpc_check_ctx_t *ctx, const flows_t *fl, int i,
 }
 
 /**
+ * The conntrack status of a flow's packet: a new one is NATed by what
+ * prerouting did to it (and by the NAT chains of its own hook), one
+ * continuing a connection in its direction by what NAT did to that
+ * connection's first packet; how a connection the other side started was
+ * NATed is not known here.
+ */
+static void flow_status(const nfsim_ruleset_t *rs, nfsim_packet_t *pkt)
+{
+	nfsim_packet_t first = *pkt;
+	nfsim_tri_t src = NFSIM_UNKNOWN, dst = NFSIM_UNKNOWN;
+
+	if (pkt->ct_state == NFSIM_CT_NEW && !pkt->iif[0])
+	{	/* the walk adds what its own hook does */
+		src = dst = NFSIM_NO;
+	}
+	else if (pkt->ct_dir == 0)
+	{
+		first.ct_state = NFSIM_CT_NEW;
+		dpc_nf_conn_nat(rs, &first, &src, &dst);
+		if (pkt->ct_state == NFSIM_CT_NEW)
+		{	/* source NAT of local input comes after the filter */
+			src = NFSIM_NO;
+		}
+	}
+	nfsim_packet_ct_status(pkt, src, dst);
+}
+
+/**
  * Judge one flow in one direction, new and established.
  *
  * @param i			port pair, n for ESP
@@ -188,6 +216,7 @@ static void judge_flow(dpc_check_ctx_t *ctx, const nfsim_ruleset_t *rs,
 	for (k = 0; k < 2; k++)
 	{
 		flow_packet(ctx, fl, i, inbound, ct[k], inbound ? k : 0, &pkt);
+		flow_status(rs, &pkt);
 		nfsim_eval(rs, inbound ? NFSIM_HOOK_INPUT : NFSIM_HOOK_OUTPUT,
 				   &pkt, &res[k]);
 		if (!inbound && !dpc_nf_stops(res[k].verdict))

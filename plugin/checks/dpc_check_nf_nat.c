@@ -16,14 +16,95 @@
 #include <string.h>
 
 /**
- * nat-before-ipsec / nat-hides-source: source NAT of tunnel traffic.
+ * Run postrouting on a new connection's first packet of one direction of a
+ * CHILD_SA, report it if uncertain.
+ *
+ * @return			TRUE if it sets up source NAT (SNAT or masquerade)
  */
-static void source_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-					   const dpc_child_rec_t *child)
+static bool source_natted(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						  const dpc_child_rec_t *child,
+						  const nfsim_ruleset_t *rs, const dpc_path_t *p,
+						  bool inbound, nfsim_result_t *res)
 {
-	const nfsim_ruleset_t *rs;
-	const dpc_path_t *p;
 	nfsim_packet_t pkt;
+
+	dpc_nf_direction(ctx->facts, ike, child, p, inbound, NFSIM_CT_NEW, &pkt);
+	nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &pkt, res);
+	dpc_nf_uncertain(ctx, ike, child, inbound ?
+					 "inbound tunnel traffic in postrouting" :
+					 "outbound tunnel traffic in postrouting", res);
+	return res->nat.type == NFSIM_NAT_SNAT ||
+		   res->nat.type == NFSIM_NAT_MASQUERADE;
+}
+
+/**
+ * nat-hides-source (direction in): source NAT of decrypted traffic towards
+ * the LAN hides the remote hosts behind the gateway.
+ */
+static void source_nat_in(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						  const dpc_child_rec_t *child,
+						  const nfsim_ruleset_t *rs, const dpc_path_t *p)
+{
+	nfsim_result_t res;
+	dpc_finding_t *f;
+	dpc_addr_t nat = { .family = p->lhost.family };
+	char lts[DPC_TS_STRLEN], rts[DPC_TS_STRLEN];
+	char a[DPC_ADDR_STRLEN], b[DPC_ADDR_STRLEN];
+
+	if (!source_natted(ctx, ike, child, rs, p, true, &res))
+	{
+		return;
+	}
+	f = dpc_check_add(ctx, "nat-hides-source", DPC_WARNING, ike, child);
+	if (!f)
+	{
+		return;
+	}
+	memcpy(nat.a, res.nat.addr, sizeof(nat.a));
+	dpc_ts_to_str(&child->local.ts[0], lts, sizeof(lts));
+	dpc_ts_to_str(&child->remote.ts[0], rts, sizeof(rts));
+	snprintf(f->discrim, sizeof(f->discrim), "in");
+	dpc_finding_message(f, "%s rewrites the source of decrypted %s -> %s "
+						"traffic to %s: the LAN hosts see this gateway "
+						"instead of the remote hosts (host-based rules and "
+						"logs lose them, connections from the LAN to the "
+						"far side are not affected)",
+						nfsim_nat_name(res.nat.type), rts, lts,
+						res.nat.addr_known ? dpc_addr_to_str(&nat, a, sizeof(a))
+										   : "the gateway's address");
+	dpc_finding_evidence(f, "direction", "in");
+	dpc_nf_evidence(f, "rule", &res);
+	dpc_finding_evidence(f, "packet", "%s -> %s iif %s oif %s",
+						 dpc_addr_to_str(&p->rhost, a, sizeof(a)),
+						 dpc_addr_to_str(&p->lhost, b, sizeof(b)), p->tun,
+						 p->lan);
+	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_XFRM)
+	{
+		dpc_finding_hint(f, "exempt decrypted traffic before that rule: nft "
+						 "'ip saddr %s accept' first in the postrouting nat "
+						 "chain (IPsec matches are not allowed there; or mark "
+						 "it in forward with 'meta ipsec exists meta mark set "
+						 "0x1' and exempt 'meta mark 0x1'); iptables -t nat "
+						 "-I POSTROUTING -s %s -d %s -j ACCEPT", rts, rts, lts);
+	}
+	else
+	{
+		dpc_finding_hint(f, "exempt decrypted traffic before that rule: nft "
+						 "'iifname \"%s\" accept' (or 'ip saddr %s accept') "
+						 "first in the postrouting nat chain; iptables -t "
+						 "nat -I POSTROUTING -s %s -d %s -j ACCEPT", p->tun,
+						 rts, rts, lts);
+	}
+}
+
+/**
+ * nat-before-ipsec / nat-hides-source (direction out): source NAT of
+ * traffic into the tunnel.
+ */
+static void source_nat_out(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						   const dpc_child_rec_t *child,
+						   const nfsim_ruleset_t *rs, const dpc_path_t *p)
+{
 	nfsim_result_t res;
 	dpc_finding_t *f;
 	dpc_addr_t nat;
@@ -31,15 +112,7 @@ static void source_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	char a[DPC_ADDR_STRLEN], b[DPC_ADDR_STRLEN];
 	bool inside;
 
-	if (!dpc_nf_forwarded(ctx, ike, child, &rs, &p))
-	{
-		return;
-	}
-	dpc_nf_outbound(ctx->facts, ike, child, p, NFSIM_CT_NEW, &pkt);
-	nfsim_eval(rs, NFSIM_HOOK_POSTROUTING, &pkt, &res);
-	dpc_nf_uncertain(ctx, ike, child,
-					 "outbound tunnel traffic in postrouting", &res);
-	if (res.nat.type != NFSIM_NAT_SNAT && res.nat.type != NFSIM_NAT_MASQUERADE)
+	if (!source_natted(ctx, ike, child, rs, p, false, &res))
 	{
 		return;
 	}
@@ -57,6 +130,8 @@ static void source_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		{
 			return;
 		}
+		snprintf(f->discrim, sizeof(f->discrim), "out");
+		dpc_finding_evidence(f, "direction", "out");
 		dpc_finding_message(f, "%s rewrites the source of %s -> %s traffic "
 							"to %s: it still matches the CHILD_SA, but the "
 							"far side sees this gateway instead of the hosts",
@@ -114,6 +189,24 @@ static void source_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						 "ip daddr %s accept' before that rule", p->out,
 						 p->out, lts, rts);
 	}
+}
+
+/**
+ * nat-before-ipsec, nat-hides-source: source NAT of tunnel traffic, both
+ * directions.
+ */
+static void source_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					   const dpc_child_rec_t *child)
+{
+	const nfsim_ruleset_t *rs;
+	const dpc_path_t *p;
+
+	if (!dpc_nf_forwarded(ctx, ike, child, &rs, &p))
+	{
+		return;
+	}
+	source_nat_out(ctx, ike, child, rs, p);
+	source_nat_in(ctx, ike, child, rs, p);
 }
 
 /**

@@ -11,11 +11,14 @@
 
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
-/** ICMP / ICMPv6 echo request */
+/** ICMP / ICMPv6 echo request and reply */
 #define ICMP_ECHO 8
+#define ICMP_ECHOREPLY 0
 #define ICMPV6_ECHO 128
+#define ICMPV6_ECHOREPLY 129
 
 /*
  * Described in header
@@ -122,6 +125,41 @@ uint8_t dpc_trace_query_icmp_type(const dpc_trace_query_t *q)
 	{
 		return q->icmp_type;
 	}
+	if (q->state == DPC_TRACE_CT_REPLY)
+	{
+		return dpc_trace_query_proto(q) == IPPROTO_ICMPV6 ? ICMPV6_ECHOREPLY
+														  : ICMP_ECHOREPLY;
+	}
 	return dpc_trace_query_proto(q) == IPPROTO_ICMPV6 ? ICMPV6_ECHO
 													  : ICMP_ECHO;
+}
+
+/** names of the conntrack states, by dpc_trace_ct_t */
+static const char *ct_names[] = { "new", "established", "reply" };
+
+/*
+ * Described in header
+ */
+const char *dpc_trace_ct_name(dpc_trace_ct_t ct)
+{
+	return (unsigned)ct < sizeof(ct_names) / sizeof(ct_names[0]) ?
+			ct_names[ct] : "new";
+}
+
+/*
+ * Described in header
+ */
+bool dpc_trace_ct_parse(const char *s, dpc_trace_ct_t *ct)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ct_names) / sizeof(ct_names[0]); i++)
+	{
+		if (strcmp(s, ct_names[i]) == 0)
+		{
+			*ct = i;
+			return true;
+		}
+	}
+	return false;
 }

@@ -58,6 +58,35 @@ typedef enum {
 } dpc_trace_verdict_t;
 
 /**
+ * The conntrack state a traced packet is assumed to have.
+ */
+typedef enum {
+	/** the first packet of a new connection (TCP SYN) */
+	DPC_TRACE_CT_NEW = 0,
+	/** a later packet of a connection src started (TCP ACK) */
+	DPC_TRACE_CT_ESTABLISHED,
+	/** a reply to a connection dst started (ct direction reply) */
+	DPC_TRACE_CT_REPLY,
+} dpc_trace_ct_t;
+
+/**
+ * Name of a trace conntrack state ("new", "established", "reply").
+ *
+ * @param ct		the state
+ * @return			its name
+ */
+const char *dpc_trace_ct_name(dpc_trace_ct_t ct);
+
+/**
+ * Parse a trace conntrack state name.
+ *
+ * @param s			"new", "established" or "reply"
+ * @param ct		receives the state
+ * @return			FALSE if s is none of them
+ */
+bool dpc_trace_ct_parse(const char *s, dpc_trace_ct_t *ct);
+
+/**
  * The packet to trace.
  */
 typedef struct {
@@ -77,6 +106,8 @@ typedef struct {
 	uint8_t icmp_type;
 	/** ICMP/ICMPv6 code */
 	uint8_t icmp_code;
+	/** the conntrack state it is assumed to have */
+	dpc_trace_ct_t state;
 	/** input interface, empty: the one the route back to src uses (not
 	 *  used for locally generated packets) */
 	char iif[IF_NAMESIZE];
@@ -114,6 +145,8 @@ typedef struct {
 	bool certain;
 	/** the final verdict as one line */
 	char summary[DPC_TRACE_DETAIL_LEN];
+	/** the conntrack state and status the packet was judged with */
+	char conntrack[DPC_TRACE_DETAIL_LEN];
 	/** "forward", "input" (to the gateway), "output" (from the gateway) or
 	 *  "local" (from the gateway to itself) */
 	char path[DPC_TRACE_NAME_LEN];
@@ -194,7 +227,8 @@ uint8_t dpc_trace_query_proto(const dpc_trace_query_t *q);
 uint16_t dpc_trace_query_sport(const dpc_trace_query_t *q);
 
 /**
- * The ICMP type a query traces: the one given, echo request if none.
+ * The ICMP type a query traces: the one given, else echo request (echo
+ * reply for DPC_TRACE_CT_REPLY).
  *
  * @param q			the query
  * @return			ICMP or ICMPv6 type

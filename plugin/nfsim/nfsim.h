@@ -132,6 +132,28 @@ enum {
 	NFSIM_PKT_DF = 1 << 13,
 	/** mtu is the route MTU */
 	NFSIM_PKT_MTU = 1 << 14,
+	/** ct_status holds the connection's status as the packet enters the
+	 *  hook (ct_status_unknown: the bits that depend on runtime state) */
+	NFSIM_PKT_CT_STATUS = 1 << 15,
+};
+
+/**
+ * Conntrack status bits (the kernel's IPS_*), the values of nft's
+ * "ct status" and of "-m conntrack --ctstatus".
+ */
+enum {
+	NFSIM_CTS_EXPECTED = 1 << 0,
+	NFSIM_CTS_SEEN_REPLY = 1 << 1,
+	NFSIM_CTS_ASSURED = 1 << 2,
+	NFSIM_CTS_CONFIRMED = 1 << 3,
+	NFSIM_CTS_SRC_NAT = 1 << 4,
+	NFSIM_CTS_DST_NAT = 1 << 5,
+	NFSIM_CTS_SRC_NAT_DONE = 1 << 7,
+	NFSIM_CTS_DST_NAT_DONE = 1 << 8,
+	NFSIM_CTS_DYING = 1 << 9,
+	NFSIM_CTS_TEMPLATE = 1 << 11,
+	NFSIM_CTS_UNTRACKED = 1 << 12,
+	NFSIM_CTS_HELPER = 1 << 13,
 };
 
 /**
@@ -237,6 +259,11 @@ typedef struct {
 	uint8_t ct_dir;
 	/** conntrack mark (NFSIM_PKT_CT_MARK) */
 	uint32_t ct_mark;
+	/** conntrack status, NFSIM_CTS_* bits (NFSIM_PKT_CT_STATUS); a NAT
+	 *  binding set up by the hook being run adds its bit */
+	uint32_t ct_status;
+	/** bits of ct_status that depend on runtime state */
+	uint32_t ct_status_unknown;
 	/** the SA the packet arrived through, decrypted (meta ipsec, ipsec in,
 	 *  -m policy --dir in) */
 	nfsim_xfrm_t xfrm_in;
@@ -399,6 +426,21 @@ typedef struct {
 
 /** what an evaluation that was told to stop could not judge */
 #define NFSIM_STOPPED "not evaluated: out of time"
+
+/**
+ * Fill in the conntrack status of a packet of a connection without helper
+ * or expectation, from its ct_state: a NEW packet's connection is neither
+ * confirmed nor has it seen a reply; an ESTABLISHED one is confirmed and
+ * has seen a reply (whether it is assured yet depends on its timing). The
+ * *_NAT_DONE, offload and timeout bits stay unknown (runtime state); so do
+ * all bits of other states.
+ *
+ * @param pkt		the packet, ct_state set
+ * @param src_nat	whether an earlier hook source-NATed the connection
+ * @param dst_nat	whether an earlier hook destination-NATed it
+ */
+void nfsim_packet_ct_status(nfsim_packet_t *pkt, nfsim_tri_t src_nat,
+							nfsim_tri_t dst_nat);
 
 /**
  * Run the base chains of a hook on a packet.

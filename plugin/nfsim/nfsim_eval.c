@@ -412,6 +412,9 @@ static void run(const nfsim_ruleset_t *rs, nfsim_hook_t hook,
 		{
 			res->nat = ctx->nat;
 			nat_done = true;
+			ctx->ct_nat_status |= (ctx->nat.type == NFSIM_NAT_SNAT ||
+								   ctx->nat.type == NFSIM_NAT_MASQUERADE) ?
+								  NFSIM_CTS_SRC_NAT : NFSIM_CTS_DST_NAT;
 			nfsim_image_nat(&ctx->img, ctx->family, &ctx->nat);
 		}
 	}

@@ -300,6 +300,9 @@ struct nfsim_ctx_t {
 	void *stop_ctx;
 	/** the stop callback asked to stop */
 	bool stopped;
+	/** conntrack status bits NAT bindings of this hook set (NAT chains
+	 *  of higher priority run first) */
+	uint32_t ct_nat_status;
 };
 
 /**
@@ -431,6 +434,18 @@ bool nfsim_reg_known(const nfsim_ctx_t *ctx, uint8_t off, uint32_t len);
  */
 nfsim_tri_t nfsim_cmp_tri(const uint8_t *reg, const uint8_t *unk,
 						  uint8_t op, const uint8_t *data, uint32_t len);
+
+/**
+ * The conntrack status of the packet's connection at the current point of
+ * the hook (expr/ct.c).
+ *
+ * @param ctx		the evaluation context
+ * @param status	receives the status bits (NFSIM_CTS_*)
+ * @param unknown	receives the bits that depend on runtime state
+ * @return			false if the status is not known at all
+ */
+bool nfsim_ct_status(const nfsim_ctx_t *ctx, uint32_t *status,
+					 uint32_t *unknown);
 
 /* ---- packet helpers (nfsim_packet.c) ---- */
 

@@ -123,12 +123,13 @@ typedef enum {
 	KEY_DPORT,
 	KEY_TYPE,
 	KEY_IIF,
+	KEY_STATE,
 	KEY_COUNT,
 } request_key_t;
 
 /** names of the keys */
 static const char *keys[KEY_COUNT] = {
-	"src", "dst", "proto", "sport", "dport", "type", "iif",
+	"src", "dst", "proto", "sport", "dport", "type", "iif", "state",
 };
 
 /**
@@ -150,7 +151,7 @@ static bool collect(const dpc_vici_node_t *req, const char *val[KEY_COUNT],
 		if (i == KEY_COUNT)
 		{
 			snprintf(err, len, "unknown key '%s' (trace takes src, dst, "
-					 "proto, sport, dport, type and iif)",
+					 "proto, sport, dport, type, iif and state)",
 					 printable(n->name, name, sizeof(name)));
 			return false;
 		}
@@ -323,6 +324,12 @@ bool dpc_trace_msg_parse(const dpc_vici_node_t *req, dpc_trace_query_t *q,
 	{
 		return false;
 	}
+	if (val[KEY_STATE] && !dpc_trace_ct_parse(val[KEY_STATE], &q->state))
+	{
+		snprintf(err, len, "state '%s' is not new, established or reply",
+				 printable(val[KEY_STATE], name, sizeof(name)));
+		return false;
+	}
 	if (val[KEY_IIF])
 	{
 		if (!valid_ifname(val[KEY_IIF]))
@@ -369,6 +376,9 @@ bool dpc_trace_msg_report(const dpc_trace_query_t *q,
 		dpc_vici_add_kvf(&b, "icmp_code", "%u",
 						 q->has_icmp_type ? q->icmp_code : 0);
 	}
+	dpc_vici_add_kv_str(&b, "state", dpc_trace_ct_name(q->state));
+	dpc_vici_add_kv(&b, "conntrack", res->conntrack,
+					strnlen(res->conntrack, sizeof(res->conntrack)));
 	dpc_vici_add_kv(&b, "path", res->path, strnlen(res->path,
 												   sizeof(res->path)));
 	dpc_vici_add_kv(&b, "iif", res->iif, strnlen(res->iif, sizeof(res->iif)));

@@ -213,6 +213,7 @@ void dpc_trace_run(const dpc_trace_query_t *q, dpc_facts_t *facts,
 	{
 		trace_incoming(t);
 	}
+	dpc_trace_conntrack(t);
 	dpc_trace_finish(t);
 	free(t);
 }

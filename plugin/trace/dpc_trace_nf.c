@@ -14,8 +14,9 @@
 #include <netinet/in.h>
 #include <string.h>
 
-/** TCP SYN flag, the first packet of a new connection */
+/** TCP SYN flag, the first packet of a new connection; ACK of later ones */
 #define TCP_SYN 0x02
+#define TCP_ACK 0x10
 /** MSS option of that SYN (Ethernet) */
 #define TCP_MSS 1460
 
@@ -27,6 +28,10 @@ void dpc_trace_packet(dpc_trace_state_t *t, nfsim_packet_t *pkt,
 					  const dpc_trace_sa_t *out)
 {
 	dpc_nf_packet(t->facts, pkt, &t->src, &t->dst, t->proto);
+	pkt->ct_state = t->q->state == DPC_TRACE_CT_NEW ? NFSIM_CT_NEW
+													: NFSIM_CT_ESTABLISHED;
+	pkt->ct_dir = t->q->state == DPC_TRACE_CT_REPLY;
+	nfsim_packet_ct_status(pkt, t->ct_src_nat, t->ct_dst_nat);
 	if (dpc_trace_has_ports(t->proto))
 	{
 		pkt->sport = t->sport;
@@ -37,11 +42,16 @@ void dpc_trace_packet(dpc_trace_state_t *t, nfsim_packet_t *pkt,
 		pkt->icmp_type = t->icmp_type;
 		pkt->icmp_code = t->icmp_code;
 	}
-	if (t->proto == IPPROTO_TCP)
+	if (t->proto == IPPROTO_TCP && t->q->state == DPC_TRACE_CT_NEW)
 	{
 		pkt->tcp_flags = TCP_SYN;
 		pkt->tcp_mss = TCP_MSS;
 		pkt->known |= NFSIM_PKT_TCP_FLAGS | NFSIM_PKT_TCP_MSS;
+	}
+	else if (t->proto == IPPROTO_TCP)
+	{
+		pkt->tcp_flags = TCP_ACK;
+		pkt->known |= NFSIM_PKT_TCP_FLAGS;
 	}
 	dpc_nf_ifaces(pkt, iif, oif);
 	if (t->rpf_known && iif[0])
@@ -118,6 +128,64 @@ void dpc_trace_nat_text(const nfsim_nat_t *nat, uint8_t family, char *buf,
 						 nat->port_max);
 	}
 	dpc_trace_append(buf, len, " (%s)", nfsim_nat_name(nat->type));
+}
+
+/**
+ * Note the NAT a hook applied to the connection, for the conntrack status
+ * of the later hooks.
+ */
+static void note_nat(dpc_trace_state_t *t, const nfsim_result_t *res)
+{
+	bool src = res->nat.type == NFSIM_NAT_SNAT ||
+			   res->nat.type == NFSIM_NAT_MASQUERADE;
+
+	if (t->q->state != DPC_TRACE_CT_NEW)
+	{	/* NAT chains only see the first packet */
+		return;
+	}
+	if (!res->certain)
+	{
+		t->ct_src_nat = t->ct_src_nat == NFSIM_YES ? NFSIM_YES : NFSIM_UNKNOWN;
+		t->ct_dst_nat = t->ct_dst_nat == NFSIM_YES ? NFSIM_YES : NFSIM_UNKNOWN;
+	}
+	else if (res->nat.type != NFSIM_NAT_NONE)
+	{
+		*(src ? &t->ct_src_nat : &t->ct_dst_nat) = NFSIM_YES;
+	}
+}
+
+/**
+ * A NAT bit of the status as text.
+ */
+static const char *nat_text(nfsim_tri_t nat, const char *yes, const char *no)
+{
+	return nat == NFSIM_YES ? yes : nat == NFSIM_NO ? no
+					: "NAT unknown (set when the connection started)";
+}
+
+/*
+ * Described in header
+ */
+void dpc_trace_conntrack(dpc_trace_state_t *t)
+{
+	dpc_trace_result_t *res = t->res;
+	const char *dir = t->q->state == DPC_TRACE_CT_REPLY ? "reply" : "original";
+
+	if (t->q->state == DPC_TRACE_CT_NEW)
+	{
+		dpc_trace_fmt(res->conntrack, sizeof(res->conntrack), "ct state new, "
+					  "ct direction original, ct status: not confirmed, no "
+					  "reply seen, not assured, no helper, %s, %s",
+					  nat_text(t->ct_dst_nat, "dnat (by the rules above)",
+							   "no dnat"),
+					  nat_text(t->ct_src_nat, "snat (by the rules above)",
+							   "no snat"));
+		return;
+	}
+	dpc_trace_fmt(res->conntrack, sizeof(res->conntrack), "ct state "
+				  "established, ct direction %s, ct status: confirmed, "
+				  "seen-reply, no helper; assured and dnat/snat unknown "
+				  "(runtime state of the connection)", dir);
 }
 
 /**
@@ -248,6 +316,7 @@ bool dpc_trace_judge(dpc_trace_state_t *t, nfsim_hook_t hook,
 		return true;
 	}
 	nfsim_eval(t->rs, hook, pkt, res);
+	note_nat(t, res);
 	goes_on = !dpc_nf_stops(res->verdict) ||
 			  (!res->certain && !dpc_nf_stops(res->alt_verdict));
 	if (!res->certain || res->verdict == NFSIM_VERDICT_UNKNOWN ||

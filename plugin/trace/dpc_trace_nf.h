@@ -21,6 +21,13 @@
 #include "dpc_trace_state.h"
 
 /**
+ * Describe the conntrack state and status the trace assumed, in the result.
+ *
+ * @param t			the trace, done
+ */
+void dpc_trace_conntrack(dpc_trace_state_t *t);
+
+/**
  * Build the simulator's packet for the packet as it is now.
  *
  * @param t			the trace

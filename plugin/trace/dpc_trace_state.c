@@ -92,7 +92,14 @@ static void describe(dpc_trace_state_t *t)
 	}
 	else if (dpc_trace_is_icmp(t->proto))
 	{
-		dpc_trace_append(t->desc, sizeof(t->desc), " echo-request");
+		dpc_trace_append(t->desc, sizeof(t->desc), " %s",
+						 t->q->state == DPC_TRACE_CT_REPLY ? "echo-reply"
+														   : "echo-request");
+	}
+	if (t->q->state != DPC_TRACE_CT_NEW)
+	{
+		dpc_trace_append(t->desc, sizeof(t->desc), " (%s)",
+						 dpc_trace_ct_name(t->q->state));
 	}
 }
 
@@ -126,5 +133,9 @@ void dpc_trace_state_init(dpc_trace_state_t *t, const dpc_trace_query_t *q,
 		t->icmp_type = dpc_trace_query_icmp_type(q);
 		t->icmp_code = q->has_icmp_type ? q->icmp_code : 0;
 	}
+	/* a new connection is NATed by what the hooks it passes do; how an
+	 * established one started is not known */
+	t->ct_src_nat = t->ct_dst_nat = q->state == DPC_TRACE_CT_NEW ?
+									NFSIM_NO : NFSIM_UNKNOWN;
 	describe(t);
 }

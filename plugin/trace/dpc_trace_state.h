@@ -67,6 +67,10 @@ typedef struct {
 	bool rpf_known;
 	/** the CHILD_SA the packet arrived through, decrypted */
 	dpc_trace_sa_t in;
+	/** the connection is source-NATed (as far as the hooks passed tell) */
+	nfsim_tri_t ct_src_nat;
+	/** the connection is destination-NATed */
+	nfsim_tri_t ct_dst_nat;
 	/** the final verdict, once decided */
 	dpc_trace_verdict_t verdict;
 	/** the final verdict as one line (without the packet) */

@@ -178,6 +178,20 @@ START_TEST(test_input_allows_ike_500)
 }
 END_TEST
 
+START_TEST(test_input_ct_status)
+{
+	nfbed_t nb;
+
+	/* IKE from the peer is not DNATed, an established flow has seen a
+	 * reply: both known, no uncertainty, nothing blocked */
+	nfbed_init(&nb, "nft_input_ct_status", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "ruleset-uncertain"));
+	ck_assert_ptr_null(bed_find(&nb.bed, "filter-blocks-ike"));
+	nfbed_free(&nb);
+}
+END_TEST
+
 START_TEST(test_pmtu_dropped_legacy)
 {
 	nfbed_t nb;
@@ -206,6 +220,183 @@ START_TEST(test_forward_one_direction)
 	ck_assert_ptr_nonnull(f);
 	ck_assert(evidence_has(f, "direction", "in") ||
 			  evidence_has(f, "direction", "out"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+
+/**
+ * The finding CODE with discriminator DISCRIM (direction), NULL if none.
+ */
+static dpc_finding_t *find_dir(nfbed_t *nb, const char *code,
+							   const char *discrim)
+{
+	size_t i;
+
+	for (i = 0; i < nb->bed.findings.count; i++)
+	{
+		dpc_finding_t *f = &nb->bed.findings.items[i];
+
+		if (!strcmp(f->code, code) && !strcmp(f->discrim, discrim))
+		{
+			return f;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_forward_ping_passes_tcp_udp_dropped)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+	const char *dir[] = { "out", "in" };
+	int i;
+
+	/* policy drop, established and echo requests accepted: ping works both
+	 * ways, nothing can connect with TCP or UDP either way */
+	nfbed_init(&nb, "nft_fwd_ping", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	for (i = 0; i < 2; i++)
+	{
+		f = find_dir(&nb, "filter-blocks-forward", dir[i]);
+		ck_assert_msg(f, "no finding for direction %s", dir[i]);
+		ck_assert_int_eq(f->severity, DPC_ERROR);
+		ck_assert(evidence_has(f, "direction", dir[i]));
+		ck_assert(evidence_has(f, "tcp", "drop by inet filter forward "
+							   "policy drop"));
+		ck_assert(evidence_has(f, "udp", "drop by"));
+		ck_assert(evidence_has(f, "icmp", "accept"));
+		ck_assert(evidence_has(f, "established", "accept"));
+		ck_assert(evidence_has(f, "rule", "inet filter forward policy drop"));
+		ck_assert_msg(strstr(f->message, "new TCP and UDP connections"),
+					  "%s", f->message);
+		ck_assert_msg(strstr(f->message, "ping passes"), "%s", f->message);
+		ck_assert_msg(strstr(f->message, "other way too"), "%s", f->message);
+	}
+	ck_assert(strstr(find_dir(&nb, "filter-blocks-forward", "out")->message,
+					 "from 10.1.0.0/24 to 10.20.1.0/24"));
+	ck_assert(strstr(find_dir(&nb, "filter-blocks-forward", "in")->message,
+					 "from 10.20.1.0/24 to 10.1.0.0/24"));
+	ck_assert_ptr_null(bed_find(&nb.bed, "ruleset-uncertain"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_forward_new_one_direction)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* only the LAN may start connections: a warning for the inbound
+	 * direction; replies to inbound connections are not a second problem
+	 * (such connections cannot start), and outbound is fine */
+	nfbed_init(&nb, "nft_fwd_out_only", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	f = find_dir(&nb, "filter-blocks-forward", "in");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert(evidence_has(f, "tcp", "drop"));
+	ck_assert(evidence_has(f, "udp", "drop"));
+	ck_assert(evidence_has(f, "icmp", "drop"));
+	ck_assert(evidence_has(f, "established", "accept"));
+	ck_assert_msg(strstr(f->message, "new TCP and UDP connections and pings"),
+				  "%s", f->message);
+	ck_assert_ptr_null(find_dir(&nb, "filter-blocks-forward", "out"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_forward_established_dropped)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* everything coming out of the tunnel dropped: also the replies to the
+	 * LAN's connections, an error for the inbound direction only */
+	nfbed_init(&nb, "nft_fwd_in_drop", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	f = find_dir(&nb, "filter-blocks-forward", "in");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert(evidence_has(f, "established", "drop by inet filter forward "
+						   "handle"));
+	ck_assert(evidence_has(f, "rule", "meta ipsec exists"));
+	ck_assert_msg(strstr(f->message, "established TCP traffic (replies to connections from 10.1.0.0/24)"),
+				  "%s", f->message);
+	ck_assert_ptr_null(find_dir(&nb, "filter-blocks-forward", "out"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_forward_ct_status_certain)
+{
+	nfbed_t nb;
+
+	/* ct status dnat, ct direction, ct helper: judged from what the walk
+	 * knows (no DNAT applied, no helper): no uncertainty, no finding */
+	nfbed_init(&nb, "nft_fwd_ct_status", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "ruleset-uncertain"));
+	ck_assert_ptr_null(bed_find(&nb.bed, "filter-blocks-forward"));
+	nfbed_free(&nb);
+
+	/* the same with iptables-nft: --ctstate DNAT and --ctstatus ASSURED (a
+	 * new connection is not assured yet) */
+	nfbed_init(&nb, "iptnft_fwd_ctstatus", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "ruleset-uncertain"));
+	ck_assert_ptr_null(bed_find(&nb.bed, "filter-blocks-forward"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_forward_ct_mark_uncertain)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* ct mark is runtime state: uncertain, naming it, and no verdict */
+	nfbed_init(&nb, "nft_fwd_ct_mark", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "ruleset-uncertain");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(strstr(f->message, "ct mark"), "%s", f->message);
+	ck_assert_ptr_null(bed_find(&nb.bed, "filter-blocks-forward"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_masquerade_towards_lan)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* masquerading everything leaving on the LAN side hides the remote
+	 * hosts of decrypted traffic */
+	nfbed_init(&nb, "nft_masq_lan", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	f = find_dir(&nb, "nat-hides-source", "in");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert(evidence_has(f, "direction", "in"));
+	ck_assert(evidence_has(f, "rule", "oifname \"lan\" masquerade"));
+	ck_assert_msg(strstr(f->message, "to 10.1.0.1"), "%s", f->message);
+	ck_assert(strstr(f->hint, "ip saddr 10.20.1.0/24 accept"));
+	ck_assert_ptr_null(find_dir(&nb, "nat-hides-source", "out"));
+	ck_assert_ptr_null(bed_find(&nb.bed, "nat-before-ipsec"));
+	nfbed_free(&nb);
+
+	nfbed_init(&nb, "nft_masq_lan", DPC_DATAPLANE_LIBIPSEC);
+	bed_run(&nb.bed);
+	f = find_dir(&nb, "nat-hides-source", "in");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(strstr(f->hint, "iifname \"ipsec0\" accept"));
+	nfbed_free(&nb);
+
+	/* exempted by the remote selector */
+	nfbed_init(&nb, "nft_masq_lan_exempt", DPC_DATAPLANE_XFRM);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "nat-hides-source"));
 	nfbed_free(&nb);
 }
 END_TEST
@@ -317,8 +508,15 @@ Suite *nf_checks_suite(void)
 	tcase_add_test(tc, test_input_allows_ike_500);
 	tcase_add_test(tc, test_conntrack_udp_timeout);
 	tcase_add_test(tc, test_conntrack_udp_timeout_stateless);
+	tcase_add_test(tc, test_input_ct_status);
 	tcase_add_test(tc, test_pmtu_dropped_legacy);
 	tcase_add_test(tc, test_forward_one_direction);
+	tcase_add_test(tc, test_forward_ping_passes_tcp_udp_dropped);
+	tcase_add_test(tc, test_forward_new_one_direction);
+	tcase_add_test(tc, test_forward_established_dropped);
+	tcase_add_test(tc, test_forward_ct_status_certain);
+	tcase_add_test(tc, test_forward_ct_mark_uncertain);
+	tcase_add_test(tc, test_masquerade_towards_lan);
 	tcase_add_test(tc, test_mixed_backends);
 	tcase_add_test(tc, test_no_ruleset);
 	suite_add_tcase(s, tc);

@@ -395,6 +395,71 @@ START_TEST(test_nat_first_binding_wins)
 }
 END_TEST
 
+/** ct status & bits != 0 */
+static void match_ctstatus(nfsim_rule_t *r, uint32_t bits)
+{
+	uint32_t zero = 0;
+
+	nfsim_add_ct(r, NFT_CT_STATUS, -1, NFT_REG_1);
+	nfsim_add_bitwise(r, NFT_REG_1, NFT_REG_1, 4, &bits, &zero, 4);
+	nfsim_add_cmp(r, NFT_REG_1, NFT_CMP_NEQ, &zero, 4);
+}
+
+START_TEST(test_ct_status)
+{
+	nfsim_packet_t p = lan_to_remote();
+	nfsim_chain_t *nat, *filter;
+	nfsim_result_t res;
+	nfsim_rule_t *r, *dnat_drop;
+
+	/* prerouting: a DNAT chain (dstnat) before a filter chain that drops
+	 * DNATed connections, then seen-reply ones */
+	nat = base_chain("nat", NFPROTO_IPV4, "pre", NFSIM_CHAIN_NAT,
+					 NFSIM_HOOK_PREROUTING, -100, NF_ACCEPT);
+	filter = base_chain("filter", NFPROTO_IPV4, "pre", NFSIM_CHAIN_FILTER,
+						NFSIM_HOOK_PREROUTING, 0, NF_ACCEPT);
+	r = rule(nat);
+	match_dport(r, IPPROTO_TCP, 8080);
+	nfsim_add_nat(r, NFSIM_NAT_REDIRECT, NFPROTO_IPV4, 0, 0, 0, 0, 0);
+	dnat_drop = rule(filter);
+	match_ctstatus(dnat_drop, NFSIM_CTS_DST_NAT);
+	nfsim_add_verdict(dnat_drop, NF_DROP, NULL);
+	r = rule(filter);
+	match_ctstatus(r, NFSIM_CTS_SEEN_REPLY);
+	nfsim_add_verdict(r, NF_DROP, NULL);
+	nfsim_ruleset_finalize(rs);
+
+	/* status not given: uncertain, naming the expression */
+	nfsim_eval(rs, NFSIM_HOOK_PREROUTING, &p, &res);
+	ck_assert(!res.certain);
+	ck_assert_msg(strstr(res.unknown_what, "ct status"), "%s",
+				  res.unknown_what);
+	/* a new connection, not NATed before: certain, accepted */
+	nfsim_packet_ct_status(&p, NFSIM_NO, NFSIM_NO);
+	nfsim_eval(rs, NFSIM_HOOK_PREROUTING, &p, &res);
+	ck_assert(res.certain);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_ACCEPT);
+	/* the NAT chain of the same hook redirects it: the filter sees dnat */
+	p.dport = 8080;
+	nfsim_eval(rs, NFSIM_HOOK_PREROUTING, &p, &res);
+	ck_assert(res.certain);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_DROP);
+	ck_assert_ptr_eq(res.rule, dnat_drop);
+	/* established: seen a reply; whether it was NATed is not known */
+	p.dport = 22;
+	p.ct_state = NFSIM_CT_ESTABLISHED;
+	nfsim_packet_ct_status(&p, NFSIM_UNKNOWN, NFSIM_NO);
+	nfsim_eval(rs, NFSIM_HOOK_PREROUTING, &p, &res);
+	ck_assert(res.certain);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_DROP);
+	ck_assert_ptr_ne(res.rule, dnat_drop);
+	nfsim_packet_ct_status(&p, NFSIM_NO, NFSIM_UNKNOWN);
+	nfsim_eval(rs, NFSIM_HOOK_PREROUTING, &p, &res);
+	ck_assert(res.certain);
+	ck_assert_int_eq(res.verdict, NFSIM_VERDICT_DROP);
+}
+END_TEST
+
 /* ---- tests: filters ---- */
 
 /**
@@ -2023,6 +2088,7 @@ Suite *nfsim_suite(void)
 	tcase_add_test(tc, test_snat_ports);
 	tcase_add_test(tc, test_nat_only_new);
 	tcase_add_test(tc, test_nat_first_binding_wins);
+	tcase_add_test(tc, test_ct_status);
 	tcase_add_test(tc, test_ipv6_masq);
 	suite_add_tcase(s, tc);
 

@@ -662,6 +662,55 @@ static void bad_request(const char *const *kv, const char *part)
 	dpc_vici_node_free(tree);
 }
 
+START_TEST(test_flow_states)
+{
+	dpc_trace_result_t *res;
+	tbed_t tb;
+
+	/* ping passes, new TCP does not; established TCP does */
+	tbed_init(&tb, "nft_fwd_ping", DPC_DATAPLANE_XFRM);
+	res = trace(&tb, "10.1.0.5", "10.20.1.5", 0, 0, NULL);
+	ck_assert_int_eq(res->verdict, DPC_TRACE_ENCRYPT);
+	res = trace(&tb, "10.1.0.5", "10.20.1.5", IPPROTO_TCP, 443, NULL);
+	ck_assert_int_eq(res->verdict, DPC_TRACE_DROP);
+	ck_assert(res->certain);
+	ck_assert_msg(strstr(res->conntrack, "ct state new, ct direction "
+						 "original, ct status: not confirmed"), "%s",
+				  res->conntrack);
+	tb.q.state = DPC_TRACE_CT_ESTABLISHED;
+	dpc_trace_run(&tb.q, tb.bed.facts, &tb.bed.tunnels, &tb.res);
+	ck_assert_int_eq(res->verdict, DPC_TRACE_ENCRYPT);
+	ck_assert_msg(strstr(res->conntrack, "ct state established, ct "
+						 "direction original"), "%s", res->conntrack);
+	ck_assert_msg(strstr(res->summary, "(established)"), "%s", res->summary);
+	/* an answer to an inbound ping: echo reply, reply direction */
+	memset(&tb.q, 0, sizeof(tb.q));
+	ck_assert(dpc_addr_parse(&tb.q.src, "10.1.0.5"));
+	ck_assert(dpc_addr_parse(&tb.q.dst, "10.20.1.5"));
+	tb.q.state = DPC_TRACE_CT_REPLY;
+	dpc_trace_run(&tb.q, tb.bed.facts, &tb.bed.tunnels, &tb.res);
+	ck_assert_int_eq(res->verdict, DPC_TRACE_ENCRYPT);
+	ck_assert_msg(strstr(res->summary, "echo-reply"), "%s", res->summary);
+	ck_assert(strstr(res->conntrack, "ct direction reply"));
+	tbed_free(&tb);
+
+	/* a port forward: prerouting DNAT sets ct status dnat, which forward
+	 * accepts; certain */
+	tbed_init(&tb, "nft_dnat_ct_status", DPC_DATAPLANE_XFRM);
+	res = trace(&tb, "198.51.100.9", "192.0.2.2", IPPROTO_TCP, 8080, "wan");
+	ck_assert_msg(res->verdict == DPC_TRACE_ALLOW, "%s", res->summary);
+	ck_assert(res->certain);
+	ck_assert_msg(strstr(res->conntrack, "dnat (by"), "%s", res->conntrack);
+	ck_assert_int_eq(phase(res, "forward")->verdict, DPC_TRACE_ALLOW);
+	ck_assert(strstr(phase(res, "forward")->rule, "ct status dnat"));
+	/* without the DNAT the same rule does not match: dropped */
+	res = trace(&tb, "198.51.100.9", "10.1.0.7", IPPROTO_TCP, 80, "wan");
+	ck_assert_int_eq(res->verdict, DPC_TRACE_DROP);
+	ck_assert(res->certain);
+	tbed_free(&tb);
+}
+END_TEST
+
 START_TEST(test_request_ok)
 {
 	const char *kv[] = { "src=10.1.0.5", "dst=10.20.1.10", "proto=tcp",
@@ -669,6 +718,8 @@ START_TEST(test_request_ok)
 	const char *icmp[] = { "src=fd00::1", "dst=fd01::1", "proto=icmp",
 						   "type=1/4", NULL };
 	const char *plain[] = { "src=10.1.0.5", "dst=10.20.1.10", NULL };
+	const char *reply[] = { "src=10.1.0.5", "dst=10.20.1.10",
+							"state=reply", NULL };
 	dpc_vici_node_t *tree;
 	dpc_trace_query_t q;
 	char err[256];
@@ -694,6 +745,13 @@ START_TEST(test_request_ok)
 	ck_assert(dpc_trace_msg_parse(tree, &q, err, sizeof(err)));
 	ck_assert_int_eq(q.proto, IPPROTO_ICMP);
 	ck_assert(!q.has_icmp_type);
+	ck_assert_int_eq(q.state, DPC_TRACE_CT_NEW);
+	dpc_vici_node_free(tree);
+
+	tree = request(reply);
+	ck_assert(dpc_trace_msg_parse(tree, &q, err, sizeof(err)));
+	ck_assert_int_eq(q.state, DPC_TRACE_CT_REPLY);
+	ck_assert_uint_eq(dpc_trace_query_icmp_type(&q), 0);
 	dpc_vici_node_free(tree);
 }
 END_TEST
@@ -733,6 +791,8 @@ START_TEST(test_request_bad)
 	const char *k20[] = { "src=10.1.0.5", "dst=10.20.1.10", "proto=udp",
 						  "dport= 53", NULL };
 	const char *k21[] = { "src=10.1.0.5/24", "dst=10.20.1.10", NULL };
+	const char *k22[] = { "src=10.1.0.5", "dst=10.20.1.10", "state=old",
+						  NULL };
 
 	bad_request(k1, "source address (src)");
 	bad_request(k2, "destination address (dst)");
@@ -755,6 +815,7 @@ START_TEST(test_request_bad)
 	bad_request(k19, "unknown protocol '256'");
 	bad_request(k20, "dport ' 53'");
 	bad_request(k21, "src '10.1.0.5/24'");
+	bad_request(k22, "state 'old' is not new, established or reply");
 }
 END_TEST
 
@@ -909,6 +970,7 @@ Suite *trace_suite(void)
 	tc = tcase_create("socket messages");
 	tcase_add_test(tc, test_request_ok);
 	tcase_add_test(tc, test_request_bad);
+	tcase_add_test(tc, test_flow_states);
 	tcase_add_test(tc, test_request_malformed_elements);
 	tcase_add_test(tc, test_report);
 	tcase_add_test(tc, test_verdict_names);

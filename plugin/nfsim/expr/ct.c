@@ -9,8 +9,11 @@
 
 /*
  * ct: conntrack state of the packet. The packet description gives the
- * state bit, the direction and optionally the mark; tuple fields are known
- * in the packet's own direction.
+ * state bit, the direction, the status (with the bits that depend on
+ * runtime state) and optionally the mark; a NAT binding set up earlier in
+ * the hook being run adds its status bit; tuple fields are known in the
+ * packet's own direction. Mark (unless given), label, zone, expiration,
+ * counters and ids depend on runtime state and stay unknown.
  */
 
 #include "../nfsim_private.h"
@@ -151,6 +154,90 @@ static void load_tuple(const ct_t *ct, nfsim_ctx_t *ctx)
 	}
 }
 
+/*
+ * Described in header
+ */
+void nfsim_packet_ct_status(nfsim_packet_t *pkt, nfsim_tri_t src_nat,
+							nfsim_tri_t dst_nat)
+{
+	/* bits a connection without helper or expectation has as stated */
+	uint32_t det = NFSIM_CTS_EXPECTED | NFSIM_CTS_SEEN_REPLY |
+				   NFSIM_CTS_CONFIRMED | NFSIM_CTS_DYING |
+				   NFSIM_CTS_TEMPLATE | NFSIM_CTS_UNTRACKED | NFSIM_CTS_HELPER;
+
+	pkt->known |= NFSIM_PKT_CT_STATUS;
+	pkt->ct_status = 0;
+	pkt->ct_status_unknown = ~0u;
+	if (pkt->ct_state == NFSIM_CT_NEW)
+	{	/* the first packet: not even assured */
+		pkt->ct_status_unknown = ~(det | NFSIM_CTS_ASSURED);
+	}
+	else if (pkt->ct_state == NFSIM_CT_ESTABLISHED)
+	{
+		pkt->ct_status = NFSIM_CTS_SEEN_REPLY | NFSIM_CTS_CONFIRMED;
+		pkt->ct_status_unknown = ~det;
+	}
+	else
+	{
+		return;
+	}
+	if (src_nat != NFSIM_UNKNOWN)
+	{
+		pkt->ct_status_unknown &= ~NFSIM_CTS_SRC_NAT;
+		pkt->ct_status |= src_nat == NFSIM_YES ? NFSIM_CTS_SRC_NAT : 0;
+	}
+	if (dst_nat != NFSIM_UNKNOWN)
+	{
+		pkt->ct_status_unknown &= ~NFSIM_CTS_DST_NAT;
+		pkt->ct_status |= dst_nat == NFSIM_YES ? NFSIM_CTS_DST_NAT : 0;
+	}
+}
+
+/*
+ * Described in header
+ */
+bool nfsim_ct_status(const nfsim_ctx_t *ctx, uint32_t *status,
+					 uint32_t *unknown)
+{
+	const nfsim_packet_t *p = ctx->pkt;
+
+	if (!(p->known & NFSIM_PKT_CT_STATUS) ||
+		!p->ct_state || (p->ct_state & (NFSIM_CT_INVALID | NFSIM_CT_UNTRACKED)))
+	{
+		return false;
+	}
+	*status = p->ct_status | ctx->ct_nat_status;
+	*unknown = p->ct_status_unknown & ~ctx->ct_nat_status;
+	return true;
+}
+
+/**
+ * ct status, ct helper: from the status the packet was given.
+ */
+static void load_status(const ct_t *ct, nfsim_ctx_t *ctx)
+{
+	uint32_t status, unknown;
+	uint8_t none[16] = {};
+
+	if (!nfsim_ct_status(ctx, &status, &unknown))
+	{
+		nfsim_reg_store_unknown(ctx, ct->dreg, key_len(ct->key, ctx->family));
+		return;
+	}
+	if (ct->key == NFT_CT_STATUS)
+	{
+		nfsim_reg_store_masked(ctx, ct->dreg, &status, &unknown, 4);
+		return;
+	}
+	/* no helper assigned: the name is empty */
+	if (unknown & NFSIM_CTS_HELPER || status & NFSIM_CTS_HELPER)
+	{
+		nfsim_reg_store_unknown(ctx, ct->dreg, 16);
+		return;
+	}
+	nfsim_reg_store(ctx, ct->dreg, none, sizeof(none));
+}
+
 static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 {
 	const ct_t *ct = nfsim_expr_data(e);
@@ -182,6 +269,10 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	{
 		case NFT_CT_DIRECTION:
 			nfsim_reg_store8(ctx, dreg, p->ct_dir);
+			break;
+		case NFT_CT_STATUS:
+		case NFT_CT_HELPER:
+			load_status(ct, ctx);
 			break;
 		case NFT_CT_MARK:
 			if (p->known & NFSIM_PKT_CT_MARK)

@@ -180,21 +180,45 @@ static uint32_t ct_bit(uint32_t state)
 }
 
 /**
- * The state of --ctstate (before inversion).
+ * Whether any bit of mask is set in a status with unknown bits.
  */
-static nfsim_tri_t match_state(const ct_t *c, uint32_t bit, bool tracked)
+static nfsim_tri_t any_bit(uint32_t mask, uint32_t status, uint32_t unknown)
 {
+	if (mask & status & ~unknown)
+	{
+		return NFSIM_YES;
+	}
+	return (mask & unknown) ? NFSIM_UNKNOWN : NFSIM_NO;
+}
+
+/**
+ * The state of --ctstate (before inversion): the state bit, and SNAT/DNAT
+ * from the connection's status if that is known.
+ */
+static nfsim_tri_t match_state(const ct_t *c, uint32_t bit, bool tracked,
+							   const nfsim_ctx_t *ctx)
+{
+	uint32_t status = 0, unknown = ~0u, nat = 0;
+
 	if (c->state_mask & bit)
 	{
 		return NFSIM_YES;
 	}
-	if (tracked && (c->state_mask & (XT_CONNTRACK_STATE_SNAT |
-									 XT_CONNTRACK_STATE_DNAT)))
+	if (!tracked || !(c->state_mask & (XT_CONNTRACK_STATE_SNAT |
+									   XT_CONNTRACK_STATE_DNAT)))
 	{
-		/* whether the connection is NATed is not known */
-		return NFSIM_UNKNOWN;
+		return NFSIM_NO;
 	}
-	return NFSIM_NO;
+	nfsim_ct_status(ctx, &status, &unknown);
+	if (c->state_mask & XT_CONNTRACK_STATE_SNAT)
+	{
+		nat |= NFSIM_CTS_SRC_NAT;
+	}
+	if (c->state_mask & XT_CONNTRACK_STATE_DNAT)
+	{
+		nat |= NFSIM_CTS_DST_NAT;
+	}
+	return any_bit(nat, status, unknown);
 }
 
 /**
@@ -260,7 +284,8 @@ static void eval_conntrack(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 	tracked = !(p->ct_state & (NFSIM_CT_INVALID | NFSIM_CT_UNTRACKED));
 	if (c.match_flags & XT_CONNTRACK_STATE)
 	{
-		res = nfsim_tri_inv(match_state(&c, ct_bit(p->ct_state), tracked),
+		res = nfsim_tri_inv(match_state(&c, ct_bit(p->ct_state), tracked,
+											ctx),
 							c.invert_flags & XT_CONNTRACK_STATE);
 	}
 	if (!tracked)
@@ -281,8 +306,16 @@ static void eval_conntrack(const nfsim_xt_t *xt, nfsim_ctx_t *ctx)
 					NFSIM_YES : NFSIM_NO, c.invert_flags & XT_CONNTRACK_PROTO));
 	}
 	res = nfsim_tri_and(res, match_orig(&c, p, nfsim_addr_len(ctx->family)));
+	if (c.match_flags & XT_CONNTRACK_STATUS)
+	{
+		uint32_t status = 0, unknown = ~0u;
+
+		nfsim_ct_status(ctx, &status, &unknown);
+		res = nfsim_tri_and(res, nfsim_tri_inv(any_bit(c.status_mask, status,
+								unknown), c.invert_flags & XT_CONNTRACK_STATUS));
+	}
 	if (c.match_flags & (XT_CONNTRACK_REPLSRC | XT_CONNTRACK_REPLDST |
-						 XT_CONNTRACK_STATUS | XT_CONNTRACK_EXPIRES |
+						 XT_CONNTRACK_EXPIRES |
 						 XT_CONNTRACK_REPLSRC_PORT | XT_CONNTRACK_REPLDST_PORT))
 	{
 		res = nfsim_tri_and(res, NFSIM_UNKNOWN);

@@ -3,7 +3,8 @@
 #   table inet filter { chain forward { type filter hook forward priority filter;
 #                                       iifname "ipsec0" drop; } }
 # (kernel-libipsec delivers decrypted packets on ipsec0): filter-blocks-forward
-# (error) on gwA with direction in, naming the rule; no outbound one, nothing
+# (error: established traffic, the replies to hostA's connections, is dropped
+# too) on gwA with direction in, naming the rule; no outbound one, nothing
 # on gwB; pings fail both ways (requests from hostB, replies to hostA's).
 . "$(dirname "$0")/../lib.sh"
 
@@ -29,6 +30,11 @@ rule=$(finding_evidence gwA filter-blocks-forward rule)
 case $rule in
 *'inet filter forward handle '*'iifname "ipsec0"'*drop*) ok "json evidence names the rule: $rule" ;;
 *) fail "json evidence rule is '$rule'" ;;
+esac
+est=$(finding_evidence gwA filter-blocks-forward established)
+case $est in
+'drop by inet filter forward handle '*'iifname "ipsec0"'*) ok "established traffic dropped by that rule: $est" ;;
+*) fail "json evidence established is '$est'" ;;
 esac
 log_lines gwA filter-blocks-forward | grep -q 'direction=in .*iifname \\"ipsec0\\".*drop' &&
 	ok "log line names direction and rule" ||

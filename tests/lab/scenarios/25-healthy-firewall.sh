@@ -5,7 +5,7 @@
 # device both ways accepted; masquerade only towards the Internet
 # (`oifname "wan" ip daddr != 10.0.0.0/8`), which also covers charon's own
 # IKE/NAT-T but keeps their address and port. The tunnel comes up through it,
-# pings work both ways, and neither gateway reports any netfilter finding
+# pings and new TCP and UDP connections work both ways, and neither gateway reports any netfilter finding
 # (not even ruleset-uncertain) nor any warning or error.
 . "$(dirname "$0")/../lib.sh"
 
@@ -48,6 +48,11 @@ lab_swanctl gwA --initiate --child net --timeout 20 >"$LAB_RUN/gwA/initiate.out"
 wait_for_finding gwA nat-detected
 assert_ping hostA "$HOSTB_IP"
 assert_ping hostB "$HOSTA_IP"
+flow_serve hostA && flow_serve hostB || finish
+for k in tcp udp; do
+	assert_flow hostA "$HOSTB_IP" $k
+	assert_flow hostB "$HOSTA_IP" $k
+done
 rport=$(dpc_json gwB | jq -r '[.ike_sas[] | select(.state == "up") | .remote_port][0] // empty')
 [ "$rport" = 4500 ] && ok "gwA's masquerade kept its NAT-T port (gwB sees 4500)" || fail "gwB sees gwA on port '$rport'"
 # a few rounds on the final state
