@@ -14,6 +14,11 @@
 #                      arguments are "name=xml" pairs written to
 #                      DIR/etc/zones/name.xml before the start
 #   fwd_cmd DIR ARGS   firewall-cmd against that instance
+#   fwd_apply DIR LINES
+#                      firewall-cmd argument lines (shell words): the
+#                      --permanent ones, --reload, then the others (runtime)
+#   FWD_IPSEC_GATEWAY  the lines that configure an IPsec gateway the way
+#                      firewalld's documentation does
 #   fwd_stop DIR       stop firewalld (it leaves its table behind only when
 #                      CleanupOnExit=no) and the bus, by their recorded PIDs
 #
@@ -29,6 +34,31 @@ fwd_cmd() { # dir args...
 	local d=$1; shift
 	DBUS_SYSTEM_BUS_ADDRESS=$(fwd_bus "$d") timeout 60 firewall-cmd "$@"
 }
+
+fwd_apply() { # dir lines
+	local d=$1
+	fwd_run_lines "$d" "$(printf '%s\n' "$2" | grep -e '^--permanent')" &&
+		fwd_cmd "$d" --reload >/dev/null &&
+		fwd_run_lines "$d" "$(printf '%s\n' "$2" | grep -v -e '^--permanent')"
+}
+fwd_run_lines() { # dir lines
+	local d=$1 line
+	while read -r line; do
+		[ -n "$line" ] || continue
+		eval "fwd_cmd \"\$d\" $line" >/dev/null || { echo "fwd_apply: firewall-cmd $line failed" >&2; return 1; }
+	done <<<"$2"
+}
+
+# The IPsec gateway as firewalld's documentation configures it: the ipsec
+# service (ESP, AH, UDP 500/4500, TCP 4500) in the zone of the Internet side,
+# the tunnel's interface (kernel-libipsec's TUN device) in the LAN's zone so
+# that intra-zone forwarding (the zone's "forward" option, on in "internal")
+# lets the LAN and the tunnel talk; no masquerade (the tunnel carries the
+# LAN's own addresses).
+FWD_IPSEC_GATEWAY='--permanent --zone=public --add-interface=wan
+--permanent --zone=public --add-service=ipsec
+--permanent --zone=internal --add-interface=lan
+--permanent --zone=internal --add-interface=ipsec0'
 
 fwd_start() { # ns dir
 	local ns=$1 d=$2 i

@@ -16,6 +16,11 @@
 #   host_finding_count GW CODE  active gateway-wide (findings[]) CODE findings
 #   assert_ping FROM DST [OPTS] / assert_no_ping FROM DST [OPTS]
 #                               3 pings (extra ping options) all answered / none
+#   flow_serve HOST             TCP (443) and UDP (53) echo servers on HOST,
+#                               logging each peer (killed at exit)
+#   assert_flow FROM DST tcp|udp / assert_no_flow FROM DST tcp|udp
+#                               a new connection to DST's server works / fails
+#   flow_peers HOST tcp|udp     source addresses HOST's server saw, one a line
 #   nft_load GW                 load an nft script from stdin into GW
 #   fail MSG / ok MSG / note MSG
 #   finish                      exit 0 if nothing failed, 1 otherwise
@@ -197,6 +202,36 @@ assert_ping() { # from dst [ping options]
 assert_no_ping() { # from dst [ping options]
 	local n; n=$(ping_received "$@")
 	if [ "${n:-0}" = 0 ]; then ok "$1 -> $2 pings${3:+ ${*:3}} fail (0/3)"; else fail "$1 -> $2 pings${3:+ ${*:3}}: ${n}/3 answered, want none"; fi
+}
+
+# TCP and UDP probes (the ports the plugin's forward check judges)
+FLOW_TCP_PORT=443
+FLOW_UDP_PORT=53
+flow_serve() { # host
+	local log="$LAB_RUN/$1/flows.log" i
+	mkdir -p "$LAB_RUN/$1"; : >"$log"
+	lab_exec "$1" python3 "$LAB_DIR/flowprobe.py" serve "$FLOW_TCP_PORT" "$FLOW_UDP_PORT" "$log" >/dev/null 2>&1 &
+	BG_PIDS="$BG_PIDS $!"
+	for i in $(seq 50); do
+		lab_exec "$1" ss -Hltn "sport = :$FLOW_TCP_PORT" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "$1: flow server did not start"
+	return 1
+}
+flow_works() { # from dst tcp|udp
+	local port=$FLOW_TCP_PORT
+	[ "$3" = udp ] && port=$FLOW_UDP_PORT
+	lab_exec "$1" python3 "$LAB_DIR/flowprobe.py" "$3" "$2" "$port" 3 >/dev/null 2>&1
+}
+assert_flow() { # from dst tcp|udp
+	if flow_works "$@"; then ok "$1 -> $2 new $3 connection works"; else fail "$1 -> $2 new $3 connection fails, want it to work"; fi
+}
+assert_no_flow() { # from dst tcp|udp
+	if flow_works "$@"; then fail "$1 -> $2 new $3 connection works, want it dropped"; else ok "$1 -> $2 new $3 connection fails"; fi
+}
+flow_peers() { # host tcp|udp
+	sed -n "s/^$2 //p" "$LAB_RUN/$1/flows.log" 2>/dev/null | sort -u
 }
 
 # load an nft script (stdin) into a gateway's namespace

@@ -239,7 +239,7 @@ START_TEST(test_public_forward)
 		assert_judged(&res, kinds[i].name);
 		ck_assert_str_eq(nfsim_chain_name(res.chain), "filter_FWD_public");
 		ck_assert_ptr_nonnull(strstr(rule_text(&res, buf, sizeof(buf)),
-									 "reject"));
+									 "reject with icmpx admin-prohibited"));
 	}
 	fwbed_free(&fb);
 }
