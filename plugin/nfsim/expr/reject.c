@@ -31,6 +31,42 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 	ctx->verdict = NFSIM_V_REJECT;
 }
 
+/**
+ * nft's names of the codes of icmpx, icmp (destination unreachable) and
+ * icmpv6 (destination unreachable).
+ */
+static const char *icmpx_codes[] = {
+	"no-route", "port-unreachable", "host-unreachable", "admin-prohibited",
+};
+static const char *icmp_codes[] = {
+	"net-unreachable", "host-unreachable", "prot-unreachable",
+	"port-unreachable", [9] = "net-prohibited", [10] = "host-prohibited",
+	[13] = "admin-prohibited",
+};
+static const char *icmpv6_codes[] = {
+	"no-route", "admin-prohibited", [3] = "addr-unreachable",
+	"port-unreachable", "policy-fail", "reject-route",
+};
+
+/** a name table and its length */
+#define NAMES(a) a, sizeof(a) / sizeof(a[0])
+
+/**
+ * Render "reject with KIND CODE", the code by name where it has one.
+ */
+static void render_code(nfsim_render_t *r, const char *kind,
+						const char **names, size_t n, uint8_t code)
+{
+	if (code < n && names[code])
+	{
+		nfsim_render_printf(r, "reject with %s %s", kind, names[code]);
+	}
+	else
+	{
+		nfsim_render_printf(r, "reject with %s %u", kind, code);
+	}
+}
+
 static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 {
 	const reject_t *reject = nfsim_expr_data(e);
@@ -42,12 +78,23 @@ static void render(const nfsim_expr_t *e, nfsim_render_t *r)
 			nfsim_render_printf(r, "reject with tcp reset");
 			break;
 		case NFT_REJECT_ICMPX_UNREACH:
-			nfsim_render_printf(r, "reject with icmpx %u", reject->code);
+			render_code(r, "icmpx", NAMES(icmpx_codes), reject->code);
 			break;
 		default:
-			nfsim_render_printf(r, "reject with %s %u",
-								r->family == NFPROTO_IPV6 ? "icmpv6" : "icmp",
-								reject->code);
+			/* in inet tables the family is the rule's nfproto match:
+			 * the code stays a number there */
+			if (r->family == NFPROTO_IPV6)
+			{
+				render_code(r, "icmpv6", NAMES(icmpv6_codes), reject->code);
+			}
+			else if (r->family == NFPROTO_IPV4)
+			{
+				render_code(r, "icmp", NAMES(icmp_codes), reject->code);
+			}
+			else
+			{
+				nfsim_render_printf(r, "reject with icmp %u", reject->code);
+			}
 			break;
 	}
 }
