@@ -120,3 +120,87 @@ mgr_fail2ban_start() { # ns dir jail ports proto [banaction]
 	mgr_fail2ban "$ns" "$d" -x start >/dev/null || return 1
 	mgr_fail2ban "$ns" "$d" ping >/dev/null
 }
+
+# ---- traffic as ground truth (scenarios; needs lib.sh) ----
+#   mgr_serve HOST              TCP and UDP servers on port 5001 of HOST (a
+#                               line back to each connection or datagram),
+#                               killed at exit
+#   mgr_tcp FROM DST / mgr_udp FROM DST
+#                               0 if a new connection / datagram to DST:5001
+#                               is answered within 3 s
+#   assert_flows FROM DST TCP UDP PING
+#                               each "pass" or "fail", asserted by traffic
+MGR_PORT=5001
+
+mgr_serve() { # host
+	lab_exec "$1" python3 -c '
+import socket, sys, threading
+def udp():
+	u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	u.bind(("", int(sys.argv[1])))
+	while True:
+		d, a = u.recvfrom(512)
+		u.sendto(b"ok\n", a)
+threading.Thread(target=udp, daemon=True).start()
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", int(sys.argv[1])))
+s.listen(16)
+while True:
+	c, _ = s.accept()
+	c.sendall(b"ok\n")
+	c.close()
+' "$MGR_PORT" >/dev/null 2>&1 &
+	BG_PIDS="$BG_PIDS $!"
+	sleep 0.3
+}
+
+mgr_tcp() { # from dst
+	[ "$(lab_exec "$1" python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3)
+print(s.recv(8).decode().strip())
+' "$2" "$MGR_PORT" 2>/dev/null)" = ok ]
+}
+
+mgr_udp() { # from dst
+	[ "$(lab_exec "$1" python3 -c '
+import socket, sys
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.settimeout(3)
+u.sendto(b"hi\n", (sys.argv[1], int(sys.argv[2])))
+print(u.recvfrom(512)[0].decode().strip())
+' "$2" "$MGR_PORT" 2>/dev/null)" = ok ]
+}
+
+assert_flows() { # from dst tcp udp ping  (pass|fail each)
+	local from=$1 dst=$2 want got kind
+	for kind in tcp udp ping; do
+		case $kind in
+		tcp) want=$3; mgr_tcp "$from" "$dst" && got=pass || got=fail ;;
+		udp) want=$4; mgr_udp "$from" "$dst" && got=pass || got=fail ;;
+		ping) want=$5; [ "$(ping_received "$from" "$dst")" = 3 ] && got=pass || got=fail ;;
+		esac
+		if [ "$got" = "$want" ]; then
+			ok "$from -> $dst new $kind: $got"
+		else
+			fail "$from -> $dst new $kind: $got, want $want"
+		fi
+	done
+}
+
+#   assert_healthy_now GW       no warning or error active now (--json) and
+#                               --list exits 0; unlike assert_healthy the log
+#                               may hold findings of earlier steps, resolved
+assert_healthy_now() { # gw
+	local gw=$1 json bad rc=0
+	if ! json=$(dpc_json "$gw"); then
+		fail "$gw: no JSON from dataplane-check"
+		return 1
+	fi
+	bad=$(printf '%s\n' "$json" | jq -r "$JQ_ALL | map(select(.severity == \"warning\" or .severity == \"error\")) | map(.severity + \" \" + .code) | join(\", \")")
+	[ -z "$bad" ] || { fail "$gw not healthy now: $bad"; return 1; }
+	timeout 10 "$DPC_CLI" --list --uri "$(lab_dpc_uri "$gw")" >/dev/null 2>&1 || rc=$?
+	[ $rc = 0 ] || { fail "$gw: dataplane-check --list exits $rc (want 0)"; return 1; }
+	ok "$gw healthy now (no warning/error in --json, --list exit 0)"
+}

@@ -192,6 +192,58 @@ START_TEST(test_ufw_default)
 }
 END_TEST
 
+/**
+ * The same flows over IPv6 (2001:db8:1::/64 and 2001:db8:20::/64).
+ */
+static nfsim_packet_t flow6(kind_t kind, bool in)
+{
+	nfsim_packet_t p = flow(kind, in);
+
+	p.family = AF_INET6;
+	memset(p.src, 0, sizeof(p.src));
+	memset(p.dst, 0, sizeof(p.dst));
+	inet_pton(AF_INET6, in ? "2001:db8:20::10" : "2001:db8:1::10", p.src);
+	inet_pton(AF_INET6, in ? "2001:db8:1::10" : "2001:db8:20::10", p.dst);
+	if (kind == ICMP_ECHO)
+	{
+		p.proto = IPPROTO_ICMPV6;
+		p.icmp_type = 128;
+	}
+	p.ttl = 63;
+	p.known |= NFSIM_PKT_TTL;
+	return p;
+}
+
+START_TEST(test_ufw_default_ipv6)
+{
+	nfsim_packet_t p;
+	nfsim_result_t res;
+	int in;
+
+	load("ufw_default");
+	for (in = 0; in < 2; in++)
+	{
+		/* "-m rt --rt-type 0 -j DROP" first: no routing header, judged */
+		res = verdict(NFSIM_HOOK_FORWARD, flow6(TCP_SYN, in),
+					  NFSIM_VERDICT_DROP);
+		ck_assert_ptr_null(res.rule);
+		res = verdict(NFSIM_HOOK_FORWARD, flow6(ICMP_ECHO, in),
+					  NFSIM_VERDICT_ACCEPT);
+		ck_assert_ptr_nonnull(strstr(rule_text(&res), "--icmpv6-type 128"));
+	}
+	/* neighbour solicitation to the gateway: "-m hl --hl-eq 255" */
+	p = flow6(ICMP_ECHO, true);
+	p.icmp_type = 135;
+	p.ttl = 255;
+	snprintf(p.oif, sizeof(p.oif), "%s", "");
+	res = verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_ACCEPT);
+	ck_assert_ptr_nonnull(strstr(rule_text(&res), "--hl-eq 255"));
+	/* the same with another hop limit is not accepted there */
+	p.ttl = 64;
+	res = verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_DROP);
+}
+END_TEST
+
 START_TEST(test_ufw_ipsec)
 {
 	nfsim_result_t res;
@@ -506,6 +558,7 @@ Suite *nf_managers_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_ufw_default);
+	tcase_add_test(tc, test_ufw_default_ipv6);
 	tcase_add_test(tc, test_ufw_ipsec);
 	tcase_add_test(tc, test_ufw_policy);
 	tcase_add_test(tc, test_docker_default);
