@@ -124,7 +124,7 @@ mgr_fail2ban_start() { # ns dir jail ports proto [banaction]
 # ---- traffic as ground truth (scenarios; needs lib.sh) ----
 #   mgr_serve HOST              TCP and UDP servers on port 5001 of HOST (a
 #                               line back to each connection or datagram),
-#                               killed at exit
+#                               waited for until both listen, killed at exit
 #   mgr_tcp FROM DST / mgr_udp FROM DST
 #                               0 if a new connection / datagram to DST:5001
 #                               is answered within 3 s
@@ -152,7 +152,14 @@ while True:
 	c.close()
 ' "$MGR_PORT" >/dev/null 2>&1 &
 	BG_PIDS="$BG_PIDS $!"
-	sleep 0.3
+	# both sockets bound before any probe (python starts slowly under load)
+	local i
+	for i in $(seq 1 100); do
+		[ "$(lab_exec "$1" ss -Hln "( sport = :$MGR_PORT )" 2>/dev/null | wc -l)" -ge 2 ] && return 0
+		sleep 0.1
+	done
+	fail "$1: the TCP/UDP servers on port $MGR_PORT did not start"
+	return 1
 }
 
 mgr_tcp() { # from dst
