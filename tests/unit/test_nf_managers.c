@@ -386,6 +386,55 @@ START_TEST(test_fail2ban_nft)
 }
 END_TEST
 
+START_TEST(test_xt_packet)
+{
+	nfsim_packet_t p;
+	nfsim_result_t res;
+
+	load("xt_packet");
+	p = ike_in(4500, NFSIM_CT_NEW);
+	p.ttl = 64;
+	p.known |= NFSIM_PKT_TTL;
+	verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_ACCEPT);
+	/* pkttype from the destination address */
+	inet_pton(AF_INET, "255.255.255.255", p.dst);
+	res = verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_DROP);
+	ck_assert_ptr_nonnull(strstr(rule_text(&res), "--pkt-type broadcast"));
+	inet_pton(AF_INET, "224.0.0.1", p.dst);
+	res = verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_REJECT);
+	ck_assert_ptr_nonnull(strstr(rule_text(&res), "! --pkt-type unicast"));
+	/* ttl */
+	inet_pton(AF_INET, "192.0.2.2", p.dst);
+	p.ttl = 1;
+	res = verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_DROP);
+	ck_assert_ptr_nonnull(strstr(rule_text(&res), "--ttl-lt 2"));
+	/* an unknown TTL decides the verdict: uncertain */
+	p.known &= ~NFSIM_PKT_TTL;
+	nfsim_eval(frs, NFSIM_HOOK_INPUT, &p, &res);
+	ck_assert(!res.certain);
+	p = flow(TCP_SYN, true);
+	p.ttl = 250;
+	p.known |= NFSIM_PKT_TTL;
+	res = verdict(NFSIM_HOOK_FORWARD, p, NFSIM_VERDICT_DROP);
+	ck_assert_ptr_nonnull(strstr(rule_text(&res), "--ttl-gt 200"));
+	p.ttl = 63;
+	verdict(NFSIM_HOOK_FORWARD, p, NFSIM_VERDICT_ACCEPT);
+
+	/* IPv6: no routing header; hop limit 255 or not */
+	p = flow6(ICMP_ECHO, true);
+	snprintf(p.oif, sizeof(p.oif), "%s", "");
+	p.ttl = 255;
+	res = verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_ACCEPT);
+	ck_assert_ptr_nonnull(strstr(rule_text(&res), "--hl-eq 255"));
+	p = flow6(TCP_SYN, true);
+	snprintf(p.oif, sizeof(p.oif), "%s", "");
+	res = verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_DROP);
+	ck_assert_ptr_nonnull(strstr(rule_text(&res), "--hl-ne 255"));
+	p.ttl = 255;
+	verdict(NFSIM_HOOK_INPUT, p, NFSIM_VERDICT_ACCEPT);
+}
+END_TEST
+
 /* ---- the checks on these rulesets ---- */
 
 typedef struct {
@@ -565,6 +614,7 @@ Suite *nf_managers_suite(void)
 	tcase_add_test(tc, test_docker_user);
 	tcase_add_test(tc, test_fail2ban_ban);
 	tcase_add_test(tc, test_fail2ban_nft);
+	tcase_add_test(tc, test_xt_packet);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("checks");
