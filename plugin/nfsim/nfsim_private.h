@@ -477,6 +477,13 @@ bool nfsim_image_write(nfsim_image_t *img, uint32_t off, uint32_t len,
 void nfsim_image_nat(nfsim_image_t *img, uint8_t family, const nfsim_nat_t *nat);
 
 /**
+ * Packet type as seen on input (PACKET_HOST, _BROADCAST, _MULTICAST), from
+ * the destination address of the image: what "meta pkttype" loads and the
+ * pkttype match compares.
+ */
+uint8_t nfsim_pkttype(const nfsim_ctx_t *ctx);
+
+/**
  * Current source/destination address of the image (after NAT).
  */
 const uint8_t *nfsim_image_saddr(const nfsim_image_t *img, uint8_t family);

@@ -75,6 +75,7 @@ extern const nfsim_xt_type_t nfsim_xt_tcpmss_types[];
 extern const nfsim_xt_type_t nfsim_xt_conntrack_types[];
 extern const nfsim_xt_type_t nfsim_xt_ports_types[];
 extern const nfsim_xt_type_t nfsim_xt_misc_types[];
+extern const nfsim_xt_type_t nfsim_xt_packet_types[];
 
 /**
  * Find the extension for a name, revision and family.

@@ -29,6 +29,7 @@ Suite *metrics_suite(void);
 Suite *nfsim_suite(void);
 Suite *nf_checks_suite(void);
 Suite *firewalld_suite(void);
+Suite *nf_managers_suite(void);
 Suite *trace_suite(void);
 Suite *vici_frame_suite(void);
 Suite *socket_suite(void);

@@ -15,6 +15,12 @@
  *   ip netns exec NS nfsim_capture out.nl < description
  *
  * Lines read from stdin are stored as comments.
+ *
+ *   nfsim_capture --show fixture.nl
+ *
+ * prints every rule of a fixture as the simulator decoded and renders it
+ * (where it is, then the rule), e.g. to list the expressions, matches and
+ * targets a generated ruleset uses.
  */
 
 #include "nfsim_fixture.h"
@@ -27,6 +33,49 @@
 #include <string.h>
 #include <linux/netfilter.h>
 
+/**
+ * Print the rules of a fixture, one a line.
+ */
+static int show(const char *path)
+{
+	const nfsim_table_t *t;
+	const nfsim_chain_t *c;
+	nfsim_ruleset_t *rs;
+	char where[128], text[1024];
+	unsigned bad = 0;
+	size_t i, j, k;
+
+	rs = nfsim_fixture_load(path, NULL, &bad);
+	if (!rs)
+	{
+		perror(path);
+		return 1;
+	}
+	for (i = 0; i < nfsim_ruleset_table_count(rs); i++)
+	{
+		t = nfsim_ruleset_table(rs, i);
+		for (j = 0; j < nfsim_table_chain_count(t); j++)
+		{
+			c = nfsim_table_chain(t, j);
+			for (k = 0; k < nfsim_chain_rule_count(c); k++)
+			{
+				printf("%s: %s\n",
+					   nfsim_rule_where(nfsim_chain_rule(c, k), where,
+										sizeof(where)),
+					   nfsim_rule_format(nfsim_chain_rule(c, k), text,
+										 sizeof(text)));
+			}
+		}
+	}
+	nfsim_ruleset_destroy(rs);
+	if (bad)
+	{
+		fprintf(stderr, "%s: %u records did not decode\n", path, bad);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	nfsim_ruleset_t *rs;
@@ -35,9 +84,14 @@ int main(int argc, char *argv[])
 	FILE *out;
 	int ret;
 
+	if (argc == 3 && strcmp(argv[1], "--show") == 0)
+	{
+		return show(argv[2]);
+	}
 	if (argc != 2)
 	{
-		fprintf(stderr, "usage: %s FIXTURE < description\n", argv[0]);
+		fprintf(stderr, "usage: %s FIXTURE < description\n"
+				"       %s --show FIXTURE\n", argv[0], argv[0]);
 		return 2;
 	}
 	out = fopen(argv[1], "w");

@@ -195,10 +195,7 @@ static void load_dev(const meta_t *meta, nfsim_ctx_t *ctx)
 	}
 }
 
-/**
- * Packet type as seen on input.
- */
-static uint8_t pkttype(const nfsim_ctx_t *ctx)
+uint8_t nfsim_pkttype(const nfsim_ctx_t *ctx)
 {
 	const uint8_t *d = nfsim_image_daddr(&ctx->img, ctx->family);
 
@@ -300,7 +297,7 @@ static void eval(const nfsim_expr_t *e, nfsim_ctx_t *ctx)
 			ctx->verdict = NFT_BREAK;
 			break;
 		case NFT_META_PKTTYPE:
-			nfsim_reg_store8(ctx, dreg, pkttype(ctx));
+			nfsim_reg_store8(ctx, dreg, nfsim_pkttype(ctx));
 			break;
 		case NFT_META_SECPATH:
 			nfsim_reg_store8(ctx, dreg, ctx->pkt->xfrm_in.present ? 1 : 0);

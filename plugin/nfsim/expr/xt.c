@@ -32,6 +32,7 @@ static const nfsim_xt_type_t *const tables[] = {
 	nfsim_xt_conntrack_types,
 	nfsim_xt_ports_types,
 	nfsim_xt_misc_types,
+	nfsim_xt_packet_types,
 };
 
 const nfsim_xt_type_t *nfsim_xt_find(const char *name, uint8_t rev,
