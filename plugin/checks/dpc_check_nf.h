@@ -21,6 +21,8 @@
 
 #include "dpc_check.h"
 
+#include <sys/socket.h>
+
 /**
  * Start a packet from src to dst (NEW connection, ICMP echo for ICMP),
  * with the gateway's addresses for masquerade and address type lookups.
@@ -137,5 +139,27 @@ void dpc_nf_outbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 void dpc_nf_inbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 					const dpc_child_rec_t *child, const dpc_path_t *p,
 					uint32_t ct, nfsim_packet_t *pkt);
+
+/**
+ * The nftables keyword of a family's addresses in rules ("ip", "ip6").
+ *
+ * @param family	AF_INET or AF_INET6
+ * @return			the keyword
+ */
+static inline const char *dpc_nf_ip(uint8_t family)
+{
+	return family == AF_INET6 ? "ip6" : "ip";
+}
+
+/**
+ * The iptables command of a family ("iptables", "ip6tables").
+ *
+ * @param family	AF_INET or AF_INET6
+ * @return			the command
+ */
+static inline const char *dpc_nf_iptables(uint8_t family)
+{
+	return family == AF_INET6 ? "ip6tables" : "iptables";
+}
 
 #endif /** DPC_CHECK_NF_H_ @}*/

@@ -47,9 +47,9 @@ static void source_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	nat.family = p->lhost.family;
 	memcpy(nat.a, res.nat.addr, sizeof(nat.a));
 	inside = res.nat.addr_known &&
-			 dpc_ts_contains_addr(&child->local.ts[0], &nat);
-	dpc_ts_to_str(&child->local.ts[0], lts, sizeof(lts));
-	dpc_ts_to_str(&child->remote.ts[0], rts, sizeof(rts));
+			 dpc_ts_contains_addr(&p->lts, &nat);
+	dpc_ts_to_str(&p->lts, lts, sizeof(lts));
+	dpc_ts_to_str(&p->rts, rts, sizeof(rts));
 	if (inside)
 	{
 		f = dpc_check_add(ctx, "nat-hides-source", DPC_WARNING, ike, child);
@@ -101,18 +101,20 @@ static void source_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_XFRM)
 	{
 		dpc_finding_hint(f, "exempt IPsec traffic before that rule: nft "
-						 "'rt ipsec exists accept' (or 'ip daddr %s accept') "
-						 "first in the postrouting nat chain, or iptables "
+						 "'rt ipsec exists accept' (or '%s daddr %s accept') "
+						 "first in the postrouting nat chain, or %s "
 						 "-t nat -I POSTROUTING -m policy --pol ipsec --dir "
-						 "out -j ACCEPT", lts);
+						 "out -j ACCEPT", dpc_nf_ip(p->family), rts,
+						 dpc_nf_iptables(p->family));
 	}
 	else
 	{
 		dpc_finding_hint(f, "kernel-libipsec sends tunnel traffic out of %s, "
 						 "where IPsec policy matches don't apply: exclude it "
-						 "from NAT, e.g. 'oifname %s accept' or 'ip saddr %s "
-						 "ip daddr %s accept' before that rule", p->out,
-						 p->out, lts, rts);
+						 "from NAT, e.g. 'oifname %s accept' or '%s saddr %s "
+						 "%s daddr %s accept' before that rule", p->out,
+						 p->out, dpc_nf_ip(p->family), lts,
+						 dpc_nf_ip(p->family), rts);
 	}
 }
 
@@ -197,6 +199,7 @@ static void ike_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
  */
 const dpc_check_family_t dpc_check_family_nf_nat = {
 	.name = "nf-nat",
+	.per_family = true,
 	.ike = ike_nat,
 	.child = source_nat,
 };
