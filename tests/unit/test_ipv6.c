@@ -23,6 +23,7 @@
 
 #include <nfsim/nfsim_private.h>
 #include <nfsim/nfsim_ruleset.h>
+#include <trace/dpc_trace.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -489,6 +490,51 @@ START_TEST(test_forward6_echo_not_nd)
 }
 END_TEST
 
+/**
+ * Trace an ICMPv6 echo through the dual-stack bed.
+ */
+static void trace6(bed_t *bed, const char *src, const char *dst,
+				   const char *iif, dpc_trace_result_t *res)
+{
+	dpc_trace_query_t q;
+
+	memset(&q, 0, sizeof(q));
+	ck_assert(dpc_addr_parse(&q.src, src));
+	ck_assert(dpc_addr_parse(&q.dst, dst));
+	snprintf(q.iif, sizeof(q.iif), "%s", iif);
+	dpc_trace_run(&q, bed->facts, &bed->tunnels, res);
+}
+
+START_TEST(test_trace_dual_stack)
+{
+	dpc_trace_result_t res;
+	nfsim_ruleset_t *rs;
+	bed_t bed;
+
+	/* nft_filter6: the LAN's traffic accepted, new traffic from the
+	 * tunnel dropped by the forward policy */
+	rs = dual_ruleset(&bed, "nft_filter6");
+	fixture_facts_route(bed.facts, "fd10::1/128", "*", 0, DPC_RT_LOCAL,
+						"lo", NULL, 255);
+	/* from the IPv6 LAN into the dual-stack CHILD_SA (libipsec) */
+	trace6(&bed, "fd10::10", "2001:db8:20::10", "lan", &res);
+	ck_assert_msg(res.verdict == DPC_TRACE_ENCRYPT, "%s", res.summary);
+	ck_assert_ptr_nonnull(strstr(res.summary, "icmpv6"));
+	ck_assert_ptr_nonnull(strstr(res.summary, "net{1}"));
+	/* decrypted IPv6 from the TUN device to the LAN, a new flow */
+	trace6(&bed, "2001:db8:20::10", "fd10::10", "ipsec0", &res);
+	ck_assert_msg(res.decrypted, "%s", res.summary);
+	ck_assert_str_eq(res.oif, "lan");
+	ck_assert_msg(res.verdict == DPC_TRACE_DROP, "%s", res.summary);
+	/* an IPv6 destination outside the selectors: cleartext via wan */
+	trace6(&bed, "fd10::10", "2001:db8:99::1", "lan", &res);
+	ck_assert_str_eq(res.oif, "wan");
+	ck_assert_int_ne(res.verdict, DPC_TRACE_ENCRYPT);
+	bed_free(&bed);
+	nfsim_ruleset_destroy(rs);
+}
+END_TEST
+
 Suite *ipv6_suite(void)
 {
 	Suite *s = suite_create("ipv6");
@@ -509,6 +555,7 @@ Suite *ipv6_suite(void)
 	tcase_add_test(tc, test_masq6_ip6tables_nft);
 	tcase_add_test(tc, test_masq6_ula_hides_source);
 	tcase_add_test(tc, test_forward6_echo_not_nd);
+	tcase_add_test(tc, test_trace_dual_stack);
 	suite_add_tcase(s, tc);
 	return s;
 }
