@@ -2,7 +2,11 @@
 # Peers talking IPv6 (LAB_IPV6=outer): IKE and ESP-in-UDP between
 # 2001:db8:a::2 and 2001:db8:b::2 (no NAT on the IPv6 path), CHILD_SA net
 # dual stack inside. Healthy first: IPv4 and IPv6 pings and TCP pass both
-# ways, no warning or error on either gateway. Then gwB's input drops UDP
+# ways, no warning or error on either gateway. Then gwB's ip6 forward chain
+# accepts neighbour discovery, what its LAN starts and established flows,
+# and drops the rest: filter-blocks-forward (warning, direction in, the
+# IPv6 path) on gwB; new IPv6 from hostA fails, hostB's passes, IPv4 passes
+# both ways. Then gwB's input drops UDP
 # 4500 in an ip (IPv4-only) table: the peers do not talk IPv4, so nothing
 # is reported and pings pass. Then the same rule in an ip6 table:
 # filter-blocks-ike on gwB naming UDP 4500 from gwA's IPv6 address and the
@@ -30,6 +34,30 @@ stop_bg
 for gw in gwA gwB; do
 	assert_healthy "$gw"
 done
+
+nft_load gwB <<-EOF || finish
+	table ip6 filter {
+		chain forward {
+			type filter hook forward priority filter; policy drop;
+			ct state established,related accept
+			icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
+			iifname "lan" accept
+		}
+	}
+EOF
+note "gwB: ip6 filter forward policy drop: established, neighbour discovery and the LAN accepted"
+wait_for_finding gwB filter-blocks-forward
+assert_severity gwB filter-blocks-forward warning
+note "gwB filter-blocks-forward: $(finding_text gwB filter-blocks-forward)"
+d=$(dpc_json gwB | jq -r "[$JQ_ALL | .[] | select(.code == \"filter-blocks-forward\") | .discriminator] | join(\",\")")
+[ "$d" = "in ipv6" ] && ok "one finding, discriminator 'in ipv6'" || fail "filter-blocks-forward discriminators '$d', want 'in ipv6'"
+finding_text gwB filter-blocks-forward | grep -qF "$NET_A6 -> $NET_B6" &&
+	ok "names $NET_A6 -> $NET_B6" || fail "does not name $NET_A6 -> $NET_B6"
+assert_no_finding gwA filter-blocks-forward
+assert_no_ping hostA "$HOSTB_IP6"
+assert_ping hostB "$HOSTA_IP6"
+assert_ping hostA "$HOSTB_IP"
+assert_ping hostB "$HOSTA_IP"
 
 ruleset() { # family
 	nft_load gwB <<-EOF
