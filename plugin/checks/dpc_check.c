@@ -63,14 +63,6 @@ void dpc_check_discrim(dpc_check_ctx_t *ctx, dpc_finding_t *f,
 /*
  * Described in header
  */
-const char *dpc_check_family_prefix(dpc_check_ctx_t *ctx)
-{
-	return ctx->family == AF_INET6 ? "IPv6 " : "";
-}
-
-/*
- * Described in header
- */
 const dpc_path_t *dpc_check_path(dpc_check_ctx_t *ctx,
 								 const dpc_ike_rec_t *ike,
 								 const dpc_child_rec_t *child)

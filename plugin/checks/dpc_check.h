@@ -100,13 +100,4 @@ dpc_finding_t *dpc_check_add(dpc_check_ctx_t *ctx, const char *code,
 void dpc_check_discrim(dpc_check_ctx_t *ctx, dpc_finding_t *f,
 					   const char *what);
 
-/**
- * "IPv6 " in a per-family check of IPv6, "" else: for messages that say
- * which family is broken.
- *
- * @param ctx		the check context
- * @return			the prefix
- */
-const char *dpc_check_family_prefix(dpc_check_ctx_t *ctx);
-
 #endif /** DPC_CHECK_H_ @}*/

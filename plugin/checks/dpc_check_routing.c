@@ -65,14 +65,15 @@ static bool no_route(dpc_check_ctx_t *ctx, const dpc_route_t *route,
 }
 
 /**
- * Read an integer sysctl, def if it cannot be read (absent on this kernel).
+ * Read net/ipv6/conf/<ifname>/<name>, def if it cannot be read (absent on
+ * this kernel).
  */
-static int sysctl_or(dpc_check_ctx_t *ctx, const char *fmt, const char *ifname,
-					 int def, char *path, size_t len)
+static int sysctl_or(dpc_check_ctx_t *ctx, const char *ifname,
+					 const char *name, int def, char *path, size_t len)
 {
 	int value;
 
-	snprintf(path, len, fmt, ifname);
+	snprintf(path, len, "net/ipv6/conf/%s/%s", ifname, name);
 	return ctx->facts->sysctl(ctx->facts, path, &value) ? value : def;
 }
 
@@ -162,21 +163,20 @@ static void forwarding6(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	bool out_on, in_on;
 	dpc_finding_t *f;
 
-	g_on = sysctl_or(ctx, "net/ipv6/conf/%s/forwarding", "all", 1, g,
-					 sizeof(g));
+	g_on = sysctl_or(ctx, "all", "forwarding", 1, g, sizeof(g));
 	if (p->has_lan)
 	{
-		l_force = sysctl_or(ctx, "net/ipv6/conf/%s/force_forwarding",
-							p->path->lan, 0, lf, sizeof(lf));
-		l_dis = sysctl_or(ctx, "net/ipv6/conf/%s/disable_ipv6",
-						  p->path->lan, 0, ld, sizeof(ld));
+		l_force = sysctl_or(ctx, p->path->lan, "force_forwarding", 0, lf,
+							sizeof(lf));
+		l_dis = sysctl_or(ctx, p->path->lan, "disable_ipv6", 0, ld,
+						  sizeof(ld));
 	}
 	if (p->has_tun)
 	{
-		t_force = sysctl_or(ctx, "net/ipv6/conf/%s/force_forwarding",
-							p->path->tun, 0, tf, sizeof(tf));
-		t_dis = sysctl_or(ctx, "net/ipv6/conf/%s/disable_ipv6",
-						  p->path->tun, 0, td, sizeof(td));
+		t_force = sysctl_or(ctx, p->path->tun, "force_forwarding", 0, tf,
+							sizeof(tf));
+		t_dis = sysctl_or(ctx, p->path->tun, "disable_ipv6", 0, td,
+						  sizeof(td));
 	}
 	out_on = g_on || l_force;
 	in_on = g_on || t_force;
@@ -234,8 +234,7 @@ static void forwarding6(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		return;
 	}
 	if (dpc_path_has(p->path, DPC_PATH_WAN) &&
-		sysctl_or(ctx, "net/ipv6/conf/%s/accept_ra", p->path->wan, 0, ra,
-				  sizeof(ra)) == 1)
+		sysctl_or(ctx, p->path->wan, "accept_ra", 0, ra, sizeof(ra)) == 1)
 	{	/* forwarding=1 makes the kernel ignore RAs unless accept_ra=2 */
 		snprintf(note, sizeof(note), "; with forwarding on, %s ignores "
 				 "router advertisements (accept_ra=1): set "

@@ -21,7 +21,7 @@
 static const uint8_t families[N_FAMILIES] = { AF_INET, AF_INET6 };
 
 /** local selectors of one family looked at to tell a gateway-only list */
-#define DPC_PATH_MAX_TS 16
+#define MAX_FAMILY_TS 16
 
 /**
  * Does a list of local selectors hold nothing of a family but the
@@ -31,12 +31,12 @@ static bool gateway_only(dpc_facts_t *facts, const dpc_ts_list_t *list,
 						 uint8_t family)
 {
 	dpc_ts_list_t same;
-	dpc_ts_t ts[DPC_PATH_MAX_TS];
+	dpc_ts_t ts[MAX_FAMILY_TS];
 	size_t i;
 
 	same.ts = ts;
 	same.count = 0;
-	same.size = DPC_PATH_MAX_TS;
+	same.size = MAX_FAMILY_TS;
 	for (i = 0; i < list->count; i++)
 	{
 		if (list->ts[i].family != family)
