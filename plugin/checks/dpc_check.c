@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /*
  * Described in header
@@ -22,6 +23,7 @@ dpc_finding_t *dpc_check_add(dpc_check_ctx_t *ctx, const char *code,
 							 const dpc_child_rec_t *child)
 {
 	dpc_subject_t subject;
+	dpc_finding_t *f;
 
 	if (dpc_settings_is_disabled(ctx->settings, code))
 	{
@@ -39,7 +41,23 @@ dpc_finding_t *dpc_check_add(dpc_check_ctx_t *ctx, const char *code,
 				 child->name);
 		subject.child_id = child->unique_id;
 	}
-	return dpc_findings_add(ctx->out, code, severity, &subject);
+	f = dpc_findings_add(ctx->out, code, severity, &subject);
+	if (f && ctx->family == AF_INET6)
+	{
+		dpc_check_discrim(ctx, f, "");
+	}
+	return f;
+}
+
+/*
+ * Described in header
+ */
+void dpc_check_discrim(dpc_check_ctx_t *ctx, dpc_finding_t *f,
+					   const char *what)
+{
+	snprintf(f->discrim, sizeof(f->discrim), "%s%s%s", what,
+			 what[0] && ctx->family == AF_INET6 ? " " : "",
+			 ctx->family == AF_INET6 ? "ipv6" : "");
 }
 
 /*
@@ -53,7 +71,8 @@ const dpc_path_t *dpc_check_path(dpc_check_ctx_t *ctx,
 	{
 		return NULL;
 	}
-	return dpc_paths_find(ctx->paths, ike->unique_id, child->unique_id);
+	return dpc_paths_find(ctx->paths, ike->unique_id, child->unique_id,
+						  ctx->family);
 }
 
 /**
@@ -63,13 +82,29 @@ static void check_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						const dpc_child_rec_t *child)
 {
 	const dpc_check_family_t *const *family;
+	const dpc_path_t *first, *p;
 
 	for (family = dpc_check_families; *family; family++)
 	{
-		if ((*family)->child)
+		if (!(*family)->child)
+		{
+			continue;
+		}
+		if (!(*family)->per_family)
 		{
 			(*family)->child(ctx, ike, child);
+			continue;
 		}
+		/* once per path: the paths of a CHILD_SA are adjacent, by family */
+		first = dpc_check_path(ctx, ike, child);
+		for (p = first; p && p < ctx->paths->items + ctx->paths->count &&
+			 p->ike_id == first->ike_id && p->child_id == first->child_id;
+			 p++)
+		{
+			ctx->family = p->family;
+			(*family)->child(ctx, ike, child);
+		}
+		ctx->family = 0;
 	}
 }
 

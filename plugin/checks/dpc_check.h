@@ -40,6 +40,9 @@ typedef struct {
 	 *  tunnels); checks needing the path of a CHILD_SA that has none skip
 	 *  it */
 	const dpc_paths_t *paths;
+	/** family of the path the child checks of a per-family check family
+	 *  look at (AF_INET, AF_INET6), 0 outside them */
+	uint8_t family;
 	/** monotonic time of the round */
 	time_t now;
 	/** where findings go */
@@ -56,7 +59,8 @@ typedef struct {
 void dpc_check_all(dpc_check_ctx_t *ctx);
 
 /**
- * The path of a CHILD_SA, worked out before the checks ran.
+ * The path of a CHILD_SA, worked out before the checks ran: of the family
+ * the per-family checks look at (ctx->family), else its first.
  *
  * @param ctx		the check context
  * @param ike		the IKE_SA of the CHILD_SA
@@ -69,7 +73,9 @@ const dpc_path_t *dpc_check_path(dpc_check_ctx_t *ctx,
 
 /**
  * Start a finding about a CHILD_SA (NULL child: about the IKE_SA), unless
- * its code is disabled.
+ * its code is disabled. In a per-family check of IPv6 packets the
+ * discriminator is "ipv6", so the IPv4 and IPv6 findings of one code on a
+ * dual-stack CHILD_SA are two findings (set it with dpc_check_discrim()).
  *
  * @param ctx		the check context
  * @param code		the finding's code
@@ -82,5 +88,16 @@ dpc_finding_t *dpc_check_add(dpc_check_ctx_t *ctx, const char *code,
 							 dpc_severity_t severity,
 							 const dpc_ike_rec_t *ike,
 							 const dpc_child_rec_t *child);
+
+/**
+ * Set the discriminator of a finding, keeping the family apart (see
+ * dpc_check_add()): "what", or "what ipv6" in a per-family check of IPv6.
+ *
+ * @param ctx		the check context
+ * @param f			the finding
+ * @param what		what tells it apart from others of its code
+ */
+void dpc_check_discrim(dpc_check_ctx_t *ctx, dpc_finding_t *f,
+					   const char *what);
 
 #endif /** DPC_CHECK_H_ @}*/

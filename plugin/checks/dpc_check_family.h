@@ -46,6 +46,13 @@ typedef struct {
 	void (*ike)(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike);
 
 	/**
+	 * TRUE if the child checks look at the packets of one family (the
+	 * CHILD_SA's path, dpc_check_path()): they run once per family of the
+	 * CHILD_SA's selectors, with ctx->family set.
+	 */
+	bool per_family;
+
+	/**
 	 * Checks of a CHILD_SA that is up, of an IKE_SA that is up.
 	 *
 	 * @param ctx		the check context

@@ -157,7 +157,7 @@ void dpc_nf_uncertain(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
-	snprintf(f->discrim, sizeof(f->discrim), "%s", question);
+	dpc_check_discrim(ctx, f, question);
 	dpc_finding_message(f, "whether netfilter lets %s through depends on "
 						"'%s', which cannot be judged without a real packet "
 						"(possible verdicts: %s or %s)", question,

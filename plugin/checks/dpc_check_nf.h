@@ -21,6 +21,8 @@
 
 #include "dpc_check.h"
 
+#include <sys/socket.h>
+
 /** destination port of the new TCP connection the checks judge (HTTPS,
  *  the application port most often carried through site-to-site tunnels) */
 #define DPC_NF_TCP_PORT 443
@@ -226,5 +228,27 @@ void dpc_nf_inbound(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 void dpc_nf_direction(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 					  const dpc_child_rec_t *child, const dpc_path_t *p,
 					  bool inbound, uint32_t ct, nfsim_packet_t *pkt);
+
+/**
+ * The nftables keyword of a family's addresses in rules ("ip", "ip6").
+ *
+ * @param family	AF_INET or AF_INET6
+ * @return			the keyword
+ */
+static inline const char *dpc_nf_ip(uint8_t family)
+{
+	return family == AF_INET6 ? "ip6" : "ip";
+}
+
+/**
+ * The iptables command of a family ("iptables", "ip6tables").
+ *
+ * @param family	AF_INET or AF_INET6
+ * @return			the command
+ */
+static inline const char *dpc_nf_iptables(uint8_t family)
+{
+	return family == AF_INET6 ? "ip6tables" : "iptables";
+}
 
 #endif /** DPC_CHECK_NF_H_ @}*/

@@ -301,8 +301,8 @@ static void forward_report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		first = &me->est_res;
 	}
-	dpc_ts_to_str(&child->local.ts[0], lts, sizeof(lts));
-	dpc_ts_to_str(&child->remote.ts[0], rts, sizeof(rts));
+	dpc_ts_to_str(&p->lts, lts, sizeof(lts));
+	dpc_ts_to_str(&p->rts, rts, sizeof(rts));
 	/* dropping new connections of one direction may be intended; dropping
 	 * established traffic breaks what gets through, dropping both
 	 * directions leaves nothing that can connect */
@@ -313,7 +313,7 @@ static void forward_report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
-	snprintf(f->discrim, sizeof(f->discrim), "%s", dir ? "in" : "out");
+	dpc_check_discrim(ctx, f, dir ? "in" : "out");
 	forward_message(f, me, dir ? rts : lts, dir ? lts : rts, both);
 	dpc_finding_evidence(f, "direction", "%s", dir ? "in" : "out");
 	dpc_finding_evidence(f, "interfaces", "iif %s oif %s",
@@ -336,22 +336,25 @@ static void forward_report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_LIBIPSEC)
 	{	/* no XFRM: policy matches never match, the TUN device does */
 		dpc_finding_hint(f, "accept tunnel traffic before that rule, "
-						 "e.g. nft '%s \"%s\" accept' or 'ip saddr %s "
-						 "ip daddr %s accept' in the forward chain "
-						 "(iptables: -%s %s -j ACCEPT)",
+						 "e.g. nft '%s \"%s\" accept' or '%s saddr %s "
+						 "%s daddr %s accept' in the forward chain "
+						 "(%s: -%s %s -j ACCEPT)",
 						 dir ? "iifname" : "oifname", p->tun,
-						 dir ? rts : lts, dir ? lts : rts,
-						 dir ? "i" : "o", p->tun);
+						 dpc_nf_ip(p->family), dir ? rts : lts,
+						 dpc_nf_ip(p->family), dir ? lts : rts,
+						 dpc_nf_iptables(p->family), dir ? "i" : "o",
+						 p->tun);
 	}
 	else
 	{
 		dpc_finding_hint(f, "accept tunnel traffic before that rule, "
-						 "e.g. nft '%s accept' or 'ip saddr %s ip daddr "
-						 "%s accept' in the forward chain (iptables: -m "
+						 "e.g. nft '%s accept' or '%s saddr %s %s daddr "
+						 "%s accept' in the forward chain (%s: -m "
 						 "policy --pol ipsec --dir %s -j ACCEPT)",
 						 dir ? "meta ipsec exists" : "rt ipsec exists",
-						 dir ? rts : lts, dir ? lts : rts,
-						 dir ? "in" : "out");
+						 dpc_nf_ip(p->family), dir ? rts : lts,
+						 dpc_nf_ip(p->family), dir ? lts : rts,
+						 dpc_nf_iptables(p->family), dir ? "in" : "out");
 	}
 }
 
@@ -407,5 +410,6 @@ static void forward_filter(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
  */
 const dpc_check_family_t dpc_check_family_nf_forward = {
 	.name = "nf-forward",
+	.per_family = true,
 	.child = forward_filter,
 };

@@ -61,9 +61,9 @@ static void source_nat_in(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		return;
 	}
 	memcpy(nat.a, res.nat.addr, sizeof(nat.a));
-	dpc_ts_to_str(&child->local.ts[0], lts, sizeof(lts));
-	dpc_ts_to_str(&child->remote.ts[0], rts, sizeof(rts));
-	snprintf(f->discrim, sizeof(f->discrim), "in");
+	dpc_ts_to_str(&p->lts, lts, sizeof(lts));
+	dpc_ts_to_str(&p->rts, rts, sizeof(rts));
+	dpc_check_discrim(ctx, f, "in");
 	dpc_finding_message(f, "%s rewrites the source of decrypted %s -> %s "
 						"traffic to %s: the LAN hosts see this gateway "
 						"instead of the remote hosts (host-based rules and "
@@ -120,9 +120,9 @@ static void source_nat_out(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	nat.family = p->lhost.family;
 	memcpy(nat.a, res.nat.addr, sizeof(nat.a));
 	inside = res.nat.addr_known &&
-			 dpc_ts_contains_addr(&child->local.ts[0], &nat);
-	dpc_ts_to_str(&child->local.ts[0], lts, sizeof(lts));
-	dpc_ts_to_str(&child->remote.ts[0], rts, sizeof(rts));
+			 dpc_ts_contains_addr(&p->lts, &nat);
+	dpc_ts_to_str(&p->lts, lts, sizeof(lts));
+	dpc_ts_to_str(&p->rts, rts, sizeof(rts));
 	if (inside)
 	{
 		f = dpc_check_add(ctx, "nat-hides-source", DPC_WARNING, ike, child);
@@ -130,7 +130,7 @@ static void source_nat_out(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		{
 			return;
 		}
-		snprintf(f->discrim, sizeof(f->discrim), "out");
+		dpc_check_discrim(ctx, f, "out");
 		dpc_finding_evidence(f, "direction", "out");
 		dpc_finding_message(f, "%s rewrites the source of %s -> %s traffic "
 							"to %s: it still matches the CHILD_SA, but the "
@@ -176,18 +176,20 @@ static void source_nat_out(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_XFRM)
 	{
 		dpc_finding_hint(f, "exempt IPsec traffic before that rule: nft "
-						 "'rt ipsec exists accept' (or 'ip daddr %s accept') "
-						 "first in the postrouting nat chain, or iptables "
+						 "'rt ipsec exists accept' (or '%s daddr %s accept') "
+						 "first in the postrouting nat chain, or %s "
 						 "-t nat -I POSTROUTING -m policy --pol ipsec --dir "
-						 "out -j ACCEPT", lts);
+						 "out -j ACCEPT", dpc_nf_ip(p->family), rts,
+						 dpc_nf_iptables(p->family));
 	}
 	else
 	{
 		dpc_finding_hint(f, "kernel-libipsec sends tunnel traffic out of %s, "
 						 "where IPsec policy matches don't apply: exclude it "
-						 "from NAT, e.g. 'oifname %s accept' or 'ip saddr %s "
-						 "ip daddr %s accept' before that rule", p->out,
-						 p->out, lts, rts);
+						 "from NAT, e.g. 'oifname %s accept' or '%s saddr %s "
+						 "%s daddr %s accept' before that rule", p->out,
+						 p->out, dpc_nf_ip(p->family), lts,
+						 dpc_nf_ip(p->family), rts);
 	}
 }
 
@@ -290,6 +292,7 @@ static void ike_nat(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
  */
 const dpc_check_family_t dpc_check_family_nf_nat = {
 	.name = "nf-nat",
+	.per_family = true,
 	.ike = ike_nat,
 	.child = source_nat,
 };

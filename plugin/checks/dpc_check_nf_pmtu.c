@@ -35,7 +35,7 @@ static void pmtu_blocked(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
-	snprintf(f->discrim, sizeof(f->discrim), "%s", child ? "inner" : "outer");
+	dpc_check_discrim(ctx, f, child ? "inner" : "outer");
 	dpc_finding_message(f, "the %s filter drops ICMP%s \"%s\" %s: path "
 						"MTU discovery fails and large packets vanish",
 						child ? "FORWARD" : "INPUT", v6 ? "v6" : "",
@@ -138,6 +138,7 @@ static void pmtu_inner(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
  */
 const dpc_check_family_t dpc_check_family_nf_pmtu = {
 	.name = "nf-pmtu",
+	.per_family = true,
 	.ike = pmtu_outer,
 	.child = pmtu_inner,
 };

@@ -65,26 +65,50 @@ static bool no_route(dpc_check_ctx_t *ctx, const dpc_route_t *route,
 }
 
 /**
- * forwarding-disabled: LAN traffic must be forwarded both ways.
+ * Read net/ipv6/conf/<ifname>/<name>, def if it cannot be read (absent on
+ * this kernel).
  */
-static void forwarding(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-					   const dpc_child_rec_t *child, path_t *p)
+static int sysctl_or(dpc_check_ctx_t *ctx, const char *ifname,
+					 const char *name, int def, char *path, size_t len)
+{
+	int value;
+
+	snprintf(path, len, "net/ipv6/conf/%s/%s", ifname, name);
+	return ctx->facts->sysctl(ctx->facts, path, &value) ? value : def;
+}
+
+/**
+ * Add a sysctl's value to the evidence.
+ */
+static void sysctl_evidence(dpc_finding_t *f, const char *path, int value)
+{
+	char name[DPC_SYSCTL_LEN];
+
+	dpc_finding_evidence(f, dpc_sysctl_name(path, name, sizeof(name)), "%d",
+						 value);
+}
+
+/**
+ * forwarding-disabled for IPv4: ip_forward and the forwarding switch of the
+ * interface packets arrive on (ip_route_input() checks it there).
+ */
+static void forwarding4(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						const dpc_child_rec_t *child, path_t *p)
 {
 	char g[DPC_SYSCTL_LEN], l[DPC_SYSCTL_LEN], t[DPC_SYSCTL_LEN];
-	char name[DPC_SYSCTL_LEN], off[3 * IF_NAMESIZE + 16] = "";
+	char off[3 * IF_NAMESIZE + 16] = "";
 	bool g_on, l_on = true, t_on = true;
 	dpc_finding_t *f;
-	uint8_t family = p->path->rhost.family;
 
-	g_on = dpc_forwarding_on(ctx->facts, family, NULL, g, sizeof(g));
+	g_on = dpc_forwarding_on(ctx->facts, AF_INET, NULL, g, sizeof(g));
 	if (p->has_lan)
 	{
-		l_on = dpc_forwarding_on(ctx->facts, family, p->path->lan, l,
+		l_on = dpc_forwarding_on(ctx->facts, AF_INET, p->path->lan, l,
 								 sizeof(l));
 	}
 	if (p->has_tun)
 	{
-		t_on = dpc_forwarding_on(ctx->facts, family, p->path->tun, t,
+		t_on = dpc_forwarding_on(ctx->facts, AF_INET, p->path->tun, t,
 								 sizeof(t));
 	}
 	if (g_on && l_on && t_on)
@@ -109,21 +133,132 @@ static void forwarding(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	dpc_finding_message(f, "IP forwarding is off%s%s: packets between the "
 						"LAN and the tunnel are dropped in both directions",
 						off[0] ? " on " : "", off);
-	dpc_finding_evidence(f, dpc_sysctl_name(g, name, sizeof(name)),
-						 "%d", g_on);
+	sysctl_evidence(f, g, g_on);
 	if (p->has_lan)
 	{
-		dpc_finding_evidence(f, dpc_sysctl_name(l, name, sizeof(name)),
-							 "%d", l_on);
+		sysctl_evidence(f, l, l_on);
 	}
 	if (p->has_tun)
 	{
-		dpc_finding_evidence(f, dpc_sysctl_name(t, name, sizeof(name)),
-							 "%d", t_on);
+		sysctl_evidence(f, t, t_on);
 	}
-	dpc_finding_hint(f, "sysctl -w %s=1 and persist it in /etc/sysctl.d/",
-					 family == AF_INET6 ? "net.ipv6.conf.all.forwarding"
-										: "net.ipv4.ip_forward");
+	dpc_finding_hint(f, "sysctl -w net.ipv4.ip_forward=1 and persist it in "
+					 "/etc/sysctl.d/");
+}
+
+/**
+ * forwarding-disabled for IPv6. ip6_forward() checks only
+ * conf/all/forwarding (a per-interface "forwarding" sets router behaviour,
+ * not forwarding), or, since Linux 6.17, force_forwarding of the interface
+ * a packet arrives on; an interface with disable_ipv6 drops every IPv6
+ * packet it receives or sends.
+ */
+static void forwarding6(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						const dpc_child_rec_t *child, path_t *p)
+{
+	char g[DPC_SYSCTL_LEN], lf[DPC_SYSCTL_LEN], tf[DPC_SYSCTL_LEN];
+	char ld[DPC_SYSCTL_LEN], td[DPC_SYSCTL_LEN], ra[DPC_SYSCTL_LEN];
+	char off[3 * IF_NAMESIZE + 16] = "", note[IF_NAMESIZE + 192] = "";
+	int g_on, l_force = 0, t_force = 0, l_dis = 0, t_dis = 0;
+	bool out_on, in_on;
+	dpc_finding_t *f;
+
+	g_on = sysctl_or(ctx, "all", "forwarding", 1, g, sizeof(g));
+	if (p->has_lan)
+	{
+		l_force = sysctl_or(ctx, p->path->lan, "force_forwarding", 0, lf,
+							sizeof(lf));
+		l_dis = sysctl_or(ctx, p->path->lan, "disable_ipv6", 0, ld,
+						  sizeof(ld));
+	}
+	if (p->has_tun)
+	{
+		t_force = sysctl_or(ctx, p->path->tun, "force_forwarding", 0, tf,
+							sizeof(tf));
+		t_dis = sysctl_or(ctx, p->path->tun, "disable_ipv6", 0, td,
+						  sizeof(td));
+	}
+	out_on = g_on || l_force;
+	in_on = g_on || t_force;
+	if (out_on && in_on && !l_dis && !t_dis)
+	{
+		return;
+	}
+	p->fwd_off = true;
+	f = dpc_check_add(ctx, "forwarding-disabled", DPC_ERROR, ike, child);
+	if (!f)
+	{
+		return;
+	}
+	if (l_dis || t_dis)
+	{
+		snprintf(off, sizeof(off), "%s%s%s", l_dis ? p->path->lan : "",
+				 l_dis && t_dis ? " and " : "", t_dis ? p->path->tun : "");
+		dpc_finding_message(f, "IPv6 is disabled on %s: IPv6 packets "
+							"between the LAN and the tunnel are dropped in "
+							"both directions", off);
+	}
+	else
+	{
+		dpc_finding_message(f, "IPv6 forwarding is off: IPv6 packets from "
+							"the %s are dropped%s",
+							!out_on && !in_on ? "LAN and from the tunnel" :
+							!out_on ? "LAN to the tunnel" :
+									  "tunnel to the LAN",
+							!out_on && !in_on ? " in both directions" : "");
+	}
+	sysctl_evidence(f, g, g_on);
+	if (!g_on && p->has_lan)
+	{
+		sysctl_evidence(f, lf, l_force);
+	}
+	if (!g_on && p->has_tun)
+	{
+		sysctl_evidence(f, tf, t_force);
+	}
+	if (l_dis)
+	{
+		sysctl_evidence(f, ld, l_dis);
+	}
+	if (t_dis)
+	{
+		sysctl_evidence(f, td, t_dis);
+	}
+	if (l_dis || t_dis)
+	{
+		dpc_finding_hint(f, "sysctl -w net.ipv6.conf.%s.disable_ipv6=0 and "
+						 "persist it in /etc/sysctl.d/ (a device created "
+						 "later, such as kernel-libipsec's, takes "
+						 "net.ipv6.conf.default.disable_ipv6)",
+						 l_dis ? p->path->lan : p->path->tun);
+		return;
+	}
+	if (dpc_path_has(p->path, DPC_PATH_WAN) &&
+		sysctl_or(ctx, p->path->wan, "accept_ra", 0, ra, sizeof(ra)) == 1)
+	{	/* forwarding=1 makes the kernel ignore RAs unless accept_ra=2 */
+		snprintf(note, sizeof(note), "; with forwarding on, %s ignores "
+				 "router advertisements (accept_ra=1): set "
+				 "net.ipv6.conf.%s.accept_ra=2 if it takes its address or "
+				 "default route from them", p->path->wan, p->path->wan);
+	}
+	dpc_finding_hint(f, "sysctl -w net.ipv6.conf.all.forwarding=1 and "
+					 "persist it in /etc/sysctl.d/%s", note);
+}
+
+/**
+ * forwarding-disabled: LAN traffic must be forwarded both ways.
+ */
+static void forwarding(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					   const dpc_child_rec_t *child, path_t *p)
+{
+	if (p->path->family == AF_INET6)
+	{
+		forwarding6(ctx, ike, child, p);
+	}
+	else
+	{
+		forwarding4(ctx, ike, child, p);
+	}
 }
 
 /**
@@ -139,9 +274,9 @@ static void route_hint(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	char rts[DPC_TS_STRLEN], src[DPC_ADDR_STRLEN], via[DPC_ADDR_STRLEN + 8];
 	const char *dev = NULL;
 
-	dpc_ts_to_str(&child->remote.ts[0], rts, sizeof(rts));
+	dpc_ts_to_str(&p->path->rts, rts, sizeof(rts));
 	src[0] = via[0] = '\0';
-	if (ctx->facts->local_in_ts(ctx->facts, &child->local.ts[0], &own, NULL))
+	if (ctx->facts->local_in_ts(ctx->facts, &p->path->lts, &own, NULL))
 	{
 		dpc_addr_to_str(&own, src, sizeof(src));
 	}
@@ -156,7 +291,9 @@ static void route_hint(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		if (ctx->facts->route_get(ctx->facts, &q, &peer) && !peer.error)
 		{
 			dev = peer.oif;
-			if (peer.gateway.family)
+			/* a gateway of the other family (IPv6 inside, IPv4
+			 * outside) cannot be the route's next hop */
+			if (peer.gateway.family == p->path->family)
 			{
 				snprintf(via, sizeof(via), "via ");
 				dpc_addr_to_str(&peer.gateway, via + 4, sizeof(via) - 4);
@@ -181,6 +318,7 @@ static void route_missing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	dpc_route_t own;
 	dpc_addr_t addr;
 	dpc_finding_t *f;
+	char rts[DPC_TS_STRLEN];
 	bool fwd_fails = false, own_fails = false;
 
 	if (p->has_host && p->has_lan && !p->fwd_off)
@@ -188,7 +326,7 @@ static void route_missing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		fwd_fails = dpc_path_has(p->path, DPC_PATH_FWD) &&
 					no_route(ctx, &p->path->fwd, &p->path->rhost);
 	}
-	if (ctx->facts->local_in_ts(ctx->facts, &child->local.ts[0], &addr, NULL))
+	if (ctx->facts->local_in_ts(ctx->facts, &p->path->lts, &addr, NULL))
 	{
 		memset(&q, 0, sizeof(q));
 		q.dst = p->path->rhost;
@@ -205,8 +343,10 @@ static void route_missing(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
-	dpc_finding_message(f, "no route to the remote traffic selector: "
-						"packets for it are dropped before IPsec sees them");
+	dpc_ts_to_str(&p->path->rts, rts, sizeof(rts));
+	dpc_finding_message(f, "no route to the remote traffic selector %s: "
+						"packets for it are dropped before IPsec sees them",
+						rts);
 	if (fwd_fails)
 	{
 		dpc_finding_evidence(f, "route", "%s", p->path->fwd.text);
@@ -254,7 +394,7 @@ static void inbound(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
-	dpc_ts_to_str(&child->local.ts[0], lts, sizeof(lts));
+	dpc_ts_to_str(&p->path->lts, lts, sizeof(lts));
 	if (back)
 	{
 		dpc_finding_message(f, "decrypted packets for %s are routed back "
@@ -305,5 +445,6 @@ static void routing_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
  */
 const dpc_check_family_t dpc_check_family_routing = {
 	.name = "routing",
+	.per_family = true,
 	.child = routing_child,
 };

@@ -148,6 +148,7 @@ static void check_side(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					   const dpc_child_rec_t *child, bool local)
 {
 	const dpc_ts_list_t *cfg, *neg, *other;
+	const dpc_ts_t *peer_ts = NULL;
 	dpc_ts_list_t narrowed, cover, gap;
 	dpc_finding_t *f;
 	dpc_addr_t src, dst;
@@ -207,26 +208,32 @@ static void check_side(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		other = local ? &child->cfg_remote : &child->cfg_local;
 	}
 	memset(&route, 0, sizeof(route));
-	if (!other->count)
+	/* a host of the other side of the gap's family (a dual-stack CHILD_SA
+	 * lists both) */
+	if (other->count)
+	{
+		peer_ts = dpc_ts_list_first(other, gap.ts[0].family);
+	}
+	if (!peer_ts)
 	{
 		snprintf(phrase, sizeof(phrase), "is not protected (the other side "
-				 "has no traffic selectors)");
+				 "has no traffic selectors of its family)");
 	}
 	else if (local)
 	{
 		dpc_remote_host(&gap.ts[0], &src);
-		dpc_remote_host(&other->ts[0], &dst);
+		dpc_remote_host(peer_ts, &dst);
 		describe_path(ctx, ike, child, &src, &dst, &gap.ts[0], phrase,
 					  sizeof(phrase), &route);
 	}
 	else
 	{
-		if (!dpc_local_host(ctx->facts, &other->ts[0], &src))
+		if (!dpc_local_host(ctx->facts, peer_ts, &src))
 		{
-			dpc_ts_addr_nth(&other->ts[0], 0, &src);
+			dpc_ts_addr_nth(peer_ts, 0, &src);
 		}
 		dpc_remote_host(&gap.ts[0], &dst);
-		describe_path(ctx, ike, child, &src, &dst, &other->ts[0],
+		describe_path(ctx, ike, child, &src, &dst, peer_ts,
 					  phrase, sizeof(phrase), &route);
 	}
 	f = dpc_check_add(ctx, "ts-unprotected", DPC_ERROR, ike, child);

@@ -12,6 +12,45 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+
+/** number of families a path can be of */
+#define N_FAMILIES 2
+
+/** the families a path can be of, in the order of a CHILD_SA's paths */
+static const uint8_t families[N_FAMILIES] = { AF_INET, AF_INET6 };
+
+/** local selectors of one family looked at to tell a gateway-only list */
+#define MAX_FAMILY_TS 16
+
+/**
+ * Does a list of local selectors hold nothing of a family but the
+ * gateway's own addresses?
+ */
+static bool gateway_only(dpc_facts_t *facts, const dpc_ts_list_t *list,
+						 uint8_t family)
+{
+	dpc_ts_list_t same;
+	dpc_ts_t ts[MAX_FAMILY_TS];
+	size_t i;
+
+	same.ts = ts;
+	same.count = 0;
+	same.size = MAX_FAMILY_TS;
+	for (i = 0; i < list->count; i++)
+	{
+		if (list->ts[i].family != family)
+		{
+			continue;
+		}
+		if (same.count == same.size)
+		{	/* that many selectors: surely more than our own addresses */
+			return false;
+		}
+		same.ts[same.count++] = list->ts[i];
+	}
+	return dpc_gateway_only(facts, &same);
+}
 
 /**
  * Ask the route of forwarded LAN packets and where it leaves.
@@ -46,14 +85,14 @@ static void forward_route(dpc_facts_t *facts, dpc_path_t *path)
 static void lan_side(dpc_facts_t *facts, const dpc_child_rec_t *child,
 					 dpc_path_t *path)
 {
-	if (dpc_gateway_only(facts, &child->local) ||
-		!dpc_local_host(facts, &child->local.ts[0], &path->lhost))
+	if (gateway_only(facts, &child->local, path->family) ||
+		!dpc_local_host(facts, &path->lts, &path->lhost))
 	{
 		memset(&path->lhost, 0, sizeof(path->lhost));
 		return;
 	}
 	path->known |= DPC_PATH_LHOST;
-	if (!dpc_lan_iif(facts, &child->local.ts[0], &path->lhost, path->lan))
+	if (!dpc_lan_iif(facts, &path->lts, &path->lhost, path->lan))
 	{
 		memset(path->lan, 0, sizeof(path->lan));
 		return;
@@ -66,11 +105,15 @@ static void lan_side(dpc_facts_t *facts, const dpc_child_rec_t *child,
  * Described in header
  */
 void dpc_path_compute(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
-					  const dpc_child_rec_t *child, dpc_path_t *path)
+					  const dpc_child_rec_t *child, uint8_t family,
+					  dpc_path_t *path)
 {
+	const dpc_ts_t *lts, *rts;
+
 	memset(path, 0, sizeof(*path));
 	path->ike_id = ike->unique_id;
 	path->child_id = child->unique_id;
+	path->family = family;
 	path->dataplane = facts->get_dataplane(facts);
 	if (facts->is_local(facts, &ike->local, path->wan))
 	{
@@ -80,11 +123,15 @@ void dpc_path_compute(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
 	{
 		memset(path->wan, 0, sizeof(path->wan));
 	}
-	if (!child->local.count || !child->remote.count)
+	lts = dpc_ts_list_first(&child->local, family);
+	rts = dpc_ts_list_first(&child->remote, family);
+	if (!lts || !rts)
 	{
 		return;
 	}
-	dpc_remote_host(&child->remote.ts[0], &path->rhost);
+	path->lts = *lts;
+	path->rts = *rts;
+	dpc_remote_host(rts, &path->rhost);
 	path->known |= DPC_PATH_RHOST;
 	if (dpc_tunnel_iif(facts, ike, child, path->tun))
 	{
@@ -115,7 +162,7 @@ void dpc_paths_clear(dpc_paths_t *paths)
 }
 
 /**
- * Order paths by IKE_SA and CHILD_SA unique id.
+ * Order paths by IKE_SA and CHILD_SA unique id and family.
  */
 static int path_cmp(const void *a, const void *b)
 {
@@ -129,11 +176,39 @@ static int path_cmp(const void *a, const void *b)
 	{
 		return x->child_id < y->child_id ? -1 : 1;
 	}
+	if (x->family && y->family && x->family != y->family)
+	{	/* family 0 (any) finds either: dpc_paths_find() goes to the first */
+		return x->family == AF_INET ? -1 : 1;
+	}
 	return 0;
 }
 
 /**
- * Number of CHILD_SAs that are up on IKE_SAs that are up.
+ * Does a CHILD_SA have selectors of a family on both sides?
+ */
+static bool has_family(const dpc_child_rec_t *child, uint8_t family)
+{
+	return dpc_ts_list_first(&child->local, family) &&
+		   dpc_ts_list_first(&child->remote, family);
+}
+
+/**
+ * Number of paths of a CHILD_SA: one per family of its selectors, one
+ * (without selectors) if it has none of both sides.
+ */
+static size_t child_paths(const dpc_child_rec_t *child)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < N_FAMILIES; i++)
+	{
+		n += has_family(child, families[i]);
+	}
+	return n ? n : 1;
+}
+
+/**
+ * Number of paths of the CHILD_SAs that are up on IKE_SAs that are up.
  */
 static size_t count_up(const dpc_tunnels_t *tunnels)
 {
@@ -146,10 +221,37 @@ static size_t count_up(const dpc_tunnels_t *tunnels)
 		ike = tunnels->ikes[i];
 		for (j = 0; ike->state == DPC_STATE_UP && j < ike->n_children; j++)
 		{
-			n += ike->children[j]->state == DPC_STATE_UP;
+			if (ike->children[j]->state == DPC_STATE_UP)
+			{
+				n += child_paths(ike->children[j]);
+			}
 		}
 	}
 	return n;
+}
+
+/**
+ * Add the paths of a CHILD_SA to a list with room for them.
+ */
+static void add_child(dpc_paths_t *paths, dpc_facts_t *facts,
+					  const dpc_ike_rec_t *ike, const dpc_child_rec_t *child)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < N_FAMILIES; i++)
+	{
+		if (has_family(child, families[i]))
+		{
+			dpc_path_compute(facts, ike, child, families[i],
+							 &paths->items[paths->count++]);
+			n++;
+		}
+	}
+	if (!n)
+	{	/* no selectors to work with: the WAN side only */
+		dpc_path_compute(facts, ike, child, AF_INET,
+						 &paths->items[paths->count++]);
+	}
 }
 
 /*
@@ -180,8 +282,7 @@ bool dpc_paths_build(dpc_paths_t *paths, dpc_facts_t *facts,
 		{
 			if (ike->children[j]->state == DPC_STATE_UP)
 			{
-				dpc_path_compute(facts, ike, ike->children[j],
-								 &paths->items[paths->count++]);
+				add_child(paths, facts, ike, ike->children[j]);
 			}
 		}
 	}
@@ -193,14 +294,28 @@ bool dpc_paths_build(dpc_paths_t *paths, dpc_facts_t *facts,
  * Described in header
  */
 const dpc_path_t *dpc_paths_find(const dpc_paths_t *paths, uint32_t ike_id,
-								 uint32_t child_id)
+								 uint32_t child_id, uint8_t family)
 {
-	dpc_path_t key = { .ike_id = ike_id, .child_id = child_id };
+	dpc_path_t key = {
+		.ike_id = ike_id,
+		.child_id = child_id,
+		.family = family,
+	};
+	const dpc_path_t *found;
 
 	if (!paths->count)
 	{
 		return NULL;
 	}
-	return bsearch(&key, paths->items, paths->count, sizeof(*paths->items),
-				   path_cmp);
+	found = bsearch(&key, paths->items, paths->count, sizeof(*paths->items),
+					path_cmp);
+	if (found && !family)
+	{	/* a CHILD_SA's paths are adjacent: go to its first */
+		while (found > paths->items && found[-1].ike_id == ike_id &&
+			   found[-1].child_id == child_id)
+		{
+			found--;
+		}
+	}
+	return found;
 }

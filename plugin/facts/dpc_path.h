@@ -11,9 +11,13 @@
  * @defgroup dpc_path dpc_path
  * @{ @ingroup dpc_facts
  *
- * The path of a CHILD_SA's packets through the gateway: a LAN host and a
- * remote host standing for its selectors, the interfaces their packets use
- * and the kernel's route between them. Worked out once per round from the
+ * The path of a CHILD_SA's packets of one address family through the
+ * gateway: a LAN host and a remote host standing for its selectors of that
+ * family, the interfaces their packets use and the kernel's route between
+ * them. A CHILD_SA whose selectors hold both families (local_ts =
+ * 10.1.0.0/16,fd00:1::/64) has two paths, one per family; each is checked
+ * on its own, since IPv4 and IPv6 are routed, forwarded and filtered by
+ * separate switches, tables and rules. Worked out once per round from the
  * facts, before the checks run, and shared by every check family (and the
  * packet tracer), so they ask the same questions once and agree on the
  * answers.
@@ -32,8 +36,8 @@
  * Parts of a path, as flags of dpc_path_t.known.
  */
 typedef enum {
-	/** rhost: the CHILD_SA has local and remote selectors (nothing but wan
-	 *  is worked out without) */
+	/** rhost: the CHILD_SA has local and remote selectors of the path's
+	 *  family (nothing but wan is worked out without) */
 	DPC_PATH_RHOST = (1 << 0),
 	/** lhost: a host of the local selector that is not the gateway itself
 	 *  (the CHILD_SA carries forwarded LAN traffic) */
@@ -60,6 +64,12 @@ typedef struct {
 	uint32_t ike_id;
 	/** unique id of the CHILD_SA */
 	uint32_t child_id;
+	/** address family of the inner packets, AF_INET or AF_INET6 */
+	uint8_t family;
+	/** first local selector of that family (DPC_PATH_RHOST) */
+	dpc_ts_t lts;
+	/** first remote selector of that family (DPC_PATH_RHOST) */
+	dpc_ts_t rts;
 	/** how ESP is handled */
 	dpc_dataplane_t dataplane;
 	/** parts worked out, DPC_PATH_* flags; the others are zero */
@@ -84,22 +94,26 @@ typedef struct {
  * The paths of the CHILD_SAs of one round.
  */
 typedef struct {
-	/** paths, ordered by IKE_SA and CHILD_SA unique id */
+	/** paths, ordered by IKE_SA and CHILD_SA unique id and family */
 	dpc_path_t *items;
 	/** number of paths */
 	size_t count;
 } dpc_paths_t;
 
 /**
- * Work out the path of a CHILD_SA.
+ * Work out the path of a CHILD_SA's packets of one family.
  *
  * @param facts		the facts of the round
  * @param ike		the IKE_SA
  * @param child		the CHILD_SA
- * @param path		receives the path
+ * @param family	AF_INET or AF_INET6
+ * @param path		receives the path (without DPC_PATH_RHOST if the
+ *					CHILD_SA has no local or no remote selector of family)
  */
 void dpc_path_compute(dpc_facts_t *facts, const dpc_ike_rec_t *ike,
-					  const dpc_child_rec_t *child, dpc_path_t *path);
+					  const dpc_child_rec_t *child, uint8_t family,
+					  dpc_path_t *path);
+
 
 /**
  * Are all of some parts of a path known?
@@ -122,7 +136,8 @@ void dpc_paths_init(dpc_paths_t *paths);
 
 /**
  * Work out the paths of every CHILD_SA that is up on an IKE_SA that is up
- * (the ones the checks look at), replacing what the list held.
+ * (the ones the checks look at), one for each family both its local and
+ * its remote selectors hold, replacing what the list held.
  *
  * @param paths		the list
  * @param facts		the facts of the round
@@ -133,15 +148,17 @@ bool dpc_paths_build(dpc_paths_t *paths, dpc_facts_t *facts,
 					 const dpc_tunnels_t *tunnels);
 
 /**
- * Find the path of a CHILD_SA.
+ * Find the path of a CHILD_SA for a family.
  *
  * @param paths		the list
  * @param ike_id	unique id of the IKE_SA
  * @param child_id	unique id of the CHILD_SA
+ * @param family	AF_INET or AF_INET6; 0 for its first path (IPv4 if it
+ *					has one)
  * @return			the path, NULL if the list has none for it
  */
 const dpc_path_t *dpc_paths_find(const dpc_paths_t *paths, uint32_t ike_id,
-								 uint32_t child_id);
+								 uint32_t child_id, uint8_t family);
 
 /**
  * Free the paths of a list, leaving it empty.

@@ -877,3 +877,20 @@ char *dpc_ts_list_to_str(const dpc_ts_list_t *list, char *buf, size_t len)
 	}
 	return buf;
 }
+
+/*
+ * Described in header
+ */
+const dpc_ts_t *dpc_ts_list_first(const dpc_ts_list_t *list, uint8_t family)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+	{
+		if (list->ts[i].family == family)
+		{
+			return &list->ts[i];
+		}
+	}
+	return NULL;
+}

@@ -210,4 +210,13 @@ bool dpc_ts_list_subtract(const dpc_ts_list_t *configured,
  */
 char *dpc_ts_list_to_str(const dpc_ts_list_t *list, char *buf, size_t len);
 
+/**
+ * The first selector of a family in a list.
+ *
+ * @param list		the selectors
+ * @param family	AF_INET or AF_INET6
+ * @return			the selector, NULL if the list has none of family
+ */
+const dpc_ts_t *dpc_ts_list_first(const dpc_ts_list_t *list, uint8_t family);
+
 #endif /** DPC_TS_H_ @}*/

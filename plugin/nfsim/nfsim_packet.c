@@ -347,6 +347,11 @@ bool nfsim_masq_source(const nfsim_packet_t *pkt, uint8_t *addr)
 	{
 		return false;
 	}
+	if (pkt->family == AF_INET6 && (pkt->known & NFSIM_PKT_ADDRS_COMPLETE))
+	{	/* the kernel weighs every address, not just the device's */
+		return nfsim_saddr6(pkt->addrs, pkt->addr_count, pkt->oif, pkt->dst,
+							addr);
+	}
 	for (i = 0; i < pkt->addr_count; i++)
 	{
 		const nfsim_ifaddr_t *a = &pkt->addrs[i];

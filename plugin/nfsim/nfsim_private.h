@@ -505,12 +505,28 @@ const uint8_t *nfsim_image_daddr(const nfsim_image_t *img, uint8_t family);
 bool nfsim_dev_name(const nfsim_ctx_t *ctx, bool in, char *name);
 
 /**
- * Select the masquerade source address: the gateway address on the output
- * interface (in the next hop's network if known).
+ * Select the masquerade source address: IPv4, the gateway address on the
+ * output interface (in the next hop's network if known); IPv6,
+ * nfsim_saddr6() over every address when the list is complete.
  *
  * @return			true if found (addr set)
  */
 bool nfsim_masq_source(const nfsim_packet_t *pkt, uint8_t *addr);
+
+/**
+ * The source address the kernel picks for an IPv6 destination leaving
+ * through a device (ipv6_dev_get_saddr(), RFC 6724), as IPv6 masquerade
+ * does.
+ *
+ * @param addrs		every address of the gateway
+ * @param count		number of addrs
+ * @param oif		the output device
+ * @param dst		the destination
+ * @param src		receives the source (16 bytes)
+ * @return			false if the gateway has no IPv6 candidate
+ */
+bool nfsim_saddr6(const nfsim_ifaddr_t *addrs, size_t count, const char *oif,
+				  const uint8_t *dst, uint8_t *src);
 
 /**
  * Classify an address like the kernel's inet_addr_type() as far as it can

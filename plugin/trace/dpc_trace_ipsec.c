@@ -56,7 +56,7 @@ void dpc_trace_decrypted(dpc_trace_state_t *t, const char *iif)
 	{
 		return;
 	}
-	dpc_path_compute(t->facts, in.ike, in.child, &path);
+	dpc_path_compute(t->facts, in.ike, in.child, t->dst.family, &path);
 	if (!dpc_path_has(&path, DPC_PATH_TUN) || !dpc_streq(path.tun, iif))
 	{
 		return;

@@ -21,6 +21,12 @@
 #   assert_flow FROM DST tcp|udp / assert_no_flow FROM DST tcp|udp
 #                               a new connection to DST's server works / fails
 #   flow_peers HOST tcp|udp     source addresses HOST's server saw, one a line
+#   tcp_listen HOST PORT        TCP server in HOST on every address (IPv4 and
+#                               IPv6), answering "ok" to each connection
+#   assert_tcp FROM DST PORT / assert_no_tcp FROM DST PORT
+#                               a TCP connection from FROM to DST:PORT gets the
+#                               answer within 3 s / does not
+#   warm_ping FROM DST          one ping, result ignored (neighbour discovery)
 #   nft_load GW                 load an nft script from stdin into GW
 #   fail MSG / ok MSG / note MSG
 #   finish                      exit 0 if nothing failed, 1 otherwise
@@ -232,6 +238,49 @@ assert_no_flow() { # from dst tcp|udp
 }
 flow_peers() { # host tcp|udp
 	sed -n "s/^$2 //p" "$LAB_RUN/$1/flows.log" 2>/dev/null | sort -u
+}
+
+# TCP over the tunnel, IPv4 or IPv6: a server answering "ok" (killed at exit)
+tcp_listen() { # host port
+	lab_exec "$1" /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", int(sys.argv[1])))
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"ok\n")
+    c.close()
+' "$2" >/dev/null 2>&1 &
+	BG_PIDS="$BG_PIDS $!"
+	sleep 0.3
+}
+# "ok" if a TCP connection from FROM to DST:PORT is answered within 3 s
+tcp_answer() { # from dst port
+	lab_exec "$1" /usr/bin/python3 -c '
+import socket, sys
+try:
+    c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3)
+    c.settimeout(3)
+    print(c.recv(16).decode().strip())
+except OSError as e:
+    print("error: %s" % e)
+' "$2" "$3" 2>&1
+}
+assert_tcp() { # from dst port
+	local r; r=$(tcp_answer "$@")
+	if [ "$r" = ok ]; then ok "$1 -> $2 TCP port $3 works"; else fail "$1 -> $2 TCP port $3: $r"; fi
+}
+assert_no_tcp() { # from dst port
+	local r; r=$(tcp_answer "$@")
+	if [ "$r" != ok ]; then ok "$1 -> $2 TCP port $3 fails ($r)"; else fail "$1 -> $2 TCP port $3 works, want it to fail"; fi
+}
+# one ping whose result does not count (IPv6 neighbour discovery on a link
+# costs the first packet after a while without traffic)
+warm_ping() { # from dst
+	lab_exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 || true
 }
 
 # load an nft script (stdin) into a gateway's namespace

@@ -157,10 +157,15 @@ secrets {
 }
 EOF
 }
-write_conf gwA "$GWA_WAN_IP" "$GWB_WAN_IP" gwA.lab gwB.lab "$GWA_LOCAL_TS" "$GWA_REMOTE_TS" \
+# the peers' addresses: IPv4 through the NAT, or IPv6 (LAB_IPV6=outer)
+GWA_IKE_IP=$GWA_WAN_IP GWB_IKE_IP=$GWB_WAN_IP
+if [ "$LAB_IPV6" = outer ]; then
+	GWA_IKE_IP=$GWA_WAN_IP6 GWB_IKE_IP=$GWB_WAN_IP6
+fi
+write_conf gwA "$GWA_IKE_IP" "$GWB_IKE_IP" gwA.lab gwB.lab "$GWA_LOCAL_TS" "$GWA_REMOTE_TS" \
 	"$GWA_ESP_PROPOSALS" "${GWA_CHARON_EXTRA:-}" "${GWA_DPC_EXTRA:-}"
 # gwB is the responder and does not know gwA's (NATed) address in advance
-write_conf gwB "$GWB_WAN_IP" "%any" gwB.lab gwA.lab "$GWB_LOCAL_TS" "$GWB_REMOTE_TS" \
+write_conf gwB "$GWB_IKE_IP" "%any" gwB.lab gwA.lab "$GWB_LOCAL_TS" "$GWB_REMOTE_TS" \
 	"$GWB_ESP_PROPOSALS" "${GWB_CHARON_EXTRA:-}" "${GWB_DPC_EXTRA:-}"
 
 T1=$(lab_now)
@@ -172,7 +177,7 @@ for gw in gwA gwB; do
 		{ cat "$LAB_RUN/$gw/load-all.out" >&2; die "swanctl --load-all failed on $gw"; }
 done
 
-echo "lab up in $(lab_since "$T0")s (charon start ${T_CHARON}s) kernel=$LAB_KERNEL nat=$LAB_NAT plugin=${DPC_PLUGIN:-none}"
+echo "lab up in $(lab_since "$T0")s (charon start ${T_CHARON}s) kernel=$LAB_KERNEL nat=$LAB_NAT ipv6=$LAB_IPV6 plugin=${DPC_PLUGIN:-none}"
 echo "  gwA charon pid $(lab_charon_pid gwA)  vici $(lab_uri gwA)  dpc $(lab_dpc_uri gwA)"
 echo "  gwB charon pid $(lab_charon_pid gwB)  vici $(lab_uri gwB)  dpc $(lab_dpc_uri gwB)"
 

@@ -20,7 +20,7 @@ int main(void)
 		nf_managers_suite, trace_suite,
 		vici_frame_suite, socket_suite,
 		budget_suite, xfrm_sad_suite,
-		registry_suite, oom_suite, journal_suite, esp_mtu_suite,
+		registry_suite, oom_suite, journal_suite, esp_mtu_suite, ipv6_suite,
 	};
 	SRunner *sr;
 	size_t i;

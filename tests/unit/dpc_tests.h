@@ -38,5 +38,6 @@ Suite *xfrm_sad_suite(void);
 Suite *registry_suite(void);
 Suite *oom_suite(void);
 Suite *journal_suite(void);
+Suite *ipv6_suite(void);
 
 #endif /* DPC_TESTS_H_ */

@@ -141,3 +141,30 @@ void bed_free(bed_t *bed)
 	dpc_tunnels_clear(&bed->tunnels);
 	bed->facts->destroy(bed->facts);
 }
+
+void bed_add_ts(dpc_ts_list_t *list, const char *str)
+{
+	dpc_ts_t ts;
+
+	dpc_ts_parse(&ts, str);
+	dpc_ts_list_add(list, &ts);
+}
+
+void bed_dual_stack(bed_t *bed)
+{
+	dpc_child_rec_t *child = bed_child(bed);
+
+	fixture_facts_addr(bed->facts, "fd10::1", "lan");
+	fixture_facts_addr(bed->facts, "2001:db8:a::2", "wan");
+	fixture_facts_route(bed->facts, "2001:db8:20::/64", "*", 0,
+						DPC_RT_UNICAST, "ipsec0", NULL, 220);
+	fixture_facts_route(bed->facts, "fd10::/64", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	fixture_facts_route(bed->facts, "::/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "2001:db8:a::1", 254);
+	fixture_facts_sysctl(bed->facts, "net/ipv6/conf/all/forwarding", 1);
+	bed_add_ts(&child->cfg_local, "fd10::/64");
+	bed_add_ts(&child->cfg_remote, "2001:db8:20::/64");
+	bed_add_ts(&child->local, "fd10::/64");
+	bed_add_ts(&child->remote, "2001:db8:20::/64");
+}

@@ -63,6 +63,19 @@ int bed_problems(bed_t *bed);
 void bed_set_ts(dpc_ts_list_t *list, const char *ts);
 
 /**
+ * Add a selector to a list.
+ */
+void bed_add_ts(dpc_ts_list_t *list, const char *ts);
+
+/**
+ * Make the bed's gateway dual stack, as the lab's gwA with LAB_IPV6=1: LAN
+ * fd10::1/64 on lan, 2001:db8:a::2 on wan, the table 220 route to
+ * 2001:db8:20::/64 via ipsec0, IPv6 forwarding on, and the CHILD_SA's
+ * selectors 10.10.1.0/24,fd10::/64 <-> 10.20.1.0/24,2001:db8:20::/64.
+ */
+void bed_dual_stack(bed_t *bed);
+
+/**
  * Free everything.
  */
 void bed_free(bed_t *bed);
