@@ -289,6 +289,7 @@ static bool child2rec(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	{
 		snprintf(rec->dpd_action, sizeof(rec->dpd_action), "%N",
 				 action_names, cfg->get_dpd_action(cfg));
+		rec->no_policies = cfg->has_option(cfg, OPT_NO_POLICIES);
 		return cfg2list(ike_sa, cfg, TRUE, &rec->cfg_local) &&
 			   cfg2list(ike_sa, cfg, FALSE, &rec->cfg_remote);
 	}
