@@ -553,6 +553,7 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 static bool has_sa(const dpc_xfrm_sad_t *sad, const dpc_child_rec_t *child,
 				   const dpc_addr_t *dst, uint32_t spi, uint32_t mark)
 {
+	const dpc_xfrm_sa_t *sa;
 	dpc_xfrm_sa_id_t id = {
 		.family = dst->family,
 		.proto = strcmp(child->protocol, "AH") == 0 ? IPPROTO_AH
@@ -563,7 +564,10 @@ static bool has_sa(const dpc_xfrm_sad_t *sad, const dpc_child_rec_t *child,
 	};
 
 	memcpy(id.dst, dst->a, sizeof(id.dst));
-	return dpc_xfrm_sad_find(sad, &id) != NULL;
+	sa = dpc_xfrm_sad_find(sad, &id);
+	/* the kernel's acquire state for a lost outbound SA carries the SPI of
+	 * the out policy's template: it carries no traffic */
+	return sa && !sa->larval;
 }
 
 /**

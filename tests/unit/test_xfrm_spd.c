@@ -601,6 +601,44 @@ START_TEST(test_check_state_missing)
 }
 END_TEST
 
+START_TEST(test_check_acquire_state)
+{
+	const dpc_xfrm_sa_t *sa;
+	dpc_xfrm_sa_id_t id = {
+		.family = AF_INET,
+		.proto = IPPROTO_ESP,
+		.spi = htonl(0xc0000001),
+	};
+	dpc_finding_t *f;
+	fixture_hex_t h;
+	xbed_t x;
+
+	if (!FIXTURES_USABLE)
+	{
+		return;
+	}
+	/* the kernel's acquire state for the lost outbound SA has its SPI */
+	xbed_init(&x, false, false);
+	drop_handmade(&x);
+	h = fixture_hex_load("xfrm", "sad_acquire");
+	ck_assert_ptr_nonnull(h.buf);
+	ck_assert_uint_eq(dpc_xfrm_sad_parse(&x.sad, h.buf, h.len, 0), 0);
+	free(h.buf);
+	dpc_xfrm_sad_sort(&x.sad);
+	ck_assert_uint_eq(x.sad.count, 2);
+	ck_assert_int_eq(inet_pton(AF_INET, "198.51.100.1", id.dst), 1);
+	sa = dpc_xfrm_sad_find(&x.sad, &id);
+	ck_assert_ptr_nonnull(sa);
+	ck_assert(sa->larval);
+	bed_run(&x.bed);
+	f = bed_find(&x.bed, "xfrm-state-missing");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(evidence(f, "sa_out"), "src 192.0.2.2 dst 198.51.100.1 "
+					 "proto esp spi 0xc0000001 absent");
+	xbed_free(&x);
+}
+END_TEST
+
 START_TEST(test_check_errors_host)
 {
 	dpc_finding_t *f;
@@ -660,6 +698,7 @@ Suite *xfrm_spd_suite(void)
 	tcase_add_test(tc, test_check_shadowed);
 	tcase_add_test(tc, test_check_policy_missing);
 	tcase_add_test(tc, test_check_state_missing);
+	tcase_add_test(tc, test_check_acquire_state);
 	tcase_add_test(tc, test_check_errors_host);
 	suite_add_tcase(s, tc);
 	return s;
