@@ -19,7 +19,18 @@ dst=$(lab_exec gwA ip xfrm state list src "$GWA_WAN_IP" | awk '/^src/ { print $4
 lab_exec gwA ip xfrm state delete src "$GWA_WAN_IP" dst "$dst" proto esp spi "$spi"
 note "gwA: ip xfrm state delete src $GWA_WAN_IP dst $dst proto esp spi $spi"
 
+# the data plane: pings die at gwA
 n0=$(xstat gwA XfrmOutNoStates)
+cap_start nat in wire
+got=$(ping_count hostA "$HOSTB_IP" 2)
+cap_stop wire
+n1=$(xstat gwA XfrmOutNoStates)
+[ "${got:-0}" = 0 ] && ok "ping hostA -> hostB: 0/2 while the SA is gone" || fail "ping hostA -> hostB: $got/2, want 0"
+note "gwA XfrmOutNoStates $n0 -> $n1"
+[ "${n1:-0}" -gt "${n0:-0}" ] && ok "gwA: XfrmOutNoStates grows" || fail "gwA: XfrmOutNoStates did not grow"
+clear=$(cap_count wire icmp); esp=$(cap_count wire udp port 4500 and greater 100)
+[ "$clear" = 0 ] && [ "$esp" = 0 ] && ok "neither cleartext ICMP nor ESP leaves gwA" ||
+	fail "$clear cleartext ICMP and $esp ESP packets left gwA, want none"
 # charon learns of it only when the kernel's acquire state for the lost SA
 # expires (xfrm_acq_expires, 30 s after the first packet), then replaces
 # the CHILD_SA: everything below happens before
@@ -39,16 +50,5 @@ tied=$(_last gwA | jq -r '[(.ike_sas // [])[] | (.children // [])[] | select(.na
 [[ ,$tied, == *,XfrmOutNoStates,* ]] && ok "gwA: xfrm-errors XfrmOutNoStates on CHILD_SA net" ||
 	fail "gwA: xfrm-errors on CHILD_SA net: '$tied', want XfrmOutNoStates"
 
-# the data plane agrees
-cap_start nat in wire
-got=$(ping_count hostA "$HOSTB_IP" 2)
-cap_stop wire
-n1=$(xstat gwA XfrmOutNoStates)
-[ "${got:-0}" = 0 ] && ok "ping hostA -> hostB: 0/2 while the SA is gone" || fail "ping hostA -> hostB: $got/2, want 0"
-note "gwA XfrmOutNoStates $n0 -> $n1"
-[ "${n1:-0}" -gt "${n0:-0}" ] && ok "gwA: XfrmOutNoStates grows" || fail "gwA: XfrmOutNoStates did not grow"
-clear=$(cap_count wire icmp); esp=$(cap_count wire udp port 4500 and greater 100)
-[ "$clear" = 0 ] && [ "$esp" = 0 ] && ok "neither cleartext ICMP nor ESP leaves gwA" ||
-	fail "$clear cleartext ICMP and $esp ESP packets left gwA, want none"
 assert_no_finding gwB xfrm-state-missing xfrm-policy-missing xfrm-policy-shadowed
 finish
