@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 240
 # gwA's outbound SA is deleted by hand (ip xfrm state delete), the way a
 # rekey collision loses it: charon keeps the CHILD_SA up, hostA's pings
 # die at gwA (XfrmOutNoStates grows, no ESP leaves). The plugin reports

@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 240
 # gwB's fwd policy of the CHILD_SA is deleted by hand: ESP from gwA still
 # arrives and decrypts, but the kernel drops the decrypted packets for want
 # of a fwd policy (XfrmInNoPols grows), hostA's pings fail. The plugin

@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 240
 # A block policy for a network no CHILD_SA covers (10.99.0.0/16) is added
 # on gwA and hostA sends to it: the kernel drops the packets
 # (XfrmOutPolBlock grows). No CHILD_SA explains the counter, so the plugin
