@@ -549,6 +549,38 @@ START_TEST(test_check_policy_missing)
 }
 END_TEST
 
+START_TEST(test_check_ipv6)
+{
+	dpc_child_rec_t *child;
+	dpc_finding_t *f;
+	xbed_t x;
+
+	if (!FIXTURES_USABLE)
+	{
+		return;
+	}
+	/* IPv6 selectors: spd.hex has out and in of reqid 4, no fwd */
+	xbed_init(&x, true, true);
+	drop_handmade(&x);
+	child = bed_child(&x.bed);
+	child->reqid = 4;
+	dpc_ts_list_clear(&child->local);
+	dpc_ts_list_clear(&child->remote);
+	bed_set_ts(&child->local, "fd00:10::/64");
+	bed_set_ts(&child->remote, "fd00:20::/64");
+	bed_run(&x.bed);
+	f = bed_find(&x.bed, "xfrm-policy-missing");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(evidence(f, "missing"), "fwd fd00:20::/64 -> fd00:10::/64");
+	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-shadowed"));
+	/* in transport mode nothing is missing */
+	snprintf(child->mode, sizeof(child->mode), "TRANSPORT");
+	bed_run(&x.bed);
+	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-missing"));
+	xbed_free(&x);
+}
+END_TEST
+
 START_TEST(test_check_state_missing)
 {
 	dpc_finding_t *f;
@@ -697,6 +729,7 @@ Suite *xfrm_spd_suite(void)
 	tcase_add_test(tc, test_check_libipsec_silent);
 	tcase_add_test(tc, test_check_shadowed);
 	tcase_add_test(tc, test_check_policy_missing);
+	tcase_add_test(tc, test_check_ipv6);
 	tcase_add_test(tc, test_check_state_missing);
 	tcase_add_test(tc, test_check_acquire_state);
 	tcase_add_test(tc, test_check_errors_host);
