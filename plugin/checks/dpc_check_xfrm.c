@@ -736,7 +736,9 @@ static void check_counters(dpc_check_ctx_t *ctx, const checked_t *checked,
 	for (i = 0; i < st->count; i++)
 	{
 		c = &st->c[i];
-		if (!c->delta)
+		/* grown within the traffic window: one round without a drop (a
+		 * round right after another) does not make it go away */
+		if (!c->grew || ctx->now - c->grew > ctx->settings->traffic_window)
 		{
 			continue;
 		}

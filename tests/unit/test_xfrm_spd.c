@@ -280,13 +280,22 @@ START_TEST(test_stat)
 	memcpy(text, stat_text, sizeof(text));
 	memcpy(strstr(text, "\t40") + 1, "55", 2);
 	ck_assert(dpc_xfrm_stat_parse(text, strlen(text), &st));
-	dpc_xfrm_stat_delta(&st, &prev);
+	dpc_xfrm_stat_delta(&st, &prev, 100);
 	ck_assert(st.has_delta);
 	ck_assert_uint_eq(dpc_xfrm_stat_get(&st, "XfrmOutNoStates")->delta, 15);
+	ck_assert_uint_eq(dpc_xfrm_stat_get(&st, "XfrmOutNoStates")->grew, 100);
 	ck_assert_uint_eq(dpc_xfrm_stat_get(&st, "XfrmInNoStates")->delta, 0);
+	ck_assert_uint_eq(dpc_xfrm_stat_get(&st, "XfrmInNoStates")->grew, 0);
+	/* no growth since: when it last grew stays */
+	memcpy(&prev, &st, sizeof(prev));
+	dpc_xfrm_stat_delta(&st, &prev, 130);
+	ck_assert_uint_eq(dpc_xfrm_stat_get(&st, "XfrmOutNoStates")->delta, 0);
+	ck_assert_uint_eq(dpc_xfrm_stat_get(&st, "XfrmOutNoStates")->grew, 100);
 	/* a counter that went down counts from 0 */
-	dpc_xfrm_stat_delta(&prev, &st);
+	ck_assert(dpc_xfrm_stat_parse(stat_text, strlen(stat_text), &prev));
+	dpc_xfrm_stat_delta(&prev, &st, 160);
 	ck_assert_uint_eq(dpc_xfrm_stat_get(&prev, "XfrmOutNoStates")->delta, 40);
+	ck_assert_uint_eq(dpc_xfrm_stat_get(&prev, "XfrmOutNoStates")->grew, 160);
 
 	ck_assert(!dpc_xfrm_stat_parse("", 0, &st));
 	ck_assert(!dpc_xfrm_stat_parse("XfrmInError x\n", 14, &st));
@@ -434,7 +443,7 @@ START_TEST(test_check_libipsec_silent)
 	dpc_xfrm_spd_init(&x.spd);
 	dpc_xfrm_sad_init(&x.sad);
 	ck_assert(dpc_xfrm_stat_parse(stat_text, strlen(stat_text), &x.stat));
-	x.stat.c[3].delta = 5;		/* XfrmOutNoStates */
+	x.stat.c[3].grew = x.bed.ctx.now;		/* XfrmOutNoStates */
 	x.stat.has_delta = true;
 	fixture_facts_sad(x.bed.facts, &x.sad);
 	bed_run(&x.bed);
@@ -594,8 +603,8 @@ START_TEST(test_check_state_missing)
 	drop_handmade(&x);
 	ck_assert(dpc_xfrm_stat_parse(stat_text, strlen(stat_text), &x.stat));
 	x.stat.has_delta = true;
-	x.stat.c[3].delta = 9;		/* XfrmOutNoStates */
-	x.stat.c[4].delta = 2;		/* XfrmOutStateModeError */
+	x.stat.c[3].grew = x.bed.ctx.now;		/* XfrmOutNoStates */
+	x.stat.c[4].grew = x.bed.ctx.now - 1;	/* XfrmOutStateModeError */
 	bed_run(&x.bed);
 	f = bed_find(&x.bed, "xfrm-state-missing");
 	ck_assert_ptr_nonnull(f);
@@ -682,7 +691,7 @@ START_TEST(test_check_errors_host)
 	drop_handmade(&x);
 	ck_assert(dpc_xfrm_stat_parse(stat_text, strlen(stat_text), &x.stat));
 	/* the first round has nothing to compare with */
-	x.stat.c[4].delta = 2;
+	x.stat.c[4].grew = x.bed.ctx.now;
 	bed_run(&x.bed);
 	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-errors"));
 	xbed_free(&x);
@@ -691,8 +700,10 @@ START_TEST(test_check_errors_host)
 	drop_handmade(&x);
 	ck_assert(dpc_xfrm_stat_parse(stat_text, strlen(stat_text), &x.stat));
 	x.stat.has_delta = true;
-	x.stat.c[2].delta = 1;		/* XfrmInNoPols, no policy missing */
-	x.stat.c[4].delta = 2;		/* XfrmOutStateModeError */
+	x.stat.c[2].grew = x.bed.ctx.now;	/* XfrmInNoPols, no policy missing */
+	x.stat.c[4].grew = x.bed.ctx.now - x.bed.settings.traffic_window;
+	/* grown before the window: gone */
+	x.stat.c[1].grew = x.bed.ctx.now - x.bed.settings.traffic_window - 1;
 	bed_run(&x.bed);
 	for (i = 0; i < x.bed.findings.count; i++)
 	{

@@ -810,7 +810,8 @@ METHOD(dpc_facts_t, get_xfrm_stat, const dpc_xfrm_stat_t*,
 		{
 			if (this->stat_last->count)
 			{
-				dpc_xfrm_stat_delta(&this->stat, this->stat_last);
+				dpc_xfrm_stat_delta(&this->stat, this->stat_last,
+									time_monotonic(NULL));
 			}
 			*this->stat_last = this->stat;
 		}

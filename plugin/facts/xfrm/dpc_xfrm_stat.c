@@ -173,7 +173,8 @@ const dpc_xfrm_counter_t *dpc_xfrm_stat_get(const dpc_xfrm_stat_t *st,
 	return NULL;
 }
 
-void dpc_xfrm_stat_delta(dpc_xfrm_stat_t *st, const dpc_xfrm_stat_t *prev)
+void dpc_xfrm_stat_delta(dpc_xfrm_stat_t *st, const dpc_xfrm_stat_t *prev,
+						 time_t now)
 {
 	const dpc_xfrm_counter_t *old;
 	int i;
@@ -189,6 +190,7 @@ void dpc_xfrm_stat_delta(dpc_xfrm_stat_t *st, const dpc_xfrm_stat_t *prev)
 		{
 			st->c[i].delta = st->c[i].value - old->value;
 		}
+		st->c[i].grew = st->c[i].delta ? now : old ? old->grew : 0;
 	}
 	st->has_delta = true;
 }

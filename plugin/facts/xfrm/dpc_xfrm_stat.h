@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /** counters kept (kernel 6.x has 33) */
 #define DPC_XFRM_STAT_MAX 48
@@ -44,6 +45,8 @@ typedef struct {
 	uint64_t value;
 	/** growth since the previous read (0 without one) */
 	uint64_t delta;
+	/** when it last grew (the caller's clock), 0 if not seen growing */
+	time_t grew;
 } dpc_xfrm_counter_t;
 
 /**
@@ -86,12 +89,15 @@ bool dpc_xfrm_stat_parse(const char *text, size_t len, dpc_xfrm_stat_t *st);
 
 /**
  * Take the growth of every counter since a previous read (a counter that
- * went down, e.g. in a new network namespace, counts from 0).
+ * went down, e.g. in a new network namespace, counts from 0), and when each
+ * last grew: now if it grew, else what the previous read says.
  *
  * @param st		the current read, deltas set
  * @param prev		the previous read
+ * @param now		the time of this read
  */
-void dpc_xfrm_stat_delta(dpc_xfrm_stat_t *st, const dpc_xfrm_stat_t *prev);
+void dpc_xfrm_stat_delta(dpc_xfrm_stat_t *st, const dpc_xfrm_stat_t *prev,
+						 time_t now);
 
 /**
  * The counter of a name.
