@@ -176,12 +176,14 @@ static const dpc_xfrm_policy_t *own_policy(const dpc_xfrm_spd_t *spd,
 }
 
 /**
- * Is a bypass policy the usual shunt for traffic between local networks
- * (its remote side lies inside the CHILD_SA's local selectors)?
+ * Is a bypass policy the usual shunt for traffic that stays local: its
+ * remote side lies inside the CHILD_SA's local selectors, or is a network
+ * the gateway has an address in (a passthrough shunt, bypass-lan)?
  */
-static bool local_shunt(const dpc_xfrm_policy_t *pol,
+static bool local_shunt(dpc_check_ctx_t *ctx, const dpc_xfrm_policy_t *pol,
 						const dpc_child_rec_t *child)
 {
+	dpc_addr_t addr;
 	dpc_ts_t side;
 	size_t i;
 
@@ -200,7 +202,8 @@ static bool local_shunt(const dpc_xfrm_policy_t *pol,
 			return true;
 		}
 	}
-	return false;
+	return dpc_ts_prefixlen(&side) > 0 &&
+		   ctx->facts->local_in_ts(ctx->facts, &side, &addr, NULL);
 }
 
 /**
@@ -290,7 +293,7 @@ static const dpc_xfrm_policy_t *shadowing(dpc_check_ctx_t *ctx,
 		{	/* this CHILD_SA's, or another tunnel's (ts-overlap-*) */
 			continue;
 		}
-		if (local_shunt(pol, child))
+		if (local_shunt(ctx, pol, child))
 		{
 			continue;
 		}

@@ -492,6 +492,15 @@ START_TEST(test_check_shadowed)
 					 "priority 200 action block"));
 	xbed_free(&x);
 
+	/* a bypass for a network the gateway has an address in is a
+	 * passthrough shunt (bypass-lan), not reported */
+	xbed_init(&x, true, true);
+	drop_priority(&x.spd, 200, DPC_XFRM_DIR_FWD);
+	fixture_facts_addr(x.bed.facts, "10.20.1.129", "lan2");
+	bed_run(&x.bed);
+	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-shadowed"));
+	xbed_free(&x);
+
 	/* a lower priority (higher value) does not shadow */
 	xbed_init(&x, true, true);
 	drop_handmade(&x);
