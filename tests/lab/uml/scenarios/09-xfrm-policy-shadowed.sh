@@ -31,6 +31,11 @@ aff=$(finding_field gwA xfrm-policy-shadowed .evidence.affected)
 [ "$aff" = "10.10.1.0/24 -> $HOSTB_IP/32" ] && ok "gwA: affected $aff" || fail "gwA: affected '$aff'"
 [[ $(finding_field gwA xfrm-policy-shadowed .hint) == *"ip xfrm policy delete src 10.10.1.0/24 dst $HOSTB_IP/32 dir out"* ]] &&
 	ok "gwA: the hint deletes it" || fail "gwA: hint without the ip xfrm policy delete"
+# the tracer shows the kernel's lookup: the bypass, not charon's policy
+tr=$("$DPC_CLI" --uri "$(lab_dpc_uri gwA)" --timeout 10 --trace --src 10.10.1.10 --dst "$HOSTB_IP" 2>&1)
+note "gwA --trace: $(printf '%s\n' "$tr" | grep -A4 'XFRM-POLICY' | tr -s ' \n' ' ')"
+printf '%s\n' "$tr" | grep -A4 'XFRM-POLICY' | grep -q "priority 100 .*bypass, sent unprotected" &&
+	ok "gwA --trace: XFRM-POLICY phase names the bypass" || fail "gwA --trace: no XFRM-POLICY phase with the bypass"
 assert_no_finding gwA xfrm-policy-missing xfrm-state-missing
 assert_no_finding gwB xfrm-policy-shadowed xfrm-policy-missing xfrm-state-missing
 finish
