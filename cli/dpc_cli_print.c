@@ -763,6 +763,7 @@ static const char *trace_type(const char *phase)
 		{ "ipsec-in", "VPN-DECRYPT" },
 		{ "route", "ROUTE-LOOKUP" },
 		{ "ipsec", "VPN" },
+		{ "xfrm", "XFRM-POLICY" },
 		{ "outer", "VPN-ENCAPSULATION" },
 	};
 	static char buf[32];

@@ -21,6 +21,7 @@ const dpc_check_family_t *const dpc_check_families[] = {
 	&dpc_check_family_routing,
 	&dpc_check_family_traffic,
 	&dpc_check_family_rekey,
+	&dpc_check_family_xfrm,
 	&dpc_check_family_nf_backends,
 	&dpc_check_family_nf_ike,
 	&dpc_check_family_nf_nat,

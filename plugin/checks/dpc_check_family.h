@@ -84,6 +84,9 @@ extern const dpc_check_family_t dpc_check_family_routing;
  *  traffic-stopped-after-rekey */
 extern const dpc_check_family_t dpc_check_family_traffic;
 extern const dpc_check_family_t dpc_check_family_rekey;
+/** xfrm-policy-missing, xfrm-policy-shadowed, xfrm-state-missing,
+ *  xfrm-errors */
+extern const dpc_check_family_t dpc_check_family_xfrm;
 /** iptables-mixed-backends */
 extern const dpc_check_family_t dpc_check_family_nf_backends;
 /** filter-blocks-ike (and ruleset-uncertain) */

@@ -301,6 +301,7 @@ static bool child2rec(ike_sa_t *ike_sa, child_sa_t *child_sa,
 			rec->cfg_rekey_packets = lifetime->packets.rekey;
 			free(lifetime);
 		}
+		rec->no_policies = cfg->has_option(cfg, OPT_NO_POLICIES);
 		return cfg2list(ike_sa, cfg, TRUE, &rec->cfg_local) &&
 			   cfg2list(ike_sa, cfg, FALSE, &rec->cfg_remote);
 	}

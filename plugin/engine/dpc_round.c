@@ -157,6 +157,11 @@ struct private_dpc_round_t {
 	dpc_sampler_t *sampler;
 
 	/**
+	 * The XFRM drop counters of the last round, for their growth
+	 */
+	dpc_xfrm_stat_t xfrm_stat;
+
+	/**
 	 * Budget of the running round or trace (one at a time, see
 	 * busy); readers and the simulator keep a pointer to it
 	 */
@@ -521,6 +526,10 @@ static void run_taken(private_dpc_round_t *this)
 	}
 	facts = dpc_kernel_facts_create(this->dataplane, NULL, this->nf,
 									&this->budget);
+	if (facts)
+	{
+		dpc_kernel_facts_keep_xfrm_stat(facts, &this->xfrm_stat);
+	}
 	sample(this, facts, &settings);
 
 	now = time_monotonic(NULL);

@@ -94,6 +94,10 @@ typedef struct dpc_facts_t dpc_facts_t;
 
 /* the SAD (facts/xfrm/dpc_xfrm_sad.h) */
 struct dpc_xfrm_sad_t;
+/* the SPD (facts/xfrm/dpc_xfrm_spd.h) */
+struct dpc_xfrm_spd_t;
+/* the XFRM drop counters (facts/xfrm/dpc_xfrm_stat.h) */
+struct dpc_xfrm_stat_t;
 
 /**
  * System facts for one round.
@@ -175,6 +179,29 @@ struct dpc_facts_t {
 	 *					kernel
 	 */
 	const struct dpc_xfrm_sad_t *(*get_sad)(dpc_facts_t *this);
+
+	/**
+	 * The kernel's SPD (kernel-netlink data plane): every policy, from one
+	 * dump read at most once per round, at the same time as the SAD (so a
+	 * CHILD_SA installed or deleted while the round runs is seen in both
+	 * or neither).
+	 *
+	 * @return			policies owned by the facts; NULL with errno set if
+	 *					they cannot be read, ENOTSUP for kernel-libipsec
+	 *					(whose trap and bypass policies carry no traffic)
+	 */
+	const struct dpc_xfrm_spd_t *(*get_spd)(dpc_facts_t *this);
+
+	/**
+	 * The kernel's XFRM drop counters (/proc/net/xfrm_stat) with their
+	 * growth since the previous round, read at most once per round.
+	 *
+	 * @return			counters owned by the facts (has_delta false in the
+	 *					first round); NULL with errno set if they cannot be
+	 *					read (no CONFIG_XFRM_STATISTICS) or ENOTSUP for
+	 *					kernel-libipsec
+	 */
+	const struct dpc_xfrm_stat_t *(*get_xfrm_stat)(dpc_facts_t *this);
 
 	/**
 	 * The gateway's addresses, as the simulator wants them (masquerade

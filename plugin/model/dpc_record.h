@@ -137,6 +137,8 @@ typedef struct {
 	dpc_ts_list_t local, remote;
 	/** the narrow hook reported narrowing */
 	bool narrowed;
+	/** the config installs no policies (swanctl.conf policies = no) */
+	bool no_policies;
 	/** negotiated algorithms, e.g. "AES_GCM_16_256" */
 	char alg[DPC_ALG_LEN];
 	/** TCP MSS clamp covering outbound TCP, from the last round ("1360

@@ -118,7 +118,8 @@ typedef struct {
  */
 typedef struct {
 	/** "ipsec-in", "route", "prerouting", "input", "forward", "output",
-	 *  "postrouting", "ipsec", "outer" or "result" */
+	 *  "postrouting", "xfrm" (the kernel's SPD entry and SA), "ipsec",
+	 *  "outer" or "result" */
 	char name[DPC_TRACE_NAME_LEN];
 	/** what the phase decided */
 	dpc_trace_verdict_t verdict;

@@ -14,6 +14,7 @@
 #include "dpc_trace_sa.h"
 #include "dpc_trace_state.h"
 #include "dpc_trace_verdict.h"
+#include "dpc_trace_xfrm.h"
 
 #include <stdlib.h>
 
@@ -61,6 +62,7 @@ static void trace_forward(dpc_trace_state_t *t, const char *iif)
 	{
 		return;
 	}
+	dpc_trace_xfrm(t, true, true);
 	dpc_trace_ipsec(t, &nf, &out);
 }
 
@@ -116,6 +118,10 @@ static void trace_incoming(dpc_trace_state_t *t)
 	if (!dpc_trace_inbound_policy(t, iif))
 	{
 		return;
+	}
+	if (t->in.child)
+	{
+		dpc_trace_xfrm(t, false, !local);
 	}
 	if (local)
 	{
@@ -179,6 +185,7 @@ static void trace_output(dpc_trace_state_t *t)
 		}
 		return;
 	}
+	dpc_trace_xfrm(t, true, false);
 	dpc_trace_ipsec(t, &nf, &out);
 }
 

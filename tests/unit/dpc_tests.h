@@ -35,6 +35,7 @@ Suite *vici_frame_suite(void);
 Suite *socket_suite(void);
 Suite *budget_suite(void);
 Suite *xfrm_sad_suite(void);
+Suite *xfrm_spd_suite(void);
 Suite *registry_suite(void);
 Suite *oom_suite(void);
 Suite *journal_suite(void);

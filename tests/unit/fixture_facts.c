@@ -46,6 +46,8 @@ typedef struct {
 	int lookups;
 	const nfsim_ruleset_t *ruleset;
 	const dpc_xfrm_sad_t *sad;
+	const dpc_xfrm_spd_t *spd;
+	const dpc_xfrm_stat_t *stat;
 	nfsim_ifaddr_t nfaddrs[MAX_ENTRIES];
 } fixture_t;
 
@@ -173,6 +175,28 @@ static const dpc_xfrm_sad_t *get_sad(dpc_facts_t *facts)
 	return this->sad;
 }
 
+static const dpc_xfrm_spd_t *get_spd(dpc_facts_t *facts)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	if (!this->spd)
+	{
+		errno = ENOENT;
+	}
+	return this->spd;
+}
+
+static const dpc_xfrm_stat_t *get_xfrm_stat(dpc_facts_t *facts)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	if (!this->stat)
+	{
+		errno = ENOENT;
+	}
+	return this->stat;
+}
+
 static size_t get_addrs(dpc_facts_t *facts, const nfsim_ifaddr_t **addrs)
 {
 	fixture_t *this = (fixture_t*)facts;
@@ -209,6 +233,8 @@ dpc_facts_t *fixture_facts_create(dpc_dataplane_t dataplane, const char *tun)
 		.get_tun = get_tun,
 		.get_ruleset = get_ruleset,
 		.get_sad = get_sad,
+		.get_spd = get_spd,
+		.get_xfrm_stat = get_xfrm_stat,
 		.get_addrs = get_addrs,
 		.destroy = destroy,
 	};
@@ -279,6 +305,16 @@ void fixture_facts_ruleset(dpc_facts_t *facts, const nfsim_ruleset_t *rs)
 void fixture_facts_sad(dpc_facts_t *facts, const dpc_xfrm_sad_t *sad)
 {
 	((fixture_t*)facts)->sad = sad;
+}
+
+void fixture_facts_xfrm(dpc_facts_t *facts, const dpc_xfrm_spd_t *spd,
+						const dpc_xfrm_stat_t *stat)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	this->dataplane = DPC_DATAPLANE_XFRM;
+	this->spd = spd;
+	this->stat = stat;
 }
 
 int fixture_facts_lookups(dpc_facts_t *facts)

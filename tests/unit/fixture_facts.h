@@ -17,6 +17,8 @@
 
 #include "facts/dpc_facts.h"
 #include "facts/xfrm/dpc_xfrm_sad.h"
+#include "facts/xfrm/dpc_xfrm_spd.h"
+#include "facts/xfrm/dpc_xfrm_stat.h"
 
 /**
  * Create empty fixture facts for a data plane (tun: libipsec TUN name).
@@ -63,6 +65,13 @@ void fixture_facts_ruleset(dpc_facts_t *facts, const nfsim_ruleset_t *rs);
  * Set the SAD (not owned; NULL: none readable).
  */
 void fixture_facts_sad(dpc_facts_t *facts, const dpc_xfrm_sad_t *sad);
+
+/**
+ * Switch the facts to the kernel-netlink data plane with an SPD and XFRM
+ * drop counters (owned by the caller, NULL for none).
+ */
+void fixture_facts_xfrm(dpc_facts_t *facts, const dpc_xfrm_spd_t *spd,
+						const dpc_xfrm_stat_t *stat);
 
 /**
  * Number of route lookups answered so far.

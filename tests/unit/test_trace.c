@@ -26,6 +26,8 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
+#include <linux/xfrm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +167,112 @@ static dpc_trace_phase_t *phase(dpc_trace_result_t *res, const char *name)
 	ck_assert_msg(ph, "no phase '%s' in '%s'", name, phase_names(res));
 	return ph;
 }
+
+/**
+ * A policy between two prefixes, with a template when reqid is set.
+ */
+static dpc_xfrm_policy_t xpolicy(const char *src, int splen, const char *dst,
+								 int dplen, uint32_t priority, uint8_t action,
+								 uint32_t reqid, uint32_t spi)
+{
+	dpc_xfrm_policy_t p = {
+		.dir = DPC_XFRM_DIR_OUT,
+		.priority = priority,
+		.index = priority,
+		.action = action,
+		.type = XFRM_POLICY_TYPE_MAIN,
+	};
+
+	p.sel.family = AF_INET;
+	ck_assert_int_eq(inet_pton(AF_INET, src, p.sel.src), 1);
+	ck_assert_int_eq(inet_pton(AF_INET, dst, p.sel.dst), 1);
+	p.sel.src_plen = splen;
+	p.sel.dst_plen = dplen;
+	if (reqid)
+	{
+		p.n_tmpls = 1;
+		p.tmpls[0].family = AF_INET;
+		p.tmpls[0].proto = IPPROTO_ESP;
+		p.tmpls[0].mode = XFRM_MODE_TUNNEL;
+		p.tmpls[0].reqid = reqid;
+		p.tmpls[0].spi = htonl(spi);
+		inet_pton(AF_INET, "192.0.2.2", p.tmpls[0].src);
+		inet_pton(AF_INET, "198.51.100.2", p.tmpls[0].dst);
+	}
+	return p;
+}
+
+START_TEST(test_xfrm_phase)
+{
+	dpc_xfrm_sa_t sa = {
+		.id = { .family = AF_INET, .proto = IPPROTO_ESP,
+				.spi = htonl(0xc2000002) },
+		.reqid = 7,
+	};
+	dpc_xfrm_policy_t p;
+	dpc_xfrm_spd_t spd;
+	dpc_xfrm_sad_t sad;
+	dpc_trace_result_t *res;
+	dpc_trace_phase_t *ph;
+	tbed_t tb;
+
+	tbed_init(&tb, "nft_masq_exempt", DPC_DATAPLANE_XFRM);
+	dpc_xfrm_spd_init(&spd);
+	dpc_xfrm_sad_init(&sad);
+	p = xpolicy("10.1.0.0", 24, "10.20.1.0", 24, 375423, XFRM_POLICY_ALLOW,
+				7, 0xc2000002);
+	dpc_xfrm_spd_add(&spd, &p, 0);
+	inet_pton(AF_INET, "198.51.100.2", sa.id.dst);
+	dpc_xfrm_sad_add(&sad, &sa, 0);
+	dpc_xfrm_sad_sort(&sad);
+	fixture_facts_xfrm(tb.bed.facts, &spd, NULL);
+	fixture_facts_sad(tb.bed.facts, &sad);
+
+	/* the policy and the SA it resolves to, beside the other phases */
+	res = trace(&tb, "10.1.0.5", "10.20.1.10", 0, 0, NULL);
+	ck_assert_str_eq(phase_names(res), "route prerouting forward postrouting "
+					 "xfrm ipsec outer result");
+	ph = phase(res, "xfrm");
+	ck_assert_int_eq(ph->verdict, DPC_TRACE_ENCRYPT);
+	ck_assert_ptr_nonnull(strstr(ph->detail, "SPD: src 10.1.0.0/24 dst "
+								 "10.20.1.0/24 dir out priority 375423"));
+	ck_assert_ptr_nonnull(strstr(ph->detail, "SA dst 198.51.100.2 proto esp "
+								 "spi 0xc2000002 reqid 7"));
+
+	/* the SA gone */
+	sad.count = 0;
+	res = trace(&tb, "10.1.0.5", "10.20.1.10", 0, 0, NULL);
+	ph = phase(res, "xfrm");
+	ck_assert_int_eq(ph->verdict, DPC_TRACE_DROP);
+	ck_assert_ptr_nonnull(strstr(ph->detail, "XfrmOutNoStates"));
+
+	/* a bypass first */
+	p = xpolicy("10.1.0.0", 24, "10.20.1.10", 32, 100, XFRM_POLICY_ALLOW, 0, 0);
+	dpc_xfrm_spd_add(&spd, &p, 0);
+	res = trace(&tb, "10.1.0.5", "10.20.1.10", 0, 0, NULL);
+	ph = phase(res, "xfrm");
+	ck_assert_int_eq(ph->verdict, DPC_TRACE_ALLOW);
+	ck_assert_ptr_nonnull(strstr(ph->detail, "priority 100"));
+	ck_assert_ptr_nonnull(strstr(ph->detail, "bypass, sent unprotected"));
+
+	/* a block first */
+	p = xpolicy("10.1.0.0", 24, "10.20.1.0", 25, 50, XFRM_POLICY_BLOCK, 0, 0);
+	dpc_xfrm_spd_add(&spd, &p, 0);
+	res = trace(&tb, "10.1.0.5", "10.20.1.10", 0, 0, NULL);
+	ph = phase(res, "xfrm");
+	ck_assert_int_eq(ph->verdict, DPC_TRACE_DROP);
+	ck_assert_ptr_nonnull(strstr(ph->detail, "XfrmOutPolBlock"));
+
+	/* no policy for this destination */
+	res = trace(&tb, "10.1.0.5", "198.51.100.77", 0, 0, NULL);
+	ph = phase(res, "xfrm");
+	ck_assert_ptr_nonnull(strstr(ph->detail, "SPD dir out: no policy matches"));
+
+	dpc_xfrm_spd_clear(&spd);
+	dpc_xfrm_sad_clear(&sad);
+	tbed_free(&tb);
+}
+END_TEST
 
 START_TEST(test_encrypted)
 {
@@ -946,6 +1054,7 @@ Suite *trace_suite(void)
 
 	tc = tcase_create("paths");
 	tcase_add_test(tc, test_encrypted);
+	tcase_add_test(tc, test_xfrm_phase);
 	tcase_add_test(tc, test_encrypted_policy_match);
 	tcase_add_test(tc, test_masquerade_cleartext);
 	tcase_add_test(tc, test_masquerade_libipsec);

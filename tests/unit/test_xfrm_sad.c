@@ -85,6 +85,7 @@ static void check_larval(dpc_xfrm_sad_t *sad)
 	ck_assert_uint_eq(sa->if_id, 0);
 	ck_assert_uint_eq(sa->encap_type, 0);
 	ck_assert_uint_ne(sa->add_time, 0);
+	ck_assert(sa->larval);
 
 	sa = find(sad, "192.0.2.2", IPPROTO_ESP, 0xc0000002, 0, 0);
 	ck_assert_ptr_nonnull(sa);
@@ -178,6 +179,8 @@ START_TEST(test_crafted)
 	ck_assert_uint_eq(sa->packets, 100);
 	ck_assert_uint_eq(sa->add_time, 1767225600);
 	ck_assert_uint_eq(sa->encap_type, 0);
+	/* it has a key: not larval */
+	ck_assert(!sa->larval);
 
 	/* UDP encapsulation */
 	sa = find(&sad, "192.0.2.2", IPPROTO_ESP, 0xc2000002, 0, 0);

@@ -199,6 +199,36 @@ struct private_dpc_kernel_facts_t {
 	 * errno of reading the SAD, 0 if it was read
 	 */
 	int sad_errno;
+
+	/**
+	 * The SPD, valid if spd_errno is 0 and sad_asked (read with the SAD)
+	 */
+	dpc_xfrm_spd_t spd;
+
+	/**
+	 * errno of reading the SPD, 0 if it was read
+	 */
+	int spd_errno;
+
+	/**
+	 * The XFRM drop counters, valid if stat_asked and stat_errno is 0
+	 */
+	dpc_xfrm_stat_t stat;
+
+	/**
+	 * The counters were read for this round
+	 */
+	bool stat_asked;
+
+	/**
+	 * errno of reading the counters, 0 if they were read
+	 */
+	int stat_errno;
+
+	/**
+	 * The counters of the previous round, NULL if not kept
+	 */
+	dpc_xfrm_stat_t *stat_last;
 };
 
 /**
@@ -683,13 +713,19 @@ METHOD(dpc_facts_t, get_sad, const dpc_xfrm_sad_t*,
 		return NULL;
 	}
 	if (!this->sad_asked)
-	{	/* one dump for the whole round */
+	{	/* one dump of each for the whole round, one after the other */
 		this->sad_asked = TRUE;
 		err = dpc_xfrm_dump_sad(&this->sad, this->budget);
 		this->sad_errno = -err;
 		if (err)
 		{
 			dpc_xfrm_sad_clear(&this->sad);
+		}
+		err = dpc_xfrm_dump_spd(&this->spd, this->budget);
+		this->spd_errno = -err;
+		if (err)
+		{
+			dpc_xfrm_spd_clear(&this->spd);
 		}
 	}
 	if (this->sad_errno)
@@ -698,6 +734,105 @@ METHOD(dpc_facts_t, get_sad, const dpc_xfrm_sad_t*,
 		return NULL;
 	}
 	return &this->sad;
+}
+
+METHOD(dpc_facts_t, get_spd, const dpc_xfrm_spd_t*,
+	private_dpc_kernel_facts_t *this)
+{
+	if (!get_sad(this) && errno == ENOTSUP)
+	{
+		return NULL;
+	}
+	if (this->spd_errno)
+	{
+		errno = this->spd_errno;
+		return NULL;
+	}
+	return &this->spd;
+}
+
+/**
+ * Read /proc/net/xfrm_stat into a buffer.
+ *
+ * @return			bytes read, -1 with errno set
+ */
+static ssize_t read_xfrm_stat(char *buf, size_t len)
+{
+	ssize_t n, total = 0;
+	int fd;
+
+	fd = open("/proc/net/xfrm_stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+	{
+		return -1;
+	}
+	while ((size_t)total < len)
+	{
+		n = read(fd, buf + total, len - total);
+		if (n < 0 && errno == EINTR)
+		{
+			continue;
+		}
+		if (n <= 0)
+		{
+			break;
+		}
+		total += n;
+	}
+	close(fd);
+	return total;
+}
+
+METHOD(dpc_facts_t, get_xfrm_stat, const dpc_xfrm_stat_t*,
+	private_dpc_kernel_facts_t *this)
+{
+	char buf[DPC_XFRM_STAT_FILE_MAX];
+	ssize_t n;
+
+	if (this->dataplane != DPC_DATAPLANE_XFRM)
+	{
+		errno = ENOTSUP;
+		return NULL;
+	}
+	if (!this->stat_asked)
+	{
+		this->stat_asked = TRUE;
+		n = read_xfrm_stat(buf, sizeof(buf));
+		if (n < 0)
+		{
+			this->stat_errno = errno ? errno : EIO;
+		}
+		else if (!dpc_xfrm_stat_parse(buf, n, &this->stat))
+		{
+			this->stat_errno = ENODATA;
+		}
+		else if (this->stat_last)
+		{
+			if (this->stat_last->count)
+			{
+				dpc_xfrm_stat_delta(&this->stat, this->stat_last,
+									time_monotonic(NULL));
+			}
+			*this->stat_last = this->stat;
+		}
+	}
+	if (this->stat_errno)
+	{
+		errno = this->stat_errno;
+		return NULL;
+	}
+	return &this->stat;
+}
+
+/*
+ * Described in header
+ */
+void dpc_kernel_facts_keep_xfrm_stat(dpc_facts_t *facts,
+									 dpc_xfrm_stat_t *last)
+{
+	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
+
+	this->stat_last = last;
 }
 
 METHOD(dpc_facts_t, get_addrs, size_t,
@@ -732,6 +867,7 @@ METHOD(dpc_facts_t, destroy, void,
 {
 	free(this->nfaddrs);
 	dpc_xfrm_sad_clear(&this->sad);
+	dpc_xfrm_spd_clear(&this->spd);
 	DESTROY_IF(this->rtnl);
 	free(this->links);
 	free(this->addrs);
@@ -762,6 +898,8 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 			.get_tun = _get_tun,
 			.get_ruleset = _get_ruleset,
 			.get_sad = _get_sad,
+			.get_spd = _get_spd,
+			.get_xfrm_stat = _get_xfrm_stat,
 			.get_addrs = _get_addrs,
 			.destroy = _destroy,
 		},

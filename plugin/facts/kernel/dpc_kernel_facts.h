@@ -26,6 +26,7 @@
 
 #include "facts/dpc_facts.h"
 #include "facts/xfrm/dpc_xfrm_sad.h"
+#include "facts/xfrm/dpc_xfrm_stat.h"
 #include "dpc_nf_cache.h"
 
 /**
@@ -48,5 +49,17 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 									 const char *tun_name,
 									 dpc_nf_cache_t *nf,
 									 const dpc_budget_t *budget);
+
+/**
+ * Keep the XFRM drop counters between rounds: get_xfrm_stat() takes its
+ * deltas against last (if last->count) and stores what it read there.
+ * Without it, the facts report counters without deltas.
+ *
+ * @param facts			facts of dpc_kernel_facts_create()
+ * @param last			the counters of the previous round, owned by the
+ *						caller, must outlive the facts
+ */
+void dpc_kernel_facts_keep_xfrm_stat(dpc_facts_t *facts,
+									 dpc_xfrm_stat_t *last);
 
 #endif /** DPC_KERNEL_FACTS_H_ @}*/

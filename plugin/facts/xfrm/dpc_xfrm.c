@@ -26,14 +26,25 @@
 #define RECV_BUF 65536
 
 /**
+ * What a dump fills in: the SAD or the SPD.
+ */
+typedef struct {
+	/** the SAD of an XFRM_MSG_GETSA dump, NULL for a policy dump */
+	dpc_xfrm_sad_t *sad;
+	/** the SPD of an XFRM_MSG_GETPOLICY dump, NULL for an SA dump */
+	dpc_xfrm_spd_t *spd;
+} dump_t;
+
+/**
  * Take the messages of one datagram: 1 when the dump is complete, 0 for
  * more, a negative errno on error.
  */
-static int take(dpc_xfrm_sad_t *sad, const uint8_t *buf, size_t len,
-				uint32_t seq, uint32_t portid)
+static int take(dump_t *d, const uint8_t *buf, size_t len, uint32_t seq,
+				uint32_t portid)
 {
 	const struct nlmsghdr *nlh;
 	const struct nlmsgerr *err;
+	dpc_xfrm_policy_t pol;
 	dpc_xfrm_sa_t sa;
 	int n = len;
 
@@ -56,9 +67,16 @@ static int take(dpc_xfrm_sad_t *sad, const uint8_t *buf, size_t len,
 				err = mnl_nlmsg_get_payload(nlh);
 				return err->error ? err->error : 1;
 			case XFRM_MSG_NEWSA:
-				if (dpc_xfrm_parse_sa(nlh, nlh->nlmsg_len, &sa))
+				if (d->sad && dpc_xfrm_parse_sa(nlh, nlh->nlmsg_len, &sa))
 				{
-					dpc_xfrm_sad_add(sad, &sa, DPC_XFRM_MAX_SAS);
+					dpc_xfrm_sad_add(d->sad, &sa, DPC_XFRM_MAX_SAS);
+				}
+				break;
+			case XFRM_MSG_NEWPOLICY:
+				if (d->spd &&
+					dpc_xfrm_parse_policy(nlh, nlh->nlmsg_len, &pol))
+				{
+					dpc_xfrm_spd_add(d->spd, &pol, DPC_XFRM_MAX_POLICIES);
 				}
 				break;
 			default:
@@ -71,7 +89,7 @@ static int take(dpc_xfrm_sad_t *sad, const uint8_t *buf, size_t len,
 /**
  * Send the dump request and read its answer.
  */
-static int dump(struct mnl_socket *nl, uint8_t *buf, dpc_xfrm_sad_t *sad,
+static int dump(struct mnl_socket *nl, uint8_t *buf, dump_t *d,
 				const dpc_budget_t *budget)
 {
 	struct nlmsghdr *req;
@@ -81,7 +99,7 @@ static int dump(struct mnl_socket *nl, uint8_t *buf, dpc_xfrm_sad_t *sad,
 
 	memset(buf, 0, NLMSG_HDRLEN);
 	req = mnl_nlmsg_put_header(buf);
-	req->nlmsg_type = XFRM_MSG_GETSA;
+	req->nlmsg_type = d->sad ? XFRM_MSG_GETSA : XFRM_MSG_GETPOLICY;
 	req->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req->nlmsg_seq = seq;
 	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0)
@@ -95,7 +113,7 @@ static int dump(struct mnl_socket *nl, uint8_t *buf, dpc_xfrm_sad_t *sad,
 		{
 			return n;
 		}
-		ret = take(sad, buf, n, seq, mnl_socket_get_portid(nl));
+		ret = take(d, buf, n, seq, mnl_socket_get_portid(nl));
 		/* the SAs' keys were in there */
 		explicit_bzero(buf, n);
 		if (ret)
@@ -105,7 +123,10 @@ static int dump(struct mnl_socket *nl, uint8_t *buf, dpc_xfrm_sad_t *sad,
 	}
 }
 
-int dpc_xfrm_dump_sad(dpc_xfrm_sad_t *sad, const dpc_budget_t *budget)
+/**
+ * Run one dump over a socket of its own.
+ */
+static int run_dump(dump_t *d, const dpc_budget_t *budget)
 {
 	dpc_budget_t own;
 	struct mnl_socket *nl;
@@ -125,10 +146,26 @@ int dpc_xfrm_dump_sad(dpc_xfrm_sad_t *sad, const dpc_budget_t *budget)
 		free(buf);
 		return ret;
 	}
-	ret = dump(nl, buf, sad, &own);
+	ret = dump(nl, buf, d, &own);
 	mnl_socket_close(nl);
 	explicit_bzero(buf, RECV_BUF);
 	free(buf);
+	return ret;
+}
+
+int dpc_xfrm_dump_sad(dpc_xfrm_sad_t *sad, const dpc_budget_t *budget)
+{
+	dump_t d = { .sad = sad };
+	int ret;
+
+	ret = run_dump(&d, budget);
 	dpc_xfrm_sad_sort(sad);
 	return ret;
+}
+
+int dpc_xfrm_dump_spd(dpc_xfrm_spd_t *spd, const dpc_budget_t *budget)
+{
+	dump_t d = { .spd = spd };
+
+	return run_dump(&d, budget);
 }

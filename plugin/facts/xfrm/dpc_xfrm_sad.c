@@ -81,6 +81,13 @@ static bool parse_attrs(const uint8_t *p, size_t len, dpc_xfrm_sa_t *sa)
 				sa->encap_sport = ntohs(encap.encap_sport);
 				sa->encap_dport = ntohs(encap.encap_dport);
 				break;
+			case XFRMA_ALG_AEAD:
+			case XFRMA_ALG_CRYPT:
+			case XFRMA_ALG_AUTH:
+			case XFRMA_ALG_AUTH_TRUNC:
+			case XFRMA_ALG_COMP:
+				sa->larval = false;
+				break;
 			case XFRMA_LTIME_VAL:
 				if (plen < sizeof(cur))
 				{
@@ -141,6 +148,8 @@ bool dpc_xfrm_parse_sa(const struct nlmsghdr *nlh, size_t len,
 	sa->packets = info.curlft.packets;
 	sa->add_time = info.curlft.add_time;
 	sa->use_time = info.curlft.use_time;
+	/* until an algorithm attribute says otherwise */
+	sa->larval = true;
 	off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(info));
 	if (off >= hdr.nlmsg_len)
 	{

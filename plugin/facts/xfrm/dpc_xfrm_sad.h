@@ -69,6 +69,10 @@ typedef struct {
 	uint64_t bytes, packets;
 	/** time added, first used (wall clock seconds, 0: unused) */
 	uint64_t add_time, use_time;
+	/** no algorithm: a larval SA (XFRM_MSG_ALLOCSPI, or the kernel's
+	 *  acquire state, which carries the SPI of the policy's template), not
+	 *  one that can carry traffic */
+	bool larval;
 } dpc_xfrm_sa_t;
 
 /**
