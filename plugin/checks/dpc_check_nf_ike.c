@@ -51,9 +51,9 @@ static void ike_blocked(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						 inbound ? "iif" : "oif", ifname);
 	dpc_nf_evidence(f, "rule", res);
 	dpc_finding_hint(f, "allow %s between %s and %s in both directions "
-					 "before that rule, e.g. nft 'ip saddr %s udp dport "
+					 "before that rule, e.g. nft '%s saddr %s udp dport "
 					 "{ 500, 4500 } accept' and 'meta l4proto esp accept'",
-					 what, l, r, r);
+					 what, l, r, dpc_nf_ip(ike->remote.family), r);
 }
 
 /**

@@ -51,8 +51,8 @@ assert_severity gwB filter-blocks-forward warning
 note "gwB filter-blocks-forward: $(finding_text gwB filter-blocks-forward)"
 d=$(dpc_json gwB | jq -r "[$JQ_ALL | .[] | select(.code == \"filter-blocks-forward\") | .discriminator] | join(\",\")")
 [ "$d" = "in ipv6" ] && ok "one finding, discriminator 'in ipv6'" || fail "filter-blocks-forward discriminators '$d', want 'in ipv6'"
-finding_text gwB filter-blocks-forward | grep -qF "$NET_A6 -> $NET_B6" &&
-	ok "names $NET_A6 -> $NET_B6" || fail "does not name $NET_A6 -> $NET_B6"
+finding_text gwB filter-blocks-forward | grep -qF "from $NET_A6 to $NET_B6" &&
+	ok "names from $NET_A6 to $NET_B6" || fail "does not name from $NET_A6 to $NET_B6"
 assert_no_finding gwA filter-blocks-forward
 assert_no_ping hostA "$HOSTB_IP6"
 assert_ping hostB "$HOSTA_IP6"
