@@ -47,6 +47,10 @@ typedef struct {
 	const nfsim_ruleset_t *ruleset;
 	const dpc_xfrm_sad_t *sad;
 	nfsim_ifaddr_t nfaddrs[MAX_ENTRIES];
+	const dpc_rule_t *rules;
+	size_t n_rules;
+	const dpc_rtentry_t *rtentries;
+	size_t n_rtentries;
 } fixture_t;
 
 static bool route_get(dpc_facts_t *facts, const dpc_route_query_t *q,
@@ -190,6 +194,24 @@ static size_t get_addrs(dpc_facts_t *facts, const nfsim_ifaddr_t **addrs)
 	return this->n_addrs;
 }
 
+static size_t get_rules(dpc_facts_t *facts, uint8_t family,
+						const dpc_rule_t **rules)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	*rules = this->rules;
+	return family == AF_INET ? this->n_rules : 0;
+}
+
+static size_t get_routes(dpc_facts_t *facts, uint8_t family,
+						 const dpc_rtentry_t **routes)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	*routes = this->rtentries;
+	return family == AF_INET ? this->n_rtentries : 0;
+}
+
 static void destroy(dpc_facts_t *facts)
 {
 	free(facts);
@@ -210,6 +232,8 @@ dpc_facts_t *fixture_facts_create(dpc_dataplane_t dataplane, const char *tun)
 		.get_ruleset = get_ruleset,
 		.get_sad = get_sad,
 		.get_addrs = get_addrs,
+		.get_rules = get_rules,
+		.get_routes = get_routes,
 		.destroy = destroy,
 	};
 	this->dataplane = dataplane;
@@ -284,4 +308,32 @@ void fixture_facts_sad(dpc_facts_t *facts, const dpc_xfrm_sad_t *sad)
 int fixture_facts_lookups(dpc_facts_t *facts)
 {
 	return ((fixture_t*)facts)->lookups;
+}
+
+void fixture_facts_rules(dpc_facts_t *facts, const dpc_rule_t *rules,
+						 size_t count)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	this->rules = rules;
+	this->n_rules = count;
+}
+
+void fixture_facts_rtentries(dpc_facts_t *facts, const dpc_rtentry_t *routes,
+							 size_t count)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	this->rtentries = routes;
+	this->n_rtentries = count;
+}
+
+void fixture_facts_route_src(dpc_facts_t *facts, const char *src)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	if (this->n_routes)
+	{
+		dpc_addr_parse(&this->routes[this->n_routes - 1].answer.prefsrc, src);
+	}
 }

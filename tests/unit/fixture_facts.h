@@ -16,6 +16,7 @@
 #define FIXTURE_FACTS_H_
 
 #include "facts/dpc_facts.h"
+#include "facts/rtnl/dpc_rtnl_parse.h"
 #include "facts/xfrm/dpc_xfrm_sad.h"
 
 /**
@@ -63,6 +64,23 @@ void fixture_facts_ruleset(dpc_facts_t *facts, const nfsim_ruleset_t *rs);
  * Set the SAD (not owned; NULL: none readable).
  */
 void fixture_facts_sad(dpc_facts_t *facts, const dpc_xfrm_sad_t *sad);
+
+/**
+ * Set the IPv4 rules (not owned), e.g. parsed from captured messages.
+ */
+void fixture_facts_rules(dpc_facts_t *facts, const dpc_rule_t *rules,
+						 size_t count);
+
+/**
+ * Set the IPv4 routes of all tables (not owned).
+ */
+void fixture_facts_rtentries(dpc_facts_t *facts, const dpc_rtentry_t *routes,
+							 size_t count);
+
+/**
+ * Set the preferred source of the last added route answer.
+ */
+void fixture_facts_route_src(dpc_facts_t *facts, const char *src);
 
 /**
  * Number of route lookups answered so far.
