@@ -107,7 +107,7 @@ static void report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 				   const dpc_route_t *route)
 {
 	char range[DPC_TS_STRLEN], sel[DPC_TS_STRLEN], text[DPC_RTNL_TEXT_LEN];
-	char key[32], suffix[8];
+	char key[32], suffix[16];
 	dpc_ts_t r;
 	bool fails = route->error || dpc_route_fails(route);
 
@@ -124,8 +124,8 @@ static void report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		{
 			return;
 		}
-		snprintf(side->f->discrim, sizeof(side->f->discrim), "hole %s",
-				 range);
+		snprintf(side->f->discrim, sizeof(side->f->discrim), "hole %.*s",
+				 (int)sizeof(side->f->discrim) - 6, range);
 		if (side->outbound)
 		{
 			dpc_finding_message(side->f, "%s inside the remote traffic "

@@ -22,9 +22,50 @@
  * conf.IF.rp_filter, except for packets with a secpath (decrypted by XFRM
  * on a policy-based tunnel). Outer ESP/UDP packets have none, nor have
  * decrypted packets on kernel-libipsec's TUN device. An input route
- * question ("ip route get SRC... iif IF") runs the same check: it fails with
- * EXDEV exactly when strict rp_filter drops the packet.
+ * question ("ip route get DST from SRC iif IF") runs the same check: for a
+ * forwarded packet it fails with EXDEV exactly when rp_filter drops it; for
+ * a packet to the gateway itself ip_route_input_slow() reports the failure
+ * as a martian source, EINVAL, which the reverse route and the sysctls then
+ * have to confirm (strict mode and the way back leaving through another
+ * interface, or no way back at all).
  */
+
+/**
+ * Does rp_filter drop the packet of an input question the kernel answered
+ * with route? Fills the reverse route.
+ */
+static bool rpf_drops(dpc_check_ctx_t *ctx, const dpc_route_query_t *q,
+					  const dpc_route_t *route, dpc_route_t *reverse)
+{
+	dpc_route_query_t rq;
+	int all, dev, mode;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.dst = q->src;
+	memset(reverse, 0, sizeof(*reverse));
+	if (route->error != EXDEV && route->error != EINVAL)
+	{
+		return false;
+	}
+	if (!ctx->facts->route_get(ctx->facts, &rq, reverse))
+	{
+		return route->error == EXDEV;
+	}
+	if (route->error == EXDEV)
+	{
+		return true;
+	}
+	mode = dpc_rp_filter(ctx->facts, q->iif, &all, &dev);
+	if (!mode)
+	{
+		return false;
+	}
+	if (reverse->error || dpc_route_fails(reverse))
+	{	/* no way back fails loose mode too */
+		return true;
+	}
+	return mode == 1 && !dpc_streq(reverse->oif, q->iif);
+}
 
 /**
  * Report one dropped direction.
@@ -32,10 +73,8 @@
 static void report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 				   const dpc_child_rec_t *child, const char *which,
 				   const dpc_route_query_t *q, const dpc_route_t *route,
-				   const char *what)
+				   const dpc_route_t *reverse, const char *what)
 {
-	dpc_route_query_t rq;
-	dpc_route_t reverse;
 	dpc_finding_t *f;
 	char src[DPC_ADDR_STRLEN], name[64];
 	int all, dev;
@@ -48,21 +87,16 @@ static void report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	}
 	snprintf(f->discrim, sizeof(f->discrim), "%s", which);
 	dpc_addr_to_str(&q->src, src, sizeof(src));
-	memset(&rq, 0, sizeof(rq));
-	rq.dst = q->src;
-	rq.src = q->dst;
-	memset(&reverse, 0, sizeof(reverse));
-	ctx->facts->route_get(ctx->facts, &rq, &reverse);
 	dpc_finding_message(f, "reverse path filter drops %s from %s arriving on "
 						"%s: the route back to %s %s%s", what, src, q->iif,
-						src, reverse.oif[0] ? "leaves via " : "is missing",
-						reverse.oif);
+						src, reverse->oif[0] ? "leaves via " : "is missing",
+						reverse->oif);
 	snprintf(name, sizeof(name), "net.ipv4.conf.all.rp_filter");
 	dpc_finding_evidence(f, name, "%d", all);
 	snprintf(name, sizeof(name), "net.ipv4.conf.%s.rp_filter", q->iif);
 	dpc_finding_evidence(f, name, "%d", dev);
 	dpc_finding_evidence(f, "route", "%s", route->text);
-	dpc_finding_evidence(f, "reverse_route", "%s", reverse.text);
+	dpc_finding_evidence(f, "reverse_route", "%s", reverse->text);
 	dpc_finding_hint(f, "use loose mode on %s: 'sysctl -w "
 					 "net.ipv4.conf.%s.rp_filter=2' (the effective value is "
 					 "the higher of all and %s, so lower "
@@ -77,7 +111,7 @@ static void inner(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 				  const dpc_child_rec_t *child, const dpc_path_t *path)
 {
 	dpc_route_query_t q;
-	dpc_route_t route;
+	dpc_route_t route, reverse;
 
 	if (ctx->facts->get_dataplane(ctx->facts) != DPC_DATAPLANE_LIBIPSEC ||
 		path->rhost.family != AF_INET ||
@@ -90,9 +124,9 @@ static void inner(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	q.src = path->rhost;
 	memcpy(q.iif, path->tun, IF_NAMESIZE);
 	if (ctx->facts->route_get(ctx->facts, &q, &route) &&
-		route.error == EXDEV)
+		rpf_drops(ctx, &q, &route, &reverse))
 	{
-		report(ctx, ike, child, "inner", &q, &route,
+		report(ctx, ike, child, "inner", &q, &route, &reverse,
 			   "decrypted packets");
 	}
 }
@@ -104,7 +138,7 @@ static void outer(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 				  const dpc_child_rec_t *child, const dpc_path_t *path)
 {
 	dpc_route_query_t q;
-	dpc_route_t route;
+	dpc_route_t route, reverse;
 
 	if (ike->remote.family != AF_INET || ike->local.family != AF_INET ||
 		!dpc_path_has(path, DPC_PATH_WAN))
@@ -117,9 +151,9 @@ static void outer(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	q.dst.port = q.src.port = 0;
 	memcpy(q.iif, path->wan, IF_NAMESIZE);
 	if (ctx->facts->route_get(ctx->facts, &q, &route) &&
-		route.error == EXDEV)
+		rpf_drops(ctx, &q, &route, &reverse))
 	{
-		report(ctx, ike, child, "outer", &q, &route,
+		report(ctx, ike, child, "outer", &q, &route, &reverse,
 			   "the peer's ESP and IKE packets");
 	}
 }

@@ -18,7 +18,7 @@ int main(void)
 		rtnl_parse_suite, checks_suite, traffic_suite, report_suite,
 		metrics_suite, nfsim_suite, nf_checks_suite, trace_suite,
 		vici_frame_suite, socket_suite,
-		budget_suite, xfrm_sad_suite,
+		budget_suite, xfrm_sad_suite, policy_routing_suite,
 		registry_suite, oom_suite, journal_suite,
 	};
 	SRunner *sr;
