@@ -20,6 +20,7 @@ const dpc_check_family_t *const dpc_check_families[] = {
 	&dpc_check_family_selectors,
 	&dpc_check_family_routing,
 	&dpc_check_family_policy,
+	&dpc_check_family_route_based,
 	&dpc_check_family_holes,
 	&dpc_check_family_rpfilter,
 	&dpc_check_family_overlap,

@@ -74,6 +74,7 @@ extern const dpc_check_family_t dpc_check_family_selectors;
 /** forwarding-disabled, route-missing, inbound-undeliverable */
 extern const dpc_check_family_t dpc_check_family_routing;
 extern const dpc_check_family_t dpc_check_family_policy;
+extern const dpc_check_family_t dpc_check_family_route_based;
 extern const dpc_check_family_t dpc_check_family_holes;
 extern const dpc_check_family_t dpc_check_family_rpfilter;
 extern const dpc_check_family_t dpc_check_family_overlap;

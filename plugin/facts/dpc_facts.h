@@ -95,9 +95,10 @@ typedef struct dpc_facts_t dpc_facts_t;
 /* the SAD (facts/xfrm/dpc_xfrm_sad.h) */
 struct dpc_xfrm_sad_t;
 
-/* a policy routing rule and a route of a table (facts/rtnl/) */
+/* a policy routing rule, a route of a table, an interface (facts/rtnl/) */
 struct dpc_rule_t;
 struct dpc_rtentry_t;
+struct dpc_link_t;
 
 /**
  * System facts for one round.
@@ -211,6 +212,15 @@ struct dpc_facts_t {
 	 */
 	size_t (*get_routes)(dpc_facts_t *this, uint8_t family,
 						 const struct dpc_rtentry_t **routes);
+
+	/**
+	 * The gateway's interfaces, from the round's link dump (kinds, xfrm
+	 * if_ids, VTI keys).
+	 *
+	 * @param links		receives the array owned by the facts
+	 * @return			number of interfaces
+	 */
+	size_t (*get_links)(dpc_facts_t *this, const struct dpc_link_t **links);
 
 	/**
 	 * Destroy the facts (and what they cached).

@@ -48,6 +48,7 @@ static const struct {
 	{ "source-outside-ts", "5b3cd291f53253668121595e51b3049a" },
 	{ "rp-filter-drop", "bdfece5f17a65b8883c6431697c0e696" },
 	{ "ts-overlap-local", "6fa8ef316fb25d1da7d84050e84a1352" },
+	{ "route-bypasses-tunnel", "335a02f4f98255d6a3fdf4d3a2d36d56" },
 	{ "ts-overlap-tunnel", "c2175873ad2a56c8afd07d48fb153043" },
 };
 

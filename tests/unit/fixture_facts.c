@@ -51,6 +51,8 @@ typedef struct {
 	size_t n_rules;
 	const dpc_rtentry_t *rtentries;
 	size_t n_rtentries;
+	const dpc_link_t *links;
+	size_t n_links;
 } fixture_t;
 
 static bool route_get(dpc_facts_t *facts, const dpc_route_query_t *q,
@@ -212,6 +214,14 @@ static size_t get_routes(dpc_facts_t *facts, uint8_t family,
 	return family == AF_INET ? this->n_rtentries : 0;
 }
 
+static size_t get_links(dpc_facts_t *facts, const dpc_link_t **links)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	*links = this->links;
+	return this->n_links;
+}
+
 static void destroy(dpc_facts_t *facts)
 {
 	free(facts);
@@ -234,6 +244,7 @@ dpc_facts_t *fixture_facts_create(dpc_dataplane_t dataplane, const char *tun)
 		.get_addrs = get_addrs,
 		.get_rules = get_rules,
 		.get_routes = get_routes,
+		.get_links = get_links,
 		.destroy = destroy,
 	};
 	this->dataplane = dataplane;
@@ -336,4 +347,13 @@ void fixture_facts_route_src(dpc_facts_t *facts, const char *src)
 	{
 		dpc_addr_parse(&this->routes[this->n_routes - 1].answer.prefsrc, src);
 	}
+}
+
+void fixture_facts_links(dpc_facts_t *facts, const dpc_link_t *links,
+						 size_t count)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	this->links = links;
+	this->n_links = count;
 }

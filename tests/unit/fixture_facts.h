@@ -78,6 +78,12 @@ void fixture_facts_rtentries(dpc_facts_t *facts, const dpc_rtentry_t *routes,
 							 size_t count);
 
 /**
+ * Set the interfaces (not owned).
+ */
+void fixture_facts_links(dpc_facts_t *facts, const dpc_link_t *links,
+						 size_t count);
+
+/**
  * Set the preferred source of the last added route answer.
  */
 void fixture_facts_route_src(dpc_facts_t *facts, const char *src);

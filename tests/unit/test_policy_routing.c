@@ -28,6 +28,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <net/if.h>
+
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
@@ -725,6 +728,184 @@ START_TEST(test_overlap_tunnel)
 }
 END_TEST
 
+/**
+ * Build an RTM_NEWLINK message the way the kernel lays out one of a
+ * tunnel device (rtnl_fill_ifinfo(): IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO
+ * with IFLA_INFO_KIND, then IFLA_INFO_DATA from the kind's fill_info()),
+ * for kinds the test kernels lack (xfrm, vti). key1/key2: IFLA_XFRM_LINK
+ * and IFLA_XFRM_IF_ID (host order), or IFLA_VTI_IKEY and IFLA_VTI_OKEY
+ * (network order, nla_put_be32()).
+ */
+static struct nlmsghdr *build_link(uint8_t *buf, int index, const char *name,
+								   bool up, const char *kind, uint32_t key1,
+								   uint32_t key2)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	struct nlattr *info, *data;
+	bool vti = !strcmp(kind, "vti");
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	ifi->ifi_flags = up ? IFF_UP | IFF_RUNNING | IFF_NOARP : IFF_NOARP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_MTU, 1480);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	if (vti)
+	{	/* vti_fill_info(): LINK, IKEY, OKEY, LOCAL, REMOTE, FWMARK */
+		mnl_attr_put_u32(nlh, 1, 2);
+		mnl_attr_put_u32(nlh, 2, htonl(key1));
+		mnl_attr_put_u32(nlh, 3, htonl(key2));
+		mnl_attr_put_u32(nlh, 4, htonl(0xc0000202));
+		mnl_attr_put_u32(nlh, 5, htonl(0xc6336402));
+		mnl_attr_put_u32(nlh, 6, 0);
+	}
+	else
+	{	/* xfrmi_fill_info(): IFLA_XFRM_LINK, IFLA_XFRM_IF_ID */
+		mnl_attr_put_u32(nlh, 1, key1);
+		mnl_attr_put_u32(nlh, 2, key2);
+	}
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return nlh;
+}
+
+START_TEST(test_parse_tunnel_links)
+{
+	uint8_t buf[512];
+	struct nlmsghdr *nlh;
+	dpc_link_t link;
+
+	nlh = build_link(buf, 9, "xfrm7", true, "xfrm", 2, 7);
+	ck_assert(dpc_rtnl_parse_link(nlh, nlh->nlmsg_len, &link));
+	ck_assert_str_eq(link.kind, "xfrm");
+	ck_assert_uint_eq(link.if_id, 7);
+	ck_assert(link.up);
+	nlh = build_link(buf, 10, "vti0", false, "vti", 42, 43);
+	ck_assert(dpc_rtnl_parse_link(nlh, nlh->nlmsg_len, &link));
+	ck_assert_str_eq(link.kind, "vti");
+	ck_assert_uint_eq(link.ikey, 42);
+	ck_assert_uint_eq(link.okey, 43);
+	ck_assert_uint_eq(link.if_id, 0);
+	ck_assert(!link.up);
+	/* a short IFLA_XFRM_IF_ID is rejected, not guessed */
+	nlh = build_link(buf, 9, "xfrm7", true, "xfrm", 2, 7);
+	((struct nlattr*)((uint8_t*)nlh + nlh->nlmsg_len - 8))->nla_len = 6;
+	ck_assert(!dpc_rtnl_parse_link(nlh, nlh->nlmsg_len, &link));
+}
+END_TEST
+
+/**
+ * A bed with the XFRM data plane and route answers for a tunnel device.
+ */
+static void bed_xfrm(bed_t *bed, const char *oif)
+{
+	bed_init(bed);
+	bed->facts->destroy(bed->facts);
+	bed->facts = bed->ctx.facts = fixture_facts_create(DPC_DATAPLANE_XFRM,
+													   NULL);
+	fixture_facts_addr(bed->facts, "10.10.1.1", "lan");
+	fixture_facts_addr(bed->facts, "192.0.2.2", "wan");
+	fixture_facts_sysctl(bed->facts, "net/ipv4/ip_forward", 1);
+	fixture_facts_route(bed->facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						oif, NULL, 254);
+	fixture_facts_route(bed->facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	fixture_facts_route(bed->facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+}
+
+START_TEST(test_route_bypasses)
+{
+	uint8_t buf[512];
+	struct nlmsghdr *nlh;
+	dpc_link_t links[2];
+	dpc_finding_t *f;
+	bed_t bed;
+
+	nlh = build_link(buf, 9, "xfrm7", true, "xfrm", 2, 7);
+	ck_assert(dpc_rtnl_parse_link(nlh, nlh->nlmsg_len, &links[0]));
+	nlh = build_link(buf, 10, "vti0", true, "vti", 42, 42);
+	ck_assert(dpc_rtnl_parse_link(nlh, nlh->nlmsg_len, &links[1]));
+
+	/* xfrmi: the route into xfrm7 is right */
+	bed_xfrm(&bed, "xfrm7");
+	fixture_facts_links(bed.facts, links, 2);
+	bed_child(&bed)->if_id_in = bed_child(&bed)->if_id_out = 7;
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "route-bypasses-tunnel"));
+	bed_free(&bed);
+
+	/* xfrmi: the route leaves via wan */
+	bed_xfrm(&bed, "wan");
+	fixture_facts_links(bed.facts, links, 2);
+	bed_child(&bed)->if_id_in = bed_child(&bed)->if_id_out = 7;
+	bed_run(&bed);
+	f = bed_find(&bed, "route-bypasses-tunnel");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert(has_evidence(f, "device", "xfrm7"));
+	ck_assert(has_evidence(f, "tunnel", "xfrm interface, if_id 7"));
+	ck_assert_ptr_nonnull(strstr(f->hint,
+								 "ip route replace 10.20.1.0/24 dev xfrm7"));
+
+	/* xfrmi: no device with that if_id */
+	bed_child(&bed)->if_id_out = 8;
+	bed_run(&bed);
+	f = bed_find(&bed, "route-bypasses-tunnel");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "device", "none"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "type xfrm dev <wan> if_id 8"));
+	bed_free(&bed);
+
+	/* VTI: the CHILD_SA's mark is the okey; the device is down */
+	links[1].up = false;
+	bed_xfrm(&bed, "vti0");
+	fixture_facts_links(bed.facts, links, 2);
+	bed_child(&bed)->mark_in = bed_child(&bed)->mark_out = 42;
+	bed_run(&bed);
+	f = bed_find(&bed, "route-bypasses-tunnel");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "state", "down"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "ip link set vti0 up"));
+	bed_free(&bed);
+	links[1].up = true;
+	bed_xfrm(&bed, "vti0");
+	fixture_facts_links(bed.facts, links, 2);
+	bed_child(&bed)->mark_in = bed_child(&bed)->mark_out = 42;
+	bed_run(&bed);
+	ck_assert_int_eq(bed_problems(&bed), 0);
+	/* a mark no VTI device carries: plain policy routing, not judged */
+	bed_child(&bed)->mark_out = 99;
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "route-bypasses-tunnel"));
+	bed_free(&bed);
+
+	/* kernel-libipsec without charon's route: out of wan in cleartext */
+	bed_init(&bed);
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	fixture_facts_route(bed.facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+	bed_run(&bed);
+	f = bed_find(&bed, "route-bypasses-tunnel");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "device", "ipsec0"));
+	ck_assert(has_evidence(f, "tunnel", "kernel-libipsec TUN"));
+	bed_free(&bed);
+}
+END_TEST
+
 Suite *policy_routing_suite(void)
 {
 	Suite *s;
@@ -735,6 +916,7 @@ Suite *policy_routing_suite(void)
 	tcase_add_test(tc, test_parse_rules);
 	tcase_add_test(tc, test_parse_routes);
 	tcase_add_test(tc, test_parse_malformed);
+	tcase_add_test(tc, test_parse_tunnel_links);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("checks");
 	tcase_add_test(tc, test_policy_table);
@@ -744,6 +926,7 @@ Suite *policy_routing_suite(void)
 	tcase_add_test(tc, test_holes_inbound);
 	tcase_add_test(tc, test_overlap_local);
 	tcase_add_test(tc, test_overlap_tunnel);
+	tcase_add_test(tc, test_route_bypasses);
 	suite_add_tcase(s, tc);
 	return s;
 }

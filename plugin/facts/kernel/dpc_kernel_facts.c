@@ -799,6 +799,13 @@ METHOD(dpc_facts_t, get_routes, size_t,
 	return this->rt[i].nroutes;
 }
 
+METHOD(dpc_facts_t, get_links, size_t,
+	private_dpc_kernel_facts_t *this, const dpc_link_t **links)
+{
+	*links = this->links;
+	return this->nlinks;
+}
+
 METHOD(dpc_facts_t, destroy, void,
 	private_dpc_kernel_facts_t *this)
 {
@@ -844,6 +851,7 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 			.get_addrs = _get_addrs,
 			.get_rules = _get_rules,
 			.get_routes = _get_routes,
+			.get_links = _get_links,
 			.destroy = _destroy,
 		},
 		.map = {

@@ -9,6 +9,7 @@
 
 #include "dpc_rtnl_parse.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
+#include <linux/if_tunnel.h>
 #include <linux/rtnetlink.h>
 
 /** highest errno a NLMSG_ERROR may carry (the kernel's MAX_ERRNO) */
@@ -389,17 +391,77 @@ bool dpc_rtnl_parse_route(const struct nlmsghdr *nlh, size_t len,
 }
 
 /**
+ * State while parsing a link.
+ */
+typedef struct {
+	/** the link */
+	dpc_link_t *link;
+	/** IFLA_INFO_DATA, kept until the kind is known */
+	const struct nlattr *data;
+} link_ctx_t;
+
+/**
  * Attributes of IFLA_LINKINFO.
  */
 static bool linkinfo_attr(const struct nlattr *attr, void *data)
 {
+	link_ctx_t *ctx = data;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case IFLA_INFO_KIND:
+			return attr_str(attr, ctx->link->kind, sizeof(ctx->link->kind),
+							true);
+		case IFLA_INFO_DATA:
+			ctx->data = attr;
+			return true;
+		default:
+			return true;
+	}
+}
+
+/**
+ * Attributes of IFLA_INFO_DATA of an xfrm interface.
+ */
+static bool xfrmi_attr(const struct nlattr *attr, void *data)
+{
 	dpc_link_t *link = data;
 
-	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND)
+	/* IFLA_XFRM_IF_ID is 2 in linux/if_link.h */
+	if (mnl_attr_get_type(attr) == 2)
 	{
-		return attr_str(attr, link->kind, sizeof(link->kind), true);
+		return attr_u32(attr, &link->if_id);
 	}
 	return true;
+}
+
+/**
+ * Attributes of IFLA_INFO_DATA of a VTI device (keys in network order).
+ */
+static bool vti_attr(const struct nlattr *attr, void *data)
+{
+	dpc_link_t *link = data;
+	uint32_t key;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case IFLA_VTI_IKEY:
+			if (!attr_u32(attr, &key))
+			{
+				return false;
+			}
+			link->ikey = ntohl(key);
+			return true;
+		case IFLA_VTI_OKEY:
+			if (!attr_u32(attr, &key))
+			{
+				return false;
+			}
+			link->okey = ntohl(key);
+			return true;
+		default:
+			return true;
+	}
 }
 
 /**
@@ -407,7 +469,8 @@ static bool linkinfo_attr(const struct nlattr *attr, void *data)
  */
 static bool link_attr(const struct nlattr *attr, void *data)
 {
-	dpc_link_t *link = data;
+	link_ctx_t *ctx = data;
+	dpc_link_t *link = ctx->link;
 
 	switch (mnl_attr_get_type(attr))
 	{
@@ -418,15 +481,44 @@ static bool link_attr(const struct nlattr *attr, void *data)
 		case IFLA_LINKINFO:
 			return walk_attrs(mnl_attr_get_payload(attr),
 							  mnl_attr_get_payload_len(attr),
-							  linkinfo_attr, link);
+							  linkinfo_attr, ctx);
 		default:
 			return true;
 	}
 }
 
+/**
+ * Parse the kind specific data of a link, once its kind is known.
+ */
+static bool parse_link_data(link_ctx_t *ctx)
+{
+	attr_cb_t cb = NULL;
+
+	if (!ctx->data)
+	{
+		return true;
+	}
+	if (strcmp(ctx->link->kind, "xfrm") == 0)
+	{
+		cb = xfrmi_attr;
+	}
+	else if (strcmp(ctx->link->kind, "vti") == 0 ||
+			 strcmp(ctx->link->kind, "vti6") == 0)
+	{
+		cb = vti_attr;
+	}
+	if (!cb)
+	{
+		return true;
+	}
+	return walk_attrs(mnl_attr_get_payload(ctx->data),
+					  mnl_attr_get_payload_len(ctx->data), cb, ctx->link);
+}
+
 bool dpc_rtnl_parse_link(const struct nlmsghdr *nlh, size_t len,
 						 dpc_link_t *link)
 {
+	link_ctx_t ctx = { .link = link };
 	struct ifinfomsg ifi;
 
 	memset(link, 0, sizeof(*link));
@@ -442,7 +534,8 @@ bool dpc_rtnl_parse_link(const struct nlmsghdr *nlh, size_t len,
 	link->index = ifi.ifi_index;
 	link->flags = ifi.ifi_flags;
 	link->up = (ifi.ifi_flags & IFF_UP) != 0;
-	if (!walk_msg_attrs(nlh, sizeof(ifi), link_attr, link) || !link->name[0])
+	if (!walk_msg_attrs(nlh, sizeof(ifi), link_attr, &ctx) ||
+		!parse_link_data(&ctx) || !link->name[0])
 	{
 		memset(link, 0, sizeof(*link));
 		return false;

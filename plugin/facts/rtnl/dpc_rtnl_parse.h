@@ -63,7 +63,7 @@ struct dpc_ifmap_t {
 /**
  * An interface, from RTM_NEWLINK.
  */
-typedef struct {
+typedef struct dpc_link_t {
 	/** interface index */
 	uint32_t index;
 	/** interface name */
@@ -76,6 +76,13 @@ typedef struct {
 	char kind[DPC_LINK_KIND_LEN];
 	/** MTU, 0 if not reported */
 	uint32_t mtu;
+	/** kind "xfrm": IFLA_XFRM_IF_ID, 0 if none */
+	uint32_t if_id;
+	/** kind "vti"/"vti6": IFLA_VTI_IKEY (host order), 0 if none */
+	uint32_t ikey;
+	/** kind "vti"/"vti6": IFLA_VTI_OKEY (host order): the mark of the XFRM
+	 *  lookup of packets routed into the device, 0 if none */
+	uint32_t okey;
 } dpc_link_t;
 
 /**
