@@ -152,7 +152,7 @@ static void source_outside(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	dpc_addr_t own;
 	dpc_finding_t *f;
 	char lts[DPC_TS_STRLEN], rts[DPC_TS_STRLEN], a[DPC_ADDR_STRLEN];
-	char s[DPC_ADDR_STRLEN];
+	char s[DPC_ADDR_STRLEN], t[16];
 
 	if (!child->local.count ||
 		!ctx->facts->local_in_ts(ctx->facts, &child->local.ts[0], &own, NULL))
@@ -184,11 +184,12 @@ static void source_outside(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	dpc_finding_evidence(f, "local_ts", "%s", lts);
 	dpc_finding_hint(f, "give the route a source inside %s, as charon does "
 					 "(charon.install_routes): 'ip route replace %s dev %s "
-					 "src %s table %u', or send from that address "
-					 "('ping -I %s')", lts, rts,
-					 route.oif[0] ? route.oif : "<dev>",
-					 dpc_addr_to_str(&own, a, sizeof(a)), route.table ?: 220,
-					 a);
+					 "src %s%s%s', or send from that address ('ping -I %s')",
+					 lts, rts, route.oif[0] ? route.oif : "<dev>",
+					 dpc_addr_to_str(&own, a, sizeof(a)),
+					 route.table == 254 ? "" : " table ",
+					 route.table == 254 ? "" : table_name(route.table ?: 220,
+														  t, sizeof(t)), a);
 }
 
 /**

@@ -7,16 +7,19 @@
 # in cleartext (captured on the NAT's in), gwA's outbound SA stays flat:
 # route-bypasses-tunnel (error) on gwA naming vti0; resolved with the route
 # back. Then vti0 goes down: route-bypasses-tunnel again, state down.
+# The VTI device and its route exist before the CHILD_SA does.
+# timeout: 300
 . "$UML_DIR/lib.sh"
 
-lab_up GWA_CHARON_EXTRA="install_routes = no" GWA_CHILD_EXTRA="mark_in = 42
+lab_up LAB_INITIATE=0 GWA_CHARON_EXTRA="install_routes = no" GWA_CHILD_EXTRA="mark_in = 42
 				mark_out = 42" || { fail "lab did not come up"; finish; }
 lab_exec gwA ip link add vti0 type vti local "$GWA_WAN_IP" remote "$GWB_WAN_IP" key 42 ||
 	{ fail "gwA: no VTI device"; finish; }
 lab_exec gwA sysctl -qw net.ipv4.conf.vti0.disable_policy=1
 lab_exec gwA ip link set vti0 up
 lab_exec gwA ip route add "$NET_B" dev vti0 src "$GWA_LAN_IP"
-note "gwA: $(lab_exec gwA ip -d link show vti0 | sed -n 3p | sed 's/^ *//')"
+note "gwA: $(lab_exec gwA ip -d link show vti0 | sed -n 3p | sed 's/^ *//' | cut -d' ' -f1-7)"
+lab_initiate >"$LAB_OUT/initiate.out" 2>&1 || { fail "gwA could not initiate: $(tail -n 3 "$LAB_OUT/initiate.out")"; finish; }
 
 # healthy route-based tunnel
 a2b=$(ping_count hostA "$HOSTB_IP" 3)
