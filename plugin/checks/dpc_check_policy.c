@@ -10,7 +10,7 @@
 #include "dpc_check.h"
 #include "dpc_check_family.h"
 #include "facts/dpc_questions.h"
-#include "facts/rtnl/dpc_rtnl_parse.h"
+#include "facts/rtnl/dpc_rtnl_policy.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -126,50 +126,6 @@ bool dpc_route_fails(const dpc_route_t *route);
 const char *dpc_sysctl_name(const char *path, char *buf, size_t len);
 
 /**
- * The most specific route of one table that contains an address (the
- * longest prefix, the lowest metric among equals), from the round's route
- * dump; throw routes count as none.
- *
- * @param facts		the facts
- * @param table		table id
- * @param addr		the address
- * @return			the route, NULL if the table has none for addr
- */
-const struct dpc_rtentry_t *dpc_table_route(dpc_facts_t *facts,
-											uint32_t table,
-											const dpc_addr_t *addr);
-
-/**
- * Does a rule select a packet? Rules with selectors the checks do not
- * evaluate never match.
- *
- * @param rule		the rule
- * @param src		source address
- * @param dst		destination address
- * @param iif		input interface, "" for a locally generated packet
- * @param mark		firewall mark
- * @return			true if the rule applies
- */
-bool dpc_rule_selects(const struct dpc_rule_t *rule, const dpc_addr_t *src,
-					  const dpc_addr_t *dst, const char *iif, uint32_t mark);
-
-/**
- * The first rule that selects a packet and looks up a given table: the
- * rule that sent it there, as far as rules tell.
- *
- * @param facts		the facts
- * @param table		the table the kernel reported
- * @param src		source address
- * @param dst		destination address
- * @param iif		input interface, "" for a locally generated packet
- * @return			the rule, NULL if none
- */
-const struct dpc_rule_t *dpc_rule_to_table(dpc_facts_t *facts, uint32_t table,
-										   const dpc_addr_t *src,
-										   const dpc_addr_t *dst,
-										   const char *iif);
-
-/**
  * Effective rp_filter mode of an interface: the higher of
  * net.ipv{4}.conf.all.rp_filter and net.ipv4.conf.IF.rp_filter (what the
  * kernel's IN_DEV_RPFILTER() uses).

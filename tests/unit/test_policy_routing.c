@@ -20,7 +20,7 @@
 #include "fixture_tunnel.h"
 
 #include <facts/dpc_questions.h>
-#include <facts/rtnl/dpc_rtnl_parse.h>
+#include <facts/rtnl/dpc_rtnl_policy.h>
 
 #include <errno.h>
 #include <stdio.h>
