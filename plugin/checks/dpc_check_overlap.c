@@ -165,8 +165,9 @@ static void overlap_tunnel(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 			dpc_finding_evidence(f, "other_remote_ts", "%s", theirs);
 			dpc_finding_evidence(f, "other_peer", "%s", peer);
 			dpc_finding_hint(f, "make the remote_ts of %s and %s disjoint "
-							 "('ip xfrm policy' shows which one the kernel "
-							 "uses for the overlap)", child->name,
+							 "(which one gets the overlap now: 'ip xfrm "
+							 "policy' with kernel IPsec, the counters of "
+							 "'swanctl --list-sas')", child->name,
 							 other->name);
 		}
 	}
