@@ -19,8 +19,9 @@
  * of the gateway's interfaces (not the tunnel device): the hosts there
  * reach the overlap directly, never through the gateway. Selectors of the
  * whole address space (a default route through the tunnel) overlap
- * everything by design, a selector of just the peer's address (a
- * neighbour on the WAN) is its own route; neither is reported.
+ * everything by design; a selector of one address (the peer on the WAN, a
+ * virtual IP from the LAN's range with the farp plugin) may be meant so;
+ * neither is reported.
  */
 static void overlap_local(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						  const dpc_child_rec_t *child)
@@ -43,9 +44,10 @@ static void overlap_local(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	for (i = 0; i < child->remote.count; i++)
 	{
 		if (dpc_ts_prefixlen(&child->remote.ts[i]) == 0 ||
-			(dpc_ts_addr_count(&child->remote.ts[i]) == 1 &&
-			 dpc_ts_contains_addr(&child->remote.ts[i], &ike->remote)))
-		{	/* the whole address space, or just the peer itself */
+			dpc_ts_addr_count(&child->remote.ts[i]) == 1)
+		{	/* the whole address space; or one address: the peer itself,
+			 * or a virtual IP, which may come from the LAN's range on
+			 * purpose (the farp plugin answers ARP for it) */
 			continue;
 		}
 		for (j = 0; j < n; j++)

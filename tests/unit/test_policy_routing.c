@@ -649,6 +649,14 @@ START_TEST(test_overlap_local)
 	ck_assert_ptr_null(bed_find(&bed, "ts-overlap-local"));
 	bed_free(&bed);
 
+	/* a virtual IP out of the LAN's range (farp) */
+	bed_init(&bed);
+	fixture_facts_addr(bed.facts, "10.20.1.1", "lan2");
+	bed_set_ts(&bed_child(&bed)->remote, "10.20.1.77/32");
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "ts-overlap-local"));
+	bed_free(&bed);
+
 	/* transport mode to a neighbour on the WAN */
 	bed_init(&bed);
 	snprintf(bed_child(&bed)->mode, 16, "TRANSPORT");
