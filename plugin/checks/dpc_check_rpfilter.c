@@ -10,6 +10,7 @@
 #include "dpc_check.h"
 #include "dpc_check_family.h"
 #include "facts/dpc_questions.h"
+#include "facts/rtnl/dpc_rtnl_parse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,8 +21,9 @@
  * The kernel's fib_validate_source() checks the source of a packet arriving
  * on an interface with the higher of conf.all.rp_filter and
  * conf.IF.rp_filter, except for packets with a secpath (decrypted by XFRM
- * on a policy-based tunnel). Outer ESP/UDP packets have none, nor have
- * decrypted packets on kernel-libipsec's TUN device. An input route
+ * on a policy-based tunnel, or on an xfrm interface). Outer ESP/UDP
+ * packets have none, nor have decrypted packets on kernel-libipsec's TUN
+ * device or on a VTI device (its receive path scrubs the packet). An input route
  * question ("ip route get DST from SRC iif IF") runs the same check: for a
  * forwarded packet it fails with EXDEV exactly when rp_filter drops it; for
  * a packet to the gateway itself ip_route_input_slow() reports the failure
@@ -105,7 +107,43 @@ static void report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 }
 
 /**
- * Decrypted packets on the TUN device of kernel-libipsec (no secpath).
+ * The device decrypted packets of a CHILD_SA arrive on without a secpath:
+ * kernel-libipsec's TUN, or a VTI device whose ikey is the CHILD_SA's
+ * inbound mark (VTI scrubs the secpath; xfrm interfaces keep it).
+ */
+static bool scrubbed_iif(dpc_check_ctx_t *ctx, const dpc_child_rec_t *child,
+						 const dpc_path_t *path, char iif[IF_NAMESIZE])
+{
+	const dpc_link_t *links;
+	size_t i, n;
+
+	if (ctx->facts->get_dataplane(ctx->facts) == DPC_DATAPLANE_LIBIPSEC)
+	{
+		if (!dpc_path_has(path, DPC_PATH_TUN))
+		{
+			return false;
+		}
+		memcpy(iif, path->tun, IF_NAMESIZE);
+		return true;
+	}
+	if (!child->mark_in)
+	{
+		return false;
+	}
+	n = ctx->facts->get_links(ctx->facts, &links);
+	for (i = 0; i < n; i++)
+	{
+		if (dpc_streq(links[i].kind, "vti") && links[i].ikey == child->mark_in)
+		{
+			memcpy(iif, links[i].name, IF_NAMESIZE);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * Decrypted packets without a secpath.
  */
 static void inner(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 				  const dpc_child_rec_t *child, const dpc_path_t *path)
@@ -113,16 +151,15 @@ static void inner(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	dpc_route_query_t q;
 	dpc_route_t route, reverse;
 
-	if (ctx->facts->get_dataplane(ctx->facts) != DPC_DATAPLANE_LIBIPSEC ||
-		path->rhost.family != AF_INET ||
-		!dpc_path_has(path, DPC_PATH_LHOST | DPC_PATH_TUN))
+	memset(&q, 0, sizeof(q));
+	if (path->rhost.family != AF_INET ||
+		!dpc_path_has(path, DPC_PATH_LHOST) ||
+		!scrubbed_iif(ctx, child, path, q.iif))
 	{
 		return;
 	}
-	memset(&q, 0, sizeof(q));
 	q.dst = path->lhost;
 	q.src = path->rhost;
-	memcpy(q.iif, path->tun, IF_NAMESIZE);
 	if (ctx->facts->route_get(ctx->facts, &q, &route) &&
 		rpf_drops(ctx, &q, &route, &reverse))
 	{

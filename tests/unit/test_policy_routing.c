@@ -157,6 +157,11 @@ static bool has_evidence(dpc_finding_t *f, const char *key, const char *value)
 	return false;
 }
 
+static struct nlmsghdr *build_link(uint8_t *buf, int index, const char *name,
+								   bool up, const char *kind, uint32_t key1,
+								   uint32_t key2);
+static void bed_xfrm(bed_t *bed, const char *oif);
+
 START_TEST(test_parse_rules)
 {
 	static const char *texts[] = {
@@ -505,6 +510,37 @@ START_TEST(test_rp_filter)
 		{	/* rp_filter off, or the way back is the arrival interface */
 			ck_assert_ptr_null(f);
 		}
+		bed_free(&bed);
+	}
+
+	/* VTI (XFRM, the CHILD_SA's inbound mark is the ikey): the secpath is
+	 * scrubbed, rp_filter applies on vti0 */
+	{
+		uint8_t buf[512];
+		struct nlmsghdr *nlh;
+		dpc_link_t vti;
+
+		nlh = build_link(buf, 10, "vti0", true, "vti", 42, 42);
+		ck_assert(dpc_rtnl_parse_link(nlh, nlh->nlmsg_len, &vti));
+		bed_xfrm(&bed, "vti0");
+		fixture_facts_reset_routes(bed.facts);
+		fixture_facts_route(bed.facts, "10.10.1.0/24", "vti0", EXDEV, 0, "",
+							NULL, 0);
+		fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0,
+							DPC_RT_UNICAST, "vti0", NULL, 254);
+		fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0,
+							DPC_RT_UNICAST, "lan", NULL, 254);
+		fixture_facts_links(bed.facts, &vti, 1);
+		bed_child(&bed)->mark_in = bed_child(&bed)->mark_out = 42;
+		bed_run(&bed);
+		f = bed_find(&bed, "rp-filter-drop");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_str_eq(f->discrim, "inner");
+		ck_assert_ptr_nonnull(strstr(f->message, "arriving on vti0"));
+		/* another mark: not this device's packets */
+		bed_child(&bed)->mark_in = 7;
+		bed_run(&bed);
+		ck_assert_ptr_null(bed_find(&bed, "rp-filter-drop"));
 		bed_free(&bed);
 	}
 
