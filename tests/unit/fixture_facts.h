@@ -66,13 +66,15 @@ void fixture_facts_ruleset(dpc_facts_t *facts, const nfsim_ruleset_t *rs);
 void fixture_facts_sad(dpc_facts_t *facts, const dpc_xfrm_sad_t *sad);
 
 /**
- * Set the IPv4 rules (not owned), e.g. parsed from captured messages.
+ * Set the rules of both families (not owned), e.g. parsed from captured
+ * messages; every family's question gets the whole array.
  */
 void fixture_facts_rules(dpc_facts_t *facts, const dpc_rule_t *rules,
 						 size_t count);
 
 /**
- * Set the IPv4 routes of all tables (not owned).
+ * Set the routes of all tables of both families (not owned), as
+ * fixture_facts_rules().
  */
 void fixture_facts_rtentries(dpc_facts_t *facts, const dpc_rtentry_t *routes,
 							 size_t count);

@@ -46,10 +46,12 @@
 
 /** the parsed policy routing fixtures */
 typedef struct {
-	dpc_rule_t rules[MAX_ITEMS];
+	dpc_rule_t rules[2 * MAX_ITEMS];
 	size_t nrules;
-	dpc_rtentry_t routes[MAX_ITEMS];
+	size_t nrules6;
+	dpc_rtentry_t routes[2 * MAX_ITEMS];
 	size_t nroutes;
+	size_t nroutes6;
 	dpc_link_t links[MAX_ITEMS];
 	size_t nlinks;
 } pr_t;
@@ -109,7 +111,12 @@ static void pr_load(pr_t *pr)
 							sizeof(dpc_rtentry_t), parse_rtentry);
 	pr->nlinks = parse_all("links_policy", RTM_NEWLINK, pr->links,
 						   sizeof(dpc_link_t), parse_link);
-	for (i = 0; i < pr->nroutes; i++)
+	pr->nrules6 = parse_all("rules6", RTM_NEWRULE, pr->rules + pr->nrules,
+							sizeof(dpc_rule_t), parse_rule);
+	pr->nroutes6 = parse_all("policy_routes6", RTM_NEWROUTE,
+							 pr->routes + pr->nroutes, sizeof(dpc_rtentry_t),
+							 parse_rtentry);
+	for (i = 0; i < pr->nroutes + pr->nroutes6; i++)
 	{
 		for (j = 0; j < pr->nlinks; j++)
 		{
@@ -320,8 +327,9 @@ static void bed_pr(bed_t *bed, pr_t *pr)
 {
 	bed_init(bed);
 	pr_load(pr);
-	fixture_facts_rules(bed->facts, pr->rules, pr->nrules);
-	fixture_facts_rtentries(bed->facts, pr->routes, pr->nroutes);
+	fixture_facts_rules(bed->facts, pr->rules, pr->nrules + pr->nrules6);
+	fixture_facts_rtentries(bed->facts, pr->routes,
+							pr->nroutes + pr->nroutes6);
 }
 
 START_TEST(test_policy_table)
@@ -364,8 +372,8 @@ START_TEST(test_policy_table)
 	bed.facts->destroy(bed.facts);
 	bed.facts = bed.ctx.facts = fixture_facts_create(DPC_DATAPLANE_XFRM,
 													 NULL);
-	fixture_facts_rules(bed.facts, pr.rules, pr.nrules);
-	fixture_facts_rtentries(bed.facts, pr.routes, pr.nroutes);
+	fixture_facts_rules(bed.facts, pr.rules, pr.nrules + pr.nrules6);
+	fixture_facts_rtentries(bed.facts, pr.routes, pr.nroutes + pr.nroutes6);
 	fixture_facts_addr(bed.facts, "10.10.1.1", "lan");
 	fixture_facts_addr(bed.facts, "192.0.2.2", "wan");
 	fixture_facts_route(bed.facts, "10.20.1.0/24", "lan", 0, DPC_RT_UNICAST,
@@ -381,6 +389,96 @@ START_TEST(test_policy_table)
 	/* charon's own rule and table: silent */
 	bed_pr(&bed, &pr);
 	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "route-policy-table"));
+	bed_free(&bed);
+}
+END_TEST
+
+START_TEST(test_parse_v6)
+{
+	char text[DPC_RTNL_TEXT_LEN];
+	const dpc_rtentry_t *e = NULL;
+	pr_t pr;
+	size_t i;
+
+	if (!FIXTURES_USABLE)
+	{
+		return;
+	}
+	pr_load(&pr);
+	ck_assert_uint_eq(pr.nrules6, 4);
+	ck_assert_str_eq(pr.rules[pr.nrules + 1].text,
+					 "100:\tfrom fd00:10::/64 iif lan lookup 100");
+	ck_assert_uint_eq(pr.rules[pr.nrules + 1].family, AF_INET6);
+	for (i = pr.nroutes; i < pr.nroutes + pr.nroutes6; i++)
+	{
+		if (pr.routes[i].type == DPC_RT_UNREACHABLE)
+		{
+			e = &pr.routes[i];
+		}
+	}
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(dpc_rtentry_format(e, e->oif, text, sizeof(text)),
+					 "unreachable fd00:20::10 dev lo table 220 metric 1024");
+}
+END_TEST
+
+START_TEST(test_policy_v6)
+{
+	dpc_child_rec_t *child;
+	dpc_finding_t *f;
+	bed_t bed;
+	pr_t pr;
+
+	if (!FIXTURES_USABLE)
+	{
+		return;
+	}
+	/* an IPv6 CHILD_SA: rule 100 sends the LAN to table 100, out of wan */
+	bed_pr(&bed, &pr);
+	fixture_facts_addr(bed.facts, "fd00:10::1", "lan");
+	fixture_facts_sysctl(bed.facts, "net/ipv6/conf/all/forwarding", 1);
+	child = bed_child(&bed);
+	bed_set_ts(&child->local, "fd00:10::/64");
+	bed_set_ts(&child->cfg_local, "fd00:10::/64");
+	bed_set_ts(&child->remote, "fd00:20::/64");
+	bed_set_ts(&child->cfg_remote, "fd00:20::/64");
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "fd00:20::/64", "lan", 0, DPC_RT_UNICAST,
+						"wan", "fd00:ff::1", 100);
+	fixture_facts_route(bed.facts, "fd00:20::/64", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed.facts, "fd00:10::/64", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(&bed);
+	f = bed_find(&bed, "route-policy-table");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "rule",
+						   "100:\tfrom fd00:10::/64 iif lan lookup 100"));
+	ck_assert(has_evidence(f, "tunnel_route", "fd00:20::/64 dev ipsec0 "
+						   "table 220 src fd00:10::1 metric 1024"));
+	bed_free(&bed);
+
+	/* the unreachable fd00:20::10 of table 220 is a hole */
+	bed_pr(&bed, &pr);
+	fixture_facts_addr(bed.facts, "fd00:10::1", "lan");
+	fixture_facts_sysctl(bed.facts, "net/ipv6/conf/all/forwarding", 1);
+	child = bed_child(&bed);
+	bed_set_ts(&child->local, "fd00:10::/64");
+	bed_set_ts(&child->cfg_local, "fd00:10::/64");
+	bed_set_ts(&child->remote, "fd00:20::/64");
+	bed_set_ts(&child->cfg_remote, "fd00:20::/64");
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "fd00:20::10/128", "lan", EHOSTUNREACH, 0,
+						"", NULL, 0);
+	fixture_facts_route(bed.facts, "fd00:20::/64", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed.facts, "fd00:10::/64", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(&bed);
+	f = bed_find(&bed, "route-missing");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "range", "fd00:20::10/128"));
 	ck_assert_ptr_null(bed_find(&bed, "route-policy-table"));
 	bed_free(&bed);
 }
@@ -605,8 +703,8 @@ START_TEST(test_holes)
 	bed.facts->destroy(bed.facts);
 	bed.facts = bed.ctx.facts = fixture_facts_create(DPC_DATAPLANE_XFRM,
 													 NULL);
-	fixture_facts_rules(bed.facts, pr.rules, pr.nrules);
-	fixture_facts_rtentries(bed.facts, pr.routes, pr.nroutes);
+	fixture_facts_rules(bed.facts, pr.rules, pr.nrules + pr.nrules6);
+	fixture_facts_rtentries(bed.facts, pr.routes, pr.nroutes + pr.nroutes6);
 	fixture_facts_addr(bed.facts, "10.10.1.1", "lan");
 	fixture_facts_addr(bed.facts, "192.0.2.2", "wan");
 	fixture_facts_sysctl(bed.facts, "net/ipv4/ip_forward", 1);
@@ -961,6 +1059,7 @@ Suite *policy_routing_suite(void)
 	tcase_add_test(tc, test_parse_routes);
 	tcase_add_test(tc, test_parse_malformed);
 	tcase_add_test(tc, test_parse_tunnel_links);
+	tcase_add_test(tc, test_parse_v6);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("checks");
 	tcase_add_test(tc, test_policy_table);
@@ -971,6 +1070,7 @@ Suite *policy_routing_suite(void)
 	tcase_add_test(tc, test_overlap_local);
 	tcase_add_test(tc, test_overlap_tunnel);
 	tcase_add_test(tc, test_route_bypasses);
+	tcase_add_test(tc, test_policy_v6);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -90,7 +90,8 @@ const dpc_rule_t *dpc_rule_to_table(dpc_facts_t *facts, uint32_t table,
 	n = facts->get_rules(facts, dst->family, &rules);
 	for (i = 0; i < n; i++)
 	{
-		if (rules[i].action == FR_ACT_TO_TBL && rules[i].table == table &&
+		if (rules[i].family == dst->family &&
+			rules[i].action == FR_ACT_TO_TBL && rules[i].table == table &&
 			dpc_rule_selects(&rules[i], src, dst, iif, 0))
 		{
 			return &rules[i];
