@@ -10,10 +10,30 @@
 #include "dpc_trace_rpf.h"
 #include "dpc_trace_verdict.h"
 #include "facts/dpc_questions.h"
+#include "facts/rtnl/dpc_rtnl_parse.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+
+/**
+ * Does the device drop the secpath of what it decrypts (VTI)?
+ */
+static bool scrubbing(dpc_trace_state_t *t, const char *iif)
+{
+	const dpc_link_t *links;
+	size_t i, n;
+
+	n = t->facts->get_links(t->facts, &links);
+	for (i = 0; i < n; i++)
+	{
+		if (dpc_streq(links[i].name, iif))
+		{
+			return dpc_streq(links[i].kind, "vti");
+		}
+	}
+	return false;
+}
 
 /*
  * Described in header
@@ -36,7 +56,7 @@ bool dpc_trace_rp_filter(dpc_trace_state_t *t, const char *iif)
 		return true;
 	}
 	dpc_addr_to_str(&t->src, src, sizeof(src));
-	if (t->res->decrypted &&
+	if (t->res->decrypted && !scrubbing(t, iif) &&
 		t->facts->get_dataplane(t->facts) == DPC_DATAPLANE_XFRM)
 	{
 		dpc_trace_add_phase(t, "rp_filter", DPC_TRACE_ALLOW, "skipped: "

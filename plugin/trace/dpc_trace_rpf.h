@@ -24,7 +24,8 @@
 
 /**
  * Add the "rp_filter" phase of a packet arriving on iif, if rp_filter is
- * on there. Packets decrypted by XFRM carry a secpath and skip the check;
+ * on there. Packets decrypted by XFRM carry a secpath and skip the check
+ * (unless a VTI device, which scrubs it, received them);
  * the kernel's answer to the input route question decides (EXDEV, or EINVAL
  * for the gateway's own addresses confirmed by the route back).
  *
