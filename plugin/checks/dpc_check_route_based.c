@@ -131,7 +131,8 @@ static void route_based_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	tdev_t dev;
 	char rts[DPC_TS_STRLEN], table[24] = "";
 
-	if (!path || !dpc_path_has(path, DPC_PATH_RHOST) ||
+	if (!path || !dpc_streq(child->mode, "TUNNEL") ||
+		!dpc_path_has(path, DPC_PATH_RHOST) ||
 		!child->remote.count || !find_device(ctx, child, &dev))
 	{
 		return;

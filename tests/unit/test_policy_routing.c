@@ -1044,6 +1044,12 @@ START_TEST(test_route_bypasses)
 	ck_assert_ptr_nonnull(f);
 	ck_assert(has_evidence(f, "device", "ipsec0"));
 	ck_assert(has_evidence(f, "tunnel", "kernel-libipsec TUN"));
+	/* transport mode between the gateways themselves is not judged */
+	snprintf(bed_child(&bed)->mode, 16, "TRANSPORT");
+	bed_set_ts(&bed_child(&bed)->local, "192.0.2.2/32");
+	bed_set_ts(&bed_child(&bed)->remote, "198.51.100.2/32");
+	bed_run(&bed);
+	ck_assert_ptr_null(bed_find(&bed, "route-bypasses-tunnel"));
 	bed_free(&bed);
 }
 END_TEST
