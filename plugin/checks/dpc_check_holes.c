@@ -126,15 +126,20 @@ static void report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		}
 		snprintf(side->f->discrim, sizeof(side->f->discrim), "hole %.*s",
 				 (int)sizeof(side->f->discrim) - 6, range);
-		if (side->outbound)
+		if (side->outbound && fails)
 		{
 			dpc_finding_message(side->f, "%s inside the remote traffic "
-								"selector %s %s: packets for it %s", range,
-								sel, fails ? "has no usable route"
-										   : "is routed elsewhere",
-								fails ? "are dropped before IPsec sees them"
-									  : route->oif[0] ? "bypass the tunnel"
-										: "are lost");
+								"selector %s has no usable route: packets "
+								"for it are dropped before IPsec sees them",
+								range, sel);
+		}
+		else if (side->outbound)
+		{
+			dpc_finding_message(side->f, "%s inside the remote traffic "
+								"selector %s is routed out of %s, not into "
+								"the tunnel like the rest: packets for it "
+								"bypass IPsec", range, sel,
+								route->oif[0] ? route->oif : "nowhere");
 		}
 		else
 		{
