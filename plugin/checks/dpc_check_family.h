@@ -80,6 +80,11 @@ extern const dpc_check_family_t dpc_check_family_alerts;
 extern const dpc_check_family_t dpc_check_family_selectors;
 /** forwarding-disabled, route-missing, inbound-undeliverable */
 extern const dpc_check_family_t dpc_check_family_routing;
+extern const dpc_check_family_t dpc_check_family_policy;
+extern const dpc_check_family_t dpc_check_family_route_based;
+extern const dpc_check_family_t dpc_check_family_holes;
+extern const dpc_check_family_t dpc_check_family_rpfilter;
+extern const dpc_check_family_t dpc_check_family_overlap;
 /** traffic-one-way-out, traffic-one-way-in, traffic-none,
  *  traffic-stopped-after-rekey */
 extern const dpc_check_family_t dpc_check_family_traffic;

@@ -99,6 +99,11 @@ struct dpc_xfrm_spd_t;
 /* the XFRM drop counters (facts/xfrm/dpc_xfrm_stat.h) */
 struct dpc_xfrm_stat_t;
 
+/* a policy routing rule, a route of a table, an interface (facts/rtnl/) */
+struct dpc_rule_t;
+struct dpc_rtentry_t;
+struct dpc_link_t;
+
 /**
  * System facts for one round.
  */
@@ -211,6 +216,38 @@ struct dpc_facts_t {
 	 * @return			number of addresses
 	 */
 	size_t (*get_addrs)(dpc_facts_t *this, const nfsim_ifaddr_t **addrs);
+
+	/**
+	 * The policy routing rules of a family ("ip rule"), by priority, read at
+	 * most once per round.
+	 *
+	 * @param family	AF_INET or AF_INET6
+	 * @param rules		receives the array owned by the facts
+	 * @return			number of rules, 0 if they cannot be read
+	 */
+	size_t (*get_rules)(dpc_facts_t *this, uint8_t family,
+						const struct dpc_rule_t **rules);
+
+	/**
+	 * The routes of every table but local of a family ("ip route show table
+	 * all"), output interfaces resolved, read at most once per round and
+	 * bounded (DPC_RTNL_MAX_ROUTES).
+	 *
+	 * @param family	AF_INET or AF_INET6
+	 * @param routes	receives the array owned by the facts
+	 * @return			number of routes, 0 if they cannot be read
+	 */
+	size_t (*get_routes)(dpc_facts_t *this, uint8_t family,
+						 const struct dpc_rtentry_t **routes);
+
+	/**
+	 * The gateway's interfaces, from the round's link dump (kinds, xfrm
+	 * if_ids, VTI keys).
+	 *
+	 * @param links		receives the array owned by the facts
+	 * @return			number of interfaces
+	 */
+	size_t (*get_links)(dpc_facts_t *this, const struct dpc_link_t **links);
 
 	/**
 	 * Destroy the facts (and what they cached).

@@ -181,3 +181,23 @@ const char *dpc_sysctl_name(const char *path, char *buf, size_t len)
 	}
 	return buf;
 }
+
+/*
+ * Described in header
+ */
+int dpc_rp_filter(dpc_facts_t *facts, const char *ifname, int *all, int *dev)
+{
+	char path[64];
+
+	*all = *dev = -1;
+	if (!facts->sysctl(facts, "net/ipv4/conf/all/rp_filter", all))
+	{
+		*all = -1;
+	}
+	snprintf(path, sizeof(path), "net/ipv4/conf/%s/rp_filter", ifname);
+	if (!facts->sysctl(facts, path, dev))
+	{
+		*dev = -1;
+	}
+	return *all > *dev ? (*all > 0 ? *all : 0) : (*dev > 0 ? *dev : 0);
+}

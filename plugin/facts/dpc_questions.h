@@ -125,4 +125,17 @@ bool dpc_route_fails(const dpc_route_t *route);
  */
 const char *dpc_sysctl_name(const char *path, char *buf, size_t len);
 
+/**
+ * Effective rp_filter mode of an interface: the higher of
+ * net.ipv{4}.conf.all.rp_filter and net.ipv4.conf.IF.rp_filter (what the
+ * kernel's IN_DEV_RPFILTER() uses).
+ *
+ * @param facts		the facts
+ * @param ifname	interface
+ * @param all		receives the "all" value (-1 if unreadable)
+ * @param dev		receives the interface's value (-1 if unreadable)
+ * @return			0 off, 1 strict, 2 loose
+ */
+int dpc_rp_filter(dpc_facts_t *facts, const char *ifname, int *all, int *dev);
+
 #endif /** DPC_QUESTIONS_H_ @}*/

@@ -53,6 +53,12 @@ static const struct {
 	{ "filter-blocks-pmtu", "4cbe7e3198635f4f82f949d297fd80b8" },
 	{ "iptables-mixed-backends", "3beed9fc3fc958018e19769771e577de" },
 	{ "ruleset-uncertain", "30dce22269d25c33bf77ce3ae7acd50c" },
+	{ "route-policy-table", "a2f2afea988d529f83b00a19df95bf26" },
+	{ "source-outside-ts", "5b3cd291f53253668121595e51b3049a" },
+	{ "rp-filter-drop", "bdfece5f17a65b8883c6431697c0e696" },
+	{ "ts-overlap-local", "6fa8ef316fb25d1da7d84050e84a1352" },
+	{ "route-bypasses-tunnel", "335a02f4f98255d6a3fdf4d3a2d36d56" },
+	{ "ts-overlap-tunnel", "c2175873ad2a56c8afd07d48fb153043" },
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "dpc_trace_ipsec.h"
 #include "dpc_trace_nf.h"
 #include "dpc_trace_route.h"
+#include "dpc_trace_rpf.h"
 #include "dpc_trace_sa.h"
 #include "dpc_trace_state.h"
 #include "dpc_trace_verdict.h"
@@ -97,7 +98,7 @@ static void trace_incoming(dpc_trace_state_t *t)
 	}
 	dpc_trace_reverse_path(t, iif);
 	dpc_trace_decrypted(t, iif);
-	if (!dpc_trace_route(t, iif))
+	if (!dpc_trace_rp_filter(t, iif) || !dpc_trace_route(t, iif))
 	{
 		return;
 	}

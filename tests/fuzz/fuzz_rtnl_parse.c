@@ -133,6 +133,40 @@ static void check_addr(const struct nlmsghdr *nlh, size_t len)
 		   (addr.addr.family == AF_INET6 && addr.prefixlen <= 128));
 }
 
+static void check_rule(const struct nlmsghdr *nlh, size_t len)
+{
+	dpc_rule_t rule;
+
+	if (!dpc_rtnl_parse_rule(nlh, len, &rule))
+	{
+		return;
+	}
+	ASSERT(rule.family == AF_INET || rule.family == AF_INET6);
+	ASSERT(rule.src_len <= 128 && rule.dst_len <= 128);
+	ASSERT(addr_ok(&rule.src) && addr_ok(&rule.dst));
+	ASSERT(strnlen(rule.iif, sizeof(rule.iif)) < sizeof(rule.iif));
+	ASSERT(strnlen(rule.oif, sizeof(rule.oif)) < sizeof(rule.oif));
+	ASSERT(strnlen(rule.text, sizeof(rule.text)) < sizeof(rule.text));
+}
+
+static void check_rtentry(const struct nlmsghdr *nlh, size_t len)
+{
+	dpc_rtentry_t e;
+	char text[DPC_RTNL_TEXT_LEN];
+
+	if (!dpc_rtnl_parse_rtentry(nlh, len, &e))
+	{
+		return;
+	}
+	ASSERT(e.family == AF_INET || e.family == AF_INET6);
+	ASSERT(e.dst_len <= (e.family == AF_INET ? 32 : 128));
+	ASSERT(addr_ok(&e.dst) && addr_ok(&e.gateway) && addr_ok(&e.prefsrc));
+	dpc_rtentry_format(&e, NULL, text, sizeof(text));
+	ASSERT(strnlen(text, sizeof(text)) < sizeof(text));
+	dpc_rtentry_format(&e, "ipsec0-long-nam", text, sizeof(text));
+	ASSERT(strnlen(text, sizeof(text)) < sizeof(text));
+}
+
 /**
  * Run every parser on one message with len bytes available.
  */
@@ -142,6 +176,8 @@ static void check_all(const struct nlmsghdr *nlh, size_t len,
 	check_route(nlh, len, ifmap);
 	check_link(nlh, len);
 	check_addr(nlh, len);
+	check_rule(nlh, len);
+	check_rtentry(nlh, len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -19,7 +19,7 @@ int main(void)
 		metrics_suite, nfsim_suite, nf_checks_suite, firewalld_suite,
 		nf_managers_suite, trace_suite,
 		vici_frame_suite, socket_suite,
-		budget_suite, xfrm_sad_suite, xfrm_spd_suite,
+		budget_suite, xfrm_sad_suite, xfrm_spd_suite, policy_routing_suite,
 		registry_suite, oom_suite, journal_suite, esp_mtu_suite, ipv6_suite,
 	};
 	SRunner *sr;

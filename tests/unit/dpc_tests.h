@@ -22,6 +22,7 @@ Suite *store_suite(void);
 Suite *settings_suite(void);
 Suite *vici_msg_suite(void);
 Suite *rtnl_parse_suite(void);
+Suite *policy_routing_suite(void);
 Suite *checks_suite(void);
 Suite *traffic_suite(void);
 Suite *report_suite(void);

@@ -49,6 +49,12 @@ typedef struct {
 	const dpc_xfrm_spd_t *spd;
 	const dpc_xfrm_stat_t *stat;
 	nfsim_ifaddr_t nfaddrs[MAX_ENTRIES];
+	const dpc_rule_t *rules;
+	size_t n_rules;
+	const dpc_rtentry_t *rtentries;
+	size_t n_rtentries;
+	const dpc_link_t *links;
+	size_t n_links;
 } fixture_t;
 
 static bool route_get(dpc_facts_t *facts, const dpc_route_query_t *q,
@@ -214,6 +220,33 @@ static size_t get_addrs(dpc_facts_t *facts, const nfsim_ifaddr_t **addrs)
 	return this->n_addrs;
 }
 
+static size_t get_rules(dpc_facts_t *facts, uint8_t family,
+						const dpc_rule_t **rules)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	/* both families in one array: the callers pick theirs */
+	*rules = this->rules;
+	return this->n_rules;
+}
+
+static size_t get_routes(dpc_facts_t *facts, uint8_t family,
+						 const dpc_rtentry_t **routes)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	*routes = this->rtentries;
+	return this->n_rtentries;
+}
+
+static size_t get_links(dpc_facts_t *facts, const dpc_link_t **links)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	*links = this->links;
+	return this->n_links;
+}
+
 static void destroy(dpc_facts_t *facts)
 {
 	free(facts);
@@ -236,6 +269,9 @@ dpc_facts_t *fixture_facts_create(dpc_dataplane_t dataplane, const char *tun)
 		.get_spd = get_spd,
 		.get_xfrm_stat = get_xfrm_stat,
 		.get_addrs = get_addrs,
+		.get_rules = get_rules,
+		.get_routes = get_routes,
+		.get_links = get_links,
 		.destroy = destroy,
 	};
 	this->dataplane = dataplane;
@@ -320,4 +356,41 @@ void fixture_facts_xfrm(dpc_facts_t *facts, const dpc_xfrm_spd_t *spd,
 int fixture_facts_lookups(dpc_facts_t *facts)
 {
 	return ((fixture_t*)facts)->lookups;
+}
+
+void fixture_facts_rules(dpc_facts_t *facts, const dpc_rule_t *rules,
+						 size_t count)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	this->rules = rules;
+	this->n_rules = count;
+}
+
+void fixture_facts_rtentries(dpc_facts_t *facts, const dpc_rtentry_t *routes,
+							 size_t count)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	this->rtentries = routes;
+	this->n_rtentries = count;
+}
+
+void fixture_facts_route_src(dpc_facts_t *facts, const char *src)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	if (this->n_routes)
+	{
+		dpc_addr_parse(&this->routes[this->n_routes - 1].answer.prefsrc, src);
+	}
+}
+
+void fixture_facts_links(dpc_facts_t *facts, const dpc_link_t *links,
+						 size_t count)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	this->links = links;
+	this->n_links = count;
 }

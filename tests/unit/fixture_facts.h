@@ -16,6 +16,7 @@
 #define FIXTURE_FACTS_H_
 
 #include "facts/dpc_facts.h"
+#include "facts/rtnl/dpc_rtnl_parse.h"
 #include "facts/xfrm/dpc_xfrm_sad.h"
 #include "facts/xfrm/dpc_xfrm_spd.h"
 #include "facts/xfrm/dpc_xfrm_stat.h"
@@ -72,6 +73,31 @@ void fixture_facts_sad(dpc_facts_t *facts, const dpc_xfrm_sad_t *sad);
  */
 void fixture_facts_xfrm(dpc_facts_t *facts, const dpc_xfrm_spd_t *spd,
 						const dpc_xfrm_stat_t *stat);
+
+/**
+ * Set the rules of both families (not owned), e.g. parsed from captured
+ * messages; every family's question gets the whole array.
+ */
+void fixture_facts_rules(dpc_facts_t *facts, const dpc_rule_t *rules,
+						 size_t count);
+
+/**
+ * Set the routes of all tables of both families (not owned), as
+ * fixture_facts_rules().
+ */
+void fixture_facts_rtentries(dpc_facts_t *facts, const dpc_rtentry_t *routes,
+							 size_t count);
+
+/**
+ * Set the interfaces (not owned).
+ */
+void fixture_facts_links(dpc_facts_t *facts, const dpc_link_t *links,
+						 size_t count);
+
+/**
+ * Set the preferred source of the last added route answer.
+ */
+void fixture_facts_route_src(dpc_facts_t *facts, const char *src);
 
 /**
  * Number of route lookups answered so far.

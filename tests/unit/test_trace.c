@@ -453,6 +453,54 @@ START_TEST(test_no_route)
 }
 END_TEST
 
+START_TEST(test_rp_filter)
+{
+	dpc_trace_result_t *res;
+	dpc_trace_phase_t *ph;
+	tbed_t tb;
+
+	/* strict, the way back to 10.20.1.5 is ipsec0 (table 220): passes */
+	tbed_init(&tb, "nft_masq_exempt", DPC_DATAPLANE_LIBIPSEC);
+	fixture_facts_sysctl(tb.bed.facts, "net/ipv4/conf/all/rp_filter", 1);
+	res = trace(&tb, "10.20.1.5", "10.1.0.5", 0, 0, "ipsec0");
+	ph = phase(res, "rp_filter");
+	ck_assert_int_eq(ph->verdict, DPC_TRACE_ALLOW);
+	ck_assert_ptr_nonnull(strstr(ph->detail, "strict mode passes it: the "
+								 "route back to 10.20.1.5 is 10.20.1.5 dev "
+								 "ipsec0"));
+	ck_assert_ptr_nonnull(strstr(phase_names(res), "rp_filter route"));
+	tbed_free(&tb);
+
+	/* the kernel says EXDEV: dropped before the route */
+	tbed_init(&tb, "nft_masq_exempt", DPC_DATAPLANE_LIBIPSEC);
+	fixture_facts_sysctl(tb.bed.facts, "net/ipv4/conf/all/rp_filter", 0);
+	fixture_facts_sysctl(tb.bed.facts, "net/ipv4/conf/lan/rp_filter", 1);
+	res = trace(&tb, "10.20.1.5", "10.1.0.5", 0, 0, "lan");
+	ck_assert_int_eq(res->verdict, DPC_TRACE_ALLOW);
+	fixture_facts_reset_routes(tb.bed.facts);
+	fixture_facts_route(tb.bed.facts, "10.1.0.0/24", "lan", EXDEV, 0, NULL,
+						NULL, 0);
+	fixture_facts_route(tb.bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	res = trace(&tb, "10.20.1.5", "10.1.0.5", 0, 0, "lan");
+	ck_assert_int_eq(res->verdict, DPC_TRACE_DROP);
+	ph = phase(res, "rp_filter");
+	ck_assert_int_eq(ph->verdict, DPC_TRACE_DROP);
+	ck_assert_ptr_nonnull(strstr(ph->detail, "net.ipv4.conf.lan.rp_filter = "
+								 "1): the route back to 10.20.1.5 leaves via "
+								 "ipsec0"));
+	ck_assert_ptr_null(find_phase(res, "route"));
+	ck_assert_ptr_nonnull(strstr(res->summary, "reverse path filter"));
+	tbed_free(&tb);
+
+	/* off: no phase at all */
+	tbed_init(&tb, "nft_masq_exempt", DPC_DATAPLANE_LIBIPSEC);
+	res = trace(&tb, "10.20.1.5", "10.1.0.5", 0, 0, "ipsec0");
+	ck_assert_ptr_null(find_phase(res, "rp_filter"));
+	tbed_free(&tb);
+}
+END_TEST
+
 START_TEST(test_local_input)
 {
 	dpc_trace_result_t *res;
@@ -1062,6 +1110,7 @@ Suite *trace_suite(void)
 	tcase_add_test(tc, test_forward_drop);
 	tcase_add_test(tc, test_forward_policy_drop_legacy);
 	tcase_add_test(tc, test_no_route);
+	tcase_add_test(tc, test_rp_filter);
 	tcase_add_test(tc, test_local_input);
 	tcase_add_test(tc, test_uncertain);
 	tcase_add_test(tc, test_no_ruleset);

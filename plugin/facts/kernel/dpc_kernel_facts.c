@@ -229,6 +229,22 @@ struct private_dpc_kernel_facts_t {
 	 * The counters of the previous round, NULL if not kept
 	 */
 	dpc_xfrm_stat_t *stat_last;
+
+	/**
+	 * Rules and routes of IPv4 [0] and IPv6 [1], read on demand
+	 */
+	struct {
+		/** dumped this round */
+		bool asked;
+		/** the rules */
+		dpc_rule_t *rules;
+		/** number of rules */
+		size_t nrules;
+		/** the routes */
+		dpc_rtentry_t *routes;
+		/** number of routes */
+		size_t nroutes;
+	} rt[2];
 };
 
 /**
@@ -862,9 +878,79 @@ METHOD(dpc_facts_t, get_addrs, size_t,
 	return this->nnfaddrs;
 }
 
+/**
+ * Dump the rules and routes of a family once a round.
+ */
+static int read_policy_routing(private_dpc_kernel_facts_t *this,
+							   uint8_t family)
+{
+	int i = family == AF_INET6 ? 1 : 0;
+	bool truncated;
+	size_t j;
+
+	if (this->rt[i].asked)
+	{
+		return i;
+	}
+	this->rt[i].asked = TRUE;
+	if (!this->rtnl->dump_rules(this->rtnl, family, &this->rt[i].rules,
+								&this->rt[i].nrules, &truncated))
+	{
+		this->rt[i].nrules = 0;
+	}
+	if (!this->rtnl->dump_routes(this->rtnl, family, &this->rt[i].routes,
+								 &this->rt[i].nroutes, &truncated))
+	{
+		this->rt[i].nroutes = 0;
+	}
+	for (j = 0; j < this->rt[i].nroutes; j++)
+	{
+		if (this->rt[i].routes[j].oif_index)
+		{
+			index_name(this, this->rt[i].routes[j].oif_index,
+					   this->rt[i].routes[j].oif);
+		}
+	}
+	return i;
+}
+
+METHOD(dpc_facts_t, get_rules, size_t,
+	private_dpc_kernel_facts_t *this, uint8_t family,
+	const dpc_rule_t **rules)
+{
+	int i = read_policy_routing(this, family);
+
+	*rules = this->rt[i].rules;
+	return this->rt[i].nrules;
+}
+
+METHOD(dpc_facts_t, get_routes, size_t,
+	private_dpc_kernel_facts_t *this, uint8_t family,
+	const dpc_rtentry_t **routes)
+{
+	int i = read_policy_routing(this, family);
+
+	*routes = this->rt[i].routes;
+	return this->rt[i].nroutes;
+}
+
+METHOD(dpc_facts_t, get_links, size_t,
+	private_dpc_kernel_facts_t *this, const dpc_link_t **links)
+{
+	*links = this->links;
+	return this->nlinks;
+}
+
 METHOD(dpc_facts_t, destroy, void,
 	private_dpc_kernel_facts_t *this)
 {
+	int i;
+
+	for (i = 0; i < 2; i++)
+	{
+		free(this->rt[i].rules);
+		free(this->rt[i].routes);
+	}
 	free(this->nfaddrs);
 	dpc_xfrm_sad_clear(&this->sad);
 	dpc_xfrm_spd_clear(&this->spd);
@@ -901,6 +987,9 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 			.get_spd = _get_spd,
 			.get_xfrm_stat = _get_xfrm_stat,
 			.get_addrs = _get_addrs,
+			.get_rules = _get_rules,
+			.get_routes = _get_routes,
+			.get_links = _get_links,
 			.destroy = _destroy,
 		},
 		.map = {

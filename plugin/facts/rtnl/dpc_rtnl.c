@@ -67,6 +67,7 @@
 #include <time.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
 #include <utils/utils.h>
@@ -411,6 +412,10 @@ typedef struct {
 	size_t count;
 	/** entries allocated */
 	size_t size;
+	/** most entries kept, 0 for no limit; the rest are read and skipped */
+	size_t max;
+	/** entries skipped over max */
+	bool truncated;
 } dump_data_t;
 
 /**
@@ -457,6 +462,11 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	{
 		return MNL_CB_OK;
 	}
+	if (d->max && d->count >= d->max)
+	{
+		d->truncated = true;
+		return MNL_CB_OK;
+	}
 	if (d->count == d->size)
 	{
 		size = d->size ? d->size * 2 : 16;
@@ -495,6 +505,7 @@ static bool dump(private_dpc_rtnl_t *this, struct nlmsghdr *req,
 	{
 		intr = FALSE;
 		d->count = 0;
+		d->truncated = FALSE;
 		if (!talk(this, req, dump_cb, d, &intr))
 		{
 			break;
@@ -590,6 +601,101 @@ METHOD(dpc_rtnl_t, dump_addrs, bool,
 	return TRUE;
 }
 
+/**
+ * Parser of rule dump entries.
+ */
+static int parse_rule(const struct nlmsghdr *nlh, void *slot)
+{
+	return dpc_rtnl_parse_rule(nlh, nlh->nlmsg_len, slot) ? 1 : -1;
+}
+
+METHOD(dpc_rtnl_t, dump_rules, bool,
+	private_dpc_rtnl_t *this, uint8_t family, dpc_rule_t **rules,
+	size_t *count, bool *truncated)
+{
+	dump_data_t d = {
+		.type = RTM_NEWRULE,
+		.elem = sizeof(dpc_rule_t),
+		.parse = parse_rule,
+		.max = DPC_RTNL_MAX_RULES,
+	};
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_GETRULE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = family;
+	if (!dump(this, nlh, &d))
+	{
+		return FALSE;
+	}
+	*rules = (dpc_rule_t*)d.items;
+	*count = d.count;
+	*truncated = d.truncated;
+	return TRUE;
+}
+
+/**
+ * Parser of route dump entries: unicast, blackhole, unreachable, prohibit
+ * and throw routes of any table but local (cache clones are skipped).
+ */
+static int parse_rtentry(const struct nlmsghdr *nlh, void *slot)
+{
+	dpc_rtentry_t *entry = slot;
+
+	if (!dpc_rtnl_parse_rtentry(nlh, nlh->nlmsg_len, entry))
+	{
+		return -1;
+	}
+	if (entry->table == RT_TABLE_LOCAL)
+	{
+		return 0;
+	}
+	switch (entry->type)
+	{
+		case DPC_RT_UNICAST:
+		case DPC_RT_BLACKHOLE:
+		case DPC_RT_UNREACHABLE:
+		case DPC_RT_PROHIBIT:
+		case DPC_RT_THROW:
+			return 1;
+		default:
+			return 0;
+	}
+}
+
+METHOD(dpc_rtnl_t, dump_routes, bool,
+	private_dpc_rtnl_t *this, uint8_t family, dpc_rtentry_t **routes,
+	size_t *count, bool *truncated)
+{
+	dump_data_t d = {
+		.type = RTM_NEWROUTE,
+		.elem = sizeof(dpc_rtentry_t),
+		.parse = parse_rtentry,
+		.max = DPC_RTNL_MAX_ROUTES,
+	};
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	if (!dump(this, nlh, &d))
+	{
+		return FALSE;
+	}
+	*routes = (dpc_rtentry_t*)d.items;
+	*count = d.count;
+	*truncated = d.truncated;
+	return TRUE;
+}
+
 METHOD(dpc_rtnl_t, destroy, void,
 	private_dpc_rtnl_t *this)
 {
@@ -628,6 +734,8 @@ dpc_rtnl_t *dpc_rtnl_create(void)
 			.get_link = _get_link,
 			.dump_links = _dump_links,
 			.dump_addrs = _dump_addrs,
+			.dump_rules = _dump_rules,
+			.dump_routes = _dump_routes,
 			.destroy = _destroy,
 		},
 		.nl = nl,

@@ -28,6 +28,12 @@
 /** receive timeout of one netlink read, in milliseconds */
 #define DPC_RTNL_TIMEOUT_MS 1000
 
+/** most rules kept of one dump (the rest are read and dropped) */
+#define DPC_RTNL_MAX_RULES 256
+
+/** most routes kept of one dump of all tables */
+#define DPC_RTNL_MAX_ROUTES 8192
+
 /** longest time one question (or one dump) may take, in milliseconds */
 #define DPC_RTNL_DEADLINE_MS 5000
 
@@ -90,6 +96,34 @@ struct dpc_rtnl_t {
 	 * @return			FALSE if the dump failed (errno set)
 	 */
 	bool (*dump_addrs)(dpc_rtnl_t *this, dpc_ifaddr_t **addrs, size_t *count);
+
+	/**
+	 * Dump the policy routing rules of a family ("ip rule"), in the
+	 * kernel's order (by priority). At most DPC_RTNL_MAX_RULES are kept.
+	 *
+	 * @param family	AF_INET or AF_INET6
+	 * @param rules		receives an allocated array, to free()
+	 * @param count		receives the number of rules
+	 * @param truncated	receives whether rules were dropped over the limit
+	 * @return			FALSE if the dump failed (errno set)
+	 */
+	bool (*dump_rules)(dpc_rtnl_t *this, uint8_t family, dpc_rule_t **rules,
+					   size_t *count, bool *truncated);
+
+	/**
+	 * Dump the routes of all tables of a family but local ("ip route show
+	 * table all"): unicast, blackhole, unreachable, prohibit and throw
+	 * routes. At most DPC_RTNL_MAX_ROUTES are kept.
+	 *
+	 * @param family	AF_INET or AF_INET6
+	 * @param routes	receives an allocated array, to free()
+	 * @param count		receives the number of routes
+	 * @param truncated	receives whether routes were dropped over the limit
+	 * @return			FALSE if the dump failed (errno set)
+	 */
+	bool (*dump_routes)(dpc_rtnl_t *this, uint8_t family,
+						dpc_rtentry_t **routes, size_t *count,
+						bool *truncated);
 
 	/**
 	 * Close the socket and free the client.

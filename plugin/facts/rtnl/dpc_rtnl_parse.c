@@ -9,11 +9,15 @@
 
 #include "dpc_rtnl_parse.h"
 
+#include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/if_tunnel.h>
 #include <linux/rtnetlink.h>
 
 /** highest errno a NLMSG_ERROR may carry (the kernel's MAX_ERRNO) */
@@ -202,6 +206,10 @@ typedef struct {
 	uint32_t hop_oif;
 	/** gateway of the first hop */
 	dpc_addr_t hop_gw;
+	/** receives RTA_DST, NULL to check and drop it */
+	dpc_addr_t *dst;
+	/** receives RTA_PRIORITY, NULL to check and drop it */
+	uint32_t *metric;
 } route_ctx_t;
 
 /**
@@ -298,11 +306,13 @@ static bool route_attr(const struct nlattr *attr, void *data)
 		case RTA_PREFSRC:
 			return attr_addr(attr, ctx->family, &route->prefsrc);
 		case RTA_DST:
+			return attr_addr(attr, ctx->family, ctx->dst ?: &addr);
 		case RTA_SRC:
 			return attr_addr(attr, ctx->family, &addr);
+		case RTA_PRIORITY:
+			return attr_u32(attr, ctx->metric ?: &value);
 		case RTA_IIF:
 		case RTA_MARK:
-		case RTA_PRIORITY:
 		case RTA_UID:
 			return attr_u32(attr, &value);
 		case RTA_MULTIPATH:
@@ -381,17 +391,77 @@ bool dpc_rtnl_parse_route(const struct nlmsghdr *nlh, size_t len,
 }
 
 /**
+ * State while parsing a link.
+ */
+typedef struct {
+	/** the link */
+	dpc_link_t *link;
+	/** IFLA_INFO_DATA, kept until the kind is known */
+	const struct nlattr *data;
+} link_ctx_t;
+
+/**
  * Attributes of IFLA_LINKINFO.
  */
 static bool linkinfo_attr(const struct nlattr *attr, void *data)
 {
+	link_ctx_t *ctx = data;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case IFLA_INFO_KIND:
+			return attr_str(attr, ctx->link->kind, sizeof(ctx->link->kind),
+							true);
+		case IFLA_INFO_DATA:
+			ctx->data = attr;
+			return true;
+		default:
+			return true;
+	}
+}
+
+/**
+ * Attributes of IFLA_INFO_DATA of an xfrm interface.
+ */
+static bool xfrmi_attr(const struct nlattr *attr, void *data)
+{
 	dpc_link_t *link = data;
 
-	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND)
+	/* IFLA_XFRM_IF_ID is 2 in linux/if_link.h */
+	if (mnl_attr_get_type(attr) == 2)
 	{
-		return attr_str(attr, link->kind, sizeof(link->kind), true);
+		return attr_u32(attr, &link->if_id);
 	}
 	return true;
+}
+
+/**
+ * Attributes of IFLA_INFO_DATA of a VTI device (keys in network order).
+ */
+static bool vti_attr(const struct nlattr *attr, void *data)
+{
+	dpc_link_t *link = data;
+	uint32_t key;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case IFLA_VTI_IKEY:
+			if (!attr_u32(attr, &key))
+			{
+				return false;
+			}
+			link->ikey = ntohl(key);
+			return true;
+		case IFLA_VTI_OKEY:
+			if (!attr_u32(attr, &key))
+			{
+				return false;
+			}
+			link->okey = ntohl(key);
+			return true;
+		default:
+			return true;
+	}
 }
 
 /**
@@ -399,7 +469,8 @@ static bool linkinfo_attr(const struct nlattr *attr, void *data)
  */
 static bool link_attr(const struct nlattr *attr, void *data)
 {
-	dpc_link_t *link = data;
+	link_ctx_t *ctx = data;
+	dpc_link_t *link = ctx->link;
 
 	switch (mnl_attr_get_type(attr))
 	{
@@ -410,15 +481,44 @@ static bool link_attr(const struct nlattr *attr, void *data)
 		case IFLA_LINKINFO:
 			return walk_attrs(mnl_attr_get_payload(attr),
 							  mnl_attr_get_payload_len(attr),
-							  linkinfo_attr, link);
+							  linkinfo_attr, ctx);
 		default:
 			return true;
 	}
 }
 
+/**
+ * Parse the kind specific data of a link, once its kind is known.
+ */
+static bool parse_link_data(link_ctx_t *ctx)
+{
+	attr_cb_t cb = NULL;
+
+	if (!ctx->data)
+	{
+		return true;
+	}
+	if (strcmp(ctx->link->kind, "xfrm") == 0)
+	{
+		cb = xfrmi_attr;
+	}
+	else if (strcmp(ctx->link->kind, "vti") == 0 ||
+			 strcmp(ctx->link->kind, "vti6") == 0)
+	{
+		cb = vti_attr;
+	}
+	if (!cb)
+	{
+		return true;
+	}
+	return walk_attrs(mnl_attr_get_payload(ctx->data),
+					  mnl_attr_get_payload_len(ctx->data), cb, ctx->link);
+}
+
 bool dpc_rtnl_parse_link(const struct nlmsghdr *nlh, size_t len,
 						 dpc_link_t *link)
 {
+	link_ctx_t ctx = { .link = link };
 	struct ifinfomsg ifi;
 
 	memset(link, 0, sizeof(*link));
@@ -434,7 +534,8 @@ bool dpc_rtnl_parse_link(const struct nlmsghdr *nlh, size_t len,
 	link->index = ifi.ifi_index;
 	link->flags = ifi.ifi_flags;
 	link->up = (ifi.ifi_flags & IFF_UP) != 0;
-	if (!walk_msg_attrs(nlh, sizeof(ifi), link_attr, link) || !link->name[0])
+	if (!walk_msg_attrs(nlh, sizeof(ifi), link_attr, &ctx) ||
+		!parse_link_data(&ctx) || !link->name[0])
 	{
 		memset(link, 0, sizeof(*link));
 		return false;
@@ -522,4 +623,351 @@ bool dpc_rtnl_parse_addr(const struct nlmsghdr *nlh, size_t len,
 	addr->scope = ifa.ifa_scope;
 	addr->flags = ctx.has_flags ? ctx.flags : ifa.ifa_flags;
 	return true;
+}
+
+/**
+ * State while parsing a rule.
+ */
+typedef struct {
+	/** the rule */
+	dpc_rule_t *rule;
+	/** FRA_TABLE seen */
+	bool has_table;
+	/** FRA_FWMASK seen */
+	bool has_mask;
+} rule_ctx_t;
+
+/**
+ * Attributes of RTM_NEWRULE.
+ */
+static bool rule_attr(const struct nlattr *attr, void *data)
+{
+	rule_ctx_t *ctx = data;
+	dpc_rule_t *rule = ctx->rule;
+	uint32_t value;
+
+	switch (mnl_attr_get_type(attr))
+	{
+		case FRA_PRIORITY:
+			return attr_u32(attr, &rule->priority);
+		case FRA_TABLE:
+			ctx->has_table = true;
+			return attr_u32(attr, &rule->table);
+		case FRA_SRC:
+			return attr_addr(attr, rule->family, &rule->src);
+		case FRA_DST:
+			return attr_addr(attr, rule->family, &rule->dst);
+		case FRA_IIFNAME:
+			return attr_str(attr, rule->iif, sizeof(rule->iif), false);
+		case FRA_OIFNAME:
+			return attr_str(attr, rule->oif, sizeof(rule->oif), false);
+		case FRA_FWMARK:
+			return attr_u32(attr, &rule->fwmark);
+		case FRA_FWMASK:
+			ctx->has_mask = true;
+			return attr_u32(attr, &rule->fwmask);
+		case FRA_SUPPRESS_PREFIXLEN:
+			if (!attr_u32(attr, &value))
+			{
+				return false;
+			}
+			rule->suppress_prefixlen = (int32_t)value;
+			return true;
+		case FRA_L3MDEV:
+		case FRA_UID_RANGE:
+		case FRA_IP_PROTO:
+		case FRA_SPORT_RANGE:
+		case FRA_DPORT_RANGE:
+		case FRA_TUN_ID:
+			rule->other = true;
+			return true;
+		default:
+			return true;
+	}
+}
+
+/**
+ * Append to a text buffer.
+ */
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, len);
+	va_list args;
+
+	if (used + 1 >= len)
+	{
+		return;
+	}
+	va_start(args, fmt);
+	vsnprintf(buf + used, len - used, fmt, args);
+	va_end(args);
+}
+
+/**
+ * Append " prefix/len" (without "/len" for a host prefix).
+ */
+static void append_prefix(char *buf, size_t len, const dpc_addr_t *addr,
+						  uint8_t plen)
+{
+	char a[DPC_ADDR_STRLEN];
+
+	dpc_addr_to_str(addr, a, sizeof(a));
+	if (plen == dpc_addr_len(addr->family) * 8)
+	{
+		append(buf, len, "%s", a);
+	}
+	else
+	{
+		append(buf, len, "%s/%u", a, plen);
+	}
+}
+
+/**
+ * Print a rule as "ip rule" does.
+ */
+static void format_rule(dpc_rule_t *rule)
+{
+	char *t = rule->text;
+	size_t len = sizeof(rule->text);
+
+	snprintf(t, len, "%u:\t%s", rule->priority, rule->invert ? "not " : "");
+	append(t, len, "from ");
+	if (rule->src.family)
+	{
+		append_prefix(t, len, &rule->src, rule->src_len);
+	}
+	else
+	{
+		append(t, len, "all");
+	}
+	if (rule->dst.family)
+	{
+		append(t, len, " to ");
+		append_prefix(t, len, &rule->dst, rule->dst_len);
+	}
+	if (rule->fwmark || rule->fwmask)
+	{
+		append(t, len, " fwmark %#x", rule->fwmark);
+		if (rule->fwmask != 0xffffffff)
+		{
+			append(t, len, "/%#x", rule->fwmask);
+		}
+	}
+	if (rule->iif[0])
+	{
+		append(t, len, " iif %s", rule->iif);
+	}
+	if (rule->oif[0])
+	{
+		append(t, len, " oif %s", rule->oif);
+	}
+	switch (rule->action)
+	{
+		case FR_ACT_TO_TBL:
+			switch (rule->table)
+			{
+				case RT_TABLE_MAIN:
+					append(t, len, " lookup main");
+					break;
+				case RT_TABLE_LOCAL:
+					append(t, len, " lookup local");
+					break;
+				case RT_TABLE_DEFAULT:
+					append(t, len, " lookup default");
+					break;
+				default:
+					append(t, len, " lookup %u", rule->table);
+					break;
+			}
+			if (rule->suppress_prefixlen >= 0)
+			{
+				append(t, len, " suppress_prefixlength %d",
+					   rule->suppress_prefixlen);
+			}
+			break;
+		case FR_ACT_BLACKHOLE:
+			append(t, len, " blackhole");
+			break;
+		case FR_ACT_UNREACHABLE:
+			append(t, len, " unreachable");
+			break;
+		case FR_ACT_PROHIBIT:
+			append(t, len, " prohibit");
+			break;
+		case FR_ACT_GOTO:
+			append(t, len, " goto");
+			break;
+		default:
+			append(t, len, " action %u", rule->action);
+			break;
+	}
+}
+
+bool dpc_rtnl_parse_rule(const struct nlmsghdr *nlh, size_t len,
+						 dpc_rule_t *rule)
+{
+	rule_ctx_t ctx = { .rule = rule };
+	struct fib_rule_hdr frh;
+	size_t max;
+
+	memset(rule, 0, sizeof(*rule));
+	rule->suppress_prefixlen = -1;
+	if (!msg_ok(nlh, len, RTM_NEWRULE, sizeof(frh)))
+	{
+		return false;
+	}
+	memcpy(&frh, mnl_nlmsg_get_payload(nlh), sizeof(frh));
+	max = dpc_addr_len(frh.family) * 8;
+	if ((frh.family != AF_INET && frh.family != AF_INET6) ||
+		frh.src_len > max || frh.dst_len > max)
+	{
+		return false;
+	}
+	rule->family = frh.family;
+	rule->action = frh.action;
+	rule->table = frh.table;
+	rule->src_len = frh.src_len;
+	rule->dst_len = frh.dst_len;
+	rule->invert = (frh.flags & FIB_RULE_INVERT) != 0;
+	rule->other = frh.tos != 0;
+	if (!walk_msg_attrs(nlh, sizeof(frh), rule_attr, &ctx) ||
+		(rule->src_len && !rule->src.family) ||
+		(rule->dst_len && !rule->dst.family))
+	{
+		memset(rule, 0, sizeof(*rule));
+		return false;
+	}
+	if (rule->fwmark && !ctx.has_mask)
+	{
+		rule->fwmask = 0xffffffff;
+	}
+	if (rule->suppress_prefixlen == -1 ||
+		rule->suppress_prefixlen > (int32_t)max)
+	{	/* the kernel reports "none" as -1 (0xffffffff) */
+		rule->suppress_prefixlen = -1;
+	}
+	format_rule(rule);
+	return true;
+}
+
+bool dpc_rtnl_parse_rtentry(const struct nlmsghdr *nlh, size_t len,
+							dpc_rtentry_t *entry)
+{
+	route_ctx_t ctx = { 0 };
+	dpc_route_t route;
+	struct rtmsg rtm;
+
+	memset(entry, 0, sizeof(*entry));
+	if (!msg_ok(nlh, len, RTM_NEWROUTE, sizeof(rtm)))
+	{
+		return false;
+	}
+	memcpy(&rtm, mnl_nlmsg_get_payload(nlh), sizeof(rtm));
+	if ((rtm.rtm_family != AF_INET || rtm.rtm_dst_len > 32) &&
+		(rtm.rtm_family != AF_INET6 || rtm.rtm_dst_len > 128))
+	{
+		return false;
+	}
+	memset(&route, 0, sizeof(route));
+	ctx.family = rtm.rtm_family;
+	ctx.route = &route;
+	ctx.dst = &entry->dst;
+	ctx.metric = &entry->metric;
+	route.table = rtm.rtm_table;
+	if (!walk_msg_attrs(nlh, sizeof(rtm), route_attr, &ctx) ||
+		(rtm.rtm_dst_len && !entry->dst.family))
+	{
+		memset(entry, 0, sizeof(*entry));
+		return false;
+	}
+	if (!entry->dst.family)
+	{	/* default route */
+		entry->dst.family = rtm.rtm_family;
+	}
+	entry->family = rtm.rtm_family;
+	entry->dst_len = rtm.rtm_dst_len;
+	entry->table = route.table;
+	entry->type = rtm.rtm_type;
+	entry->oif_index = ctx.oif ?: (ctx.first_hop ? ctx.hop_oif : 0);
+	entry->gateway = route.gateway.family ? route.gateway : ctx.hop_gw;
+	entry->prefsrc = route.prefsrc;
+	return true;
+}
+
+/*
+ * Described in header
+ */
+char *dpc_rtentry_format(const dpc_rtentry_t *entry, const char *oif,
+						 char *buf, size_t len)
+{
+	char a[DPC_ADDR_STRLEN];
+
+	if (!len)
+	{
+		return buf;
+	}
+	buf[0] = '\0';
+	switch (entry->type)
+	{
+		case DPC_RT_BLACKHOLE:
+			append(buf, len, "blackhole ");
+			break;
+		case DPC_RT_UNREACHABLE:
+			append(buf, len, "unreachable ");
+			break;
+		case DPC_RT_PROHIBIT:
+			append(buf, len, "prohibit ");
+			break;
+		case DPC_RT_THROW:
+			append(buf, len, "throw ");
+			break;
+		case DPC_RT_LOCAL:
+			append(buf, len, "local ");
+			break;
+		default:
+			break;
+	}
+	if (!entry->dst_len)
+	{
+		append(buf, len, "default");
+	}
+	else
+	{
+		append_prefix(buf, len, &entry->dst, entry->dst_len);
+	}
+	if (entry->gateway.family)
+	{
+		append(buf, len, " via %s",
+			   dpc_addr_to_str(&entry->gateway, a, sizeof(a)));
+	}
+	if (oif && oif[0])
+	{
+		append(buf, len, " dev %s", oif);
+	}
+	else if (entry->oif_index)
+	{
+		append(buf, len, " dev if%u", entry->oif_index);
+	}
+	switch (entry->table)
+	{
+		case RT_TABLE_MAIN:
+			append(buf, len, " table main");
+			break;
+		case RT_TABLE_LOCAL:
+			append(buf, len, " table local");
+			break;
+		default:
+			append(buf, len, " table %u", entry->table);
+			break;
+	}
+	if (entry->prefsrc.family)
+	{
+		append(buf, len, " src %s",
+			   dpc_addr_to_str(&entry->prefsrc, a, sizeof(a)));
+	}
+	if (entry->metric)
+	{
+		append(buf, len, " metric %u", entry->metric);
+	}
+	return buf;
 }

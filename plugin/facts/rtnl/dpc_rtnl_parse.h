@@ -63,7 +63,7 @@ struct dpc_ifmap_t {
 /**
  * An interface, from RTM_NEWLINK.
  */
-typedef struct {
+typedef struct dpc_link_t {
 	/** interface index */
 	uint32_t index;
 	/** interface name */
@@ -76,6 +76,13 @@ typedef struct {
 	char kind[DPC_LINK_KIND_LEN];
 	/** MTU, 0 if not reported */
 	uint32_t mtu;
+	/** kind "xfrm": IFLA_XFRM_IF_ID, 0 if none */
+	uint32_t if_id;
+	/** kind "vti"/"vti6": IFLA_VTI_IKEY (host order), 0 if none */
+	uint32_t ikey;
+	/** kind "vti"/"vti6": IFLA_VTI_OKEY (host order): the mark of the XFRM
+	 *  lookup of packets routed into the device, 0 if none */
+	uint32_t okey;
 } dpc_link_t;
 
 /**
@@ -132,5 +139,113 @@ bool dpc_rtnl_parse_link(const struct nlmsghdr *nlh, size_t len,
  */
 bool dpc_rtnl_parse_addr(const struct nlmsghdr *nlh, size_t len,
 						 dpc_ifaddr_t *addr);
+
+/** longest "ip rule" / "ip route show" style text of a rule or route */
+#define DPC_RTNL_TEXT_LEN 160
+
+/**
+ * A policy routing rule, from RTM_NEWRULE ("ip rule").
+ */
+typedef struct dpc_rule_t {
+	/** AF_INET or AF_INET6 */
+	uint8_t family;
+	/** priority (FRA_PRIORITY, 0 if absent) */
+	uint32_t priority;
+	/** FR_ACT_* (1 = lookup a table) */
+	uint8_t action;
+	/** table looked up (FRA_TABLE, else rtm_table) */
+	uint32_t table;
+	/** "from" prefix, family 0 for all */
+	dpc_addr_t src;
+	/** "from" prefix length */
+	uint8_t src_len;
+	/** "to" prefix, family 0 for all */
+	dpc_addr_t dst;
+	/** "to" prefix length */
+	uint8_t dst_len;
+	/** "iif" interface name, empty for any */
+	char iif[IF_NAMESIZE];
+	/** "oif" interface name, empty for any */
+	char oif[IF_NAMESIZE];
+	/** "fwmark" value, 0 if none */
+	uint32_t fwmark;
+	/** "fwmark" mask (0xffffffff if a mark without mask) */
+	uint32_t fwmask;
+	/** "not": the selector is inverted (FIB_RULE_INVERT) */
+	bool invert;
+	/** "suppress_prefixlength", -1 if none */
+	int32_t suppress_prefixlen;
+	/** a selector the checks do not evaluate (tos, dscp, ipproto, ports,
+	 *  uidrange, l3mdev, tun_id): such a rule is never assumed to match */
+	bool other;
+	/** "ip rule" style text, e.g. "100: from 10.10.1.0/24 iif lan lookup
+	 *  100" */
+	char text[DPC_RTNL_TEXT_LEN];
+} dpc_rule_t;
+
+/**
+ * A route of a table, from an RTM_NEWROUTE dump entry ("ip route show
+ * table all").
+ */
+typedef struct dpc_rtentry_t {
+	/** AF_INET or AF_INET6 */
+	uint8_t family;
+	/** destination prefix (family set, zero for a default route) */
+	dpc_addr_t dst;
+	/** destination prefix length */
+	uint8_t dst_len;
+	/** table (RTA_TABLE, else rtm_table) */
+	uint32_t table;
+	/** RTN_* type */
+	dpc_rt_type_t type;
+	/** output interface index (RTA_OIF or first hop), 0 if none */
+	uint32_t oif_index;
+	/** its name, empty if not resolved (the parser leaves it empty) */
+	char oif[IF_NAMESIZE];
+	/** gateway, family 0 if none */
+	dpc_addr_t gateway;
+	/** preferred source, family 0 if none */
+	dpc_addr_t prefsrc;
+	/** metric (RTA_PRIORITY) */
+	uint32_t metric;
+} dpc_rtentry_t;
+
+/**
+ * Parse an RTM_NEWRULE message (IPv4 or IPv6). Interface names are copied
+ * as the kernel reports them; rule->text is filled.
+ *
+ * @param nlh		the message
+ * @param len		bytes available at nlh
+ * @param rule		receives the rule
+ * @return			FALSE if malformed or of another family
+ */
+bool dpc_rtnl_parse_rule(const struct nlmsghdr *nlh, size_t len,
+						 dpc_rule_t *rule);
+
+/**
+ * Parse an RTM_NEWROUTE dump entry (IPv4 or IPv6), keeping the destination
+ * prefix, unlike dpc_rtnl_parse_route().
+ *
+ * @param nlh		the message
+ * @param len		bytes available at nlh
+ * @param entry		receives the route
+ * @return			FALSE if malformed or of another family
+ */
+bool dpc_rtnl_parse_rtentry(const struct nlmsghdr *nlh, size_t len,
+							dpc_rtentry_t *entry);
+
+/**
+ * Print a route of a table the way "ip route show table all" does, e.g.
+ * "10.20.1.10 via 192.0.2.1 dev wan table 100" or "blackhole 10.20.1.0/28
+ * table 220".
+ *
+ * @param entry		the route
+ * @param oif		name of its output interface, NULL for "ifN"
+ * @param buf		receives the text
+ * @param len		size of buf
+ * @return			buf
+ */
+char *dpc_rtentry_format(const dpc_rtentry_t *entry, const char *oif,
+						 char *buf, size_t len);
 
 #endif /** DPC_RTNL_PARSE_H_ @}*/

@@ -35,6 +35,8 @@
 #   LAB_CHARON_EXTRA    strongswan.conf lines inside charon { } (both gateways;
 #                       later keys override the lab's)
 #   GWA_CHARON_EXTRA GWB_CHARON_EXTRA   the same for one gateway
+#   GWA_CHILD_EXTRA GWB_CHILD_EXTRA     swanctl.conf lines of the child "net"
+#                       (e.g. "mark_in = 42" and "mark_out = 42" for a VTI)
 #   LAB_NAT (1)         0: the router only routes (plain ESP, no NAT-T)
 #   LAB_INITIATE (1)    0: lab_up does not initiate
 #   GWA_LOCAL_TS GWA_REMOTE_TS GWB_LOCAL_TS GWB_REMOTE_TS   traffic selectors
@@ -227,8 +229,10 @@ charon {
 swanctl {
 	socket = unix://$d/charon.vici
 }" >"$d/strongswan.conf"
-	# swanctl-$x.conf with addresses, selectors and PSK substituted
+	# swanctl-$x.conf with addresses, selectors and PSK substituted, the
+	# child's extra lines (GWA_CHILD_EXTRA / GWB_CHILD_EXTRA) added
 	conf=""
+	if [ "$x" = a ]; then child_extra=${GWA_CHILD_EXTRA:-}; else child_extra=${GWB_CHILD_EXTRA:-}; fi
 	while IFS= read -r line; do
 		case $line in
 		*"local_addrs = "*)  line="${line%%local_addrs = *}local_addrs = $3" ;;
@@ -236,6 +240,7 @@ swanctl {
 		*"local_ts = "*)     line="${line%%local_ts = *}local_ts = $5" ;;
 		*"remote_ts = "*)    line="${line%%remote_ts = *}remote_ts = $6" ;;
 		*"secret = "*)       line="${line%%secret = *}secret = \"$LAB_PSK\"" ;;
+		*"mode = tunnel"*)   line+=${child_extra:+$'\n'$child_extra} ;;
 		esac
 		conf+="$line"$'\n'
 	done <"$UML_DIR/charon/swanctl-$x.conf"
