@@ -207,7 +207,7 @@ static void mtu_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 						 "learned from the path" : "nothing learned from "
 						 "the path (no cached PMTU for the peer)");
 	dpc_nf_evidence(f, "rule", lost_to_lan ? &to_lan : &outer);
-	dpc_finding_hint(f, "clamp the MSS to %d for the tunnel's TCP (nft: "
+	dpc_finding_hint(f, "clamp the MSS to %d or less for the tunnel's TCP (nft: "
 		"'tcp flags syn tcp option maxseg size set %d' in forward; iptables: "
 		"-t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
 		"--set-mss %d) or accept ICMP%s %s; with routes: "
