@@ -10,6 +10,11 @@
 # on gwA with the figures; gwB, whose own link is the narrow one, tells its
 # LAN itself and stays silent. With an MSS clamp on gwA the transfer goes
 # through and the finding resolves.
+# Then proven: gwA's own WAN link is 1400 and gwA's OUTPUT drops the
+# frag-needed its kernel sends hostA (ip_forward refuses the packets against
+# the XFRM bundle's MTU before ESP, so XfrmOutStateModeError stays 0; the
+# OUTPUT rule counts the dropped errors): mtu-blackhole-risk (error) naming the rule; the clamp
+# fixes it again.
 # timeout: 300
 . "$UML_DIR/lib.sh"
 
@@ -88,6 +93,37 @@ assert_no_finding gwB mtu-blackhole-risk
 ipt gwA -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1200
 got=$(transfer 5002)
 [ "${got:-0}" = 300000 ] && ok "with the clamp the transfer goes through (300000 bytes)" ||
+	fail "with the clamp hostB received ${got:-0} bytes"
+wait_for_resolved gwA mtu-blackhole-risk
+
+# proven: gwA's own link is the narrow one (1400 to the NAT), so its kernel
+# refuses hostA's full-size packets itself, and gwA's OUTPUT drops the
+# frag-needed it sends hostA
+ipt gwA -t mangle -D FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1200
+ipt gwA -D INPUT -p icmp --icmp-type fragmentation-needed -j DROP
+ipt nat -D OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP
+lab_exec nat ip link set in mtu 1400
+lab_exec gwA ip link set wan mtu 1400
+ipt gwA -A OUTPUT -o lan -p icmp --icmp-type fragmentation-needed -j DROP
+lab_exec hostA ping -n -c 3 -i 0.5 -W 1 -M "do" -s 1372 "$HOSTB_IP" >"$LAB_RUN/big2.out" 2>&1
+n=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' "$LAB_RUN/big2.out")
+fn=$(grep -c 'Frag needed' "$LAB_RUN/big2.out")
+got=$(transfer 5003)
+d=$(ipt_pkts gwA filter OUTPUT 1)
+note "gwA wan MTU 1400, its OUTPUT drops frag-needed to the LAN: DF pings ${n:-0}/3, $fn errors; transfer ${got:-0} bytes; gwA's OUTPUT rule dropped ${d:-0}"
+[ "${n:-0}" = 0 ] && [ "$fn" = 0 ] && [ "${got:-0}" -lt 300000 ] && [ "${d:-0}" -ge 1 ] &&
+	ok "gwA refuses the large packets itself and its error to hostA is dropped: pings vanish, the transfer stalls" ||
+	fail "the proven black hole did not show"
+wait_for_finding gwA mtu-blackhole-risk
+assert_severity gwA mtu-blackhole-risk error
+pmtu=$(finding_field gwA mtu-blackhole-risk .evidence.path_mtu)
+rule=$(finding_field gwA mtu-blackhole-risk .evidence.rule)
+note "gwA mtu-blackhole-risk: $(finding_text gwA mtu-blackhole-risk)"
+[ "$pmtu" = "1400 (device wan)" ] && [[ $rule == *OUTPUT*icmp*DROP* ]] &&
+	ok "the error names the 1400 device MTU and gwA's OUTPUT rule" || fail "evidence: '$pmtu', '$rule'"
+ipt gwA -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1200
+got=$(transfer 5004)
+[ "${got:-0}" = 300000 ] && ok "with the clamp the transfer goes through again" ||
 	fail "with the clamp hostB received ${got:-0} bytes"
 wait_for_resolved gwA mtu-blackhole-risk
 finish
