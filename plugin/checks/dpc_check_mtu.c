@@ -109,7 +109,7 @@ static void mtu_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	nfsim_result_t to_lan, outer;
 	dpc_finding_t *f;
 	uint32_t lan_mtu, tun_mtu = 0, sent_mtu;
-	int inner, fit, lan_mss, clamp;
+	int inner, fit, local_fit, lan_mss, clamp;
 	bool tunnel, outer_v6, inner_v6, libipsec, lost_to_lan, lost_outer;
 	const char *tun = NULL;
 
@@ -150,21 +150,26 @@ static void mtu_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		}
 		sent_mtu = tun_mtu < lan_mtu ? tun_mtu : lan_mtu;
 	}
-	lan_mss = dpc_esp_mss(sent_mtu, inner_v6);
-	if (lan_mss <= fit || (clamp > 0 && clamp <= fit))
-	{
-		return;
-	}
-	/* too large for what the kernel knows of the path: it refuses them
-	 * itself (XFRM: XfrmOutStateModeError; the TUN's MTU: ip_forward) and
-	 * tells the LAN host, unless its own error is dropped */
-	lost_to_lan = (int)sent_mtu > inner &&
+	/* what the kernel refuses itself and tells the LAN host about: above
+	 * the SA's MTU (XFRM) or the TUN device's (kernel-libipsec) */
+	local_fit = libipsec ? dpc_esp_mss(tun_mtu, inner_v6) : fit;
+	lan_mss = dpc_esp_mss(lan_mtu, inner_v6);
+	lost_to_lan = lan_mss > local_fit && (clamp < 0 || clamp > local_fit) &&
 				  dpc_nf_pmtu_to_lan(ctx, ike, p, &to_lan);
-	/* a narrower link further on reports to the gateway, unless dropped */
-	lost_outer = dpc_nf_pmtu_outer(ctx, ike, &outer);
+	/* what enters the tunnel must fit a narrower link further on, which
+	 * reports to the gateway, unless the gateway drops the report */
+	lan_mss = dpc_esp_mss(sent_mtu, inner_v6);
+	lost_outer = !lost_to_lan && lan_mss > fit &&
+				 (clamp < 0 || clamp > fit) &&
+				 dpc_nf_pmtu_outer(ctx, ike, &outer);
 	if (!lost_to_lan && !lost_outer)
 	{
 		return;
+	}
+	if (lost_to_lan)
+	{
+		lan_mss = dpc_esp_mss(lan_mtu, inner_v6);
+		fit = local_fit;
 	}
 	f = dpc_check_add(ctx, "mtu-blackhole-risk",
 					  lost_to_lan ? DPC_ERROR : DPC_WARNING, ike, child);

@@ -249,17 +249,20 @@ END_TEST
  * 1406), the route to the peer 198.51.100.2 via wan, the LAN route with
  * the gateway's source 10.1.0.1; clamp as recorded by the round.
  */
-static void mtubed_init(nfbed_t *nb, const char *fixture, const char *clamp,
-						uint32_t peer_mtu, uint32_t expires)
+static void mtubed_init_dp(nfbed_t *nb, const char *fixture, const char *clamp,
+						   uint32_t peer_mtu, uint32_t expires,
+						   dpc_dataplane_t dataplane)
 {
 	dpc_facts_t *facts;
 	dpc_child_rec_t *child;
+	bool xfrm = dataplane == DPC_DATAPLANE_XFRM;
 
-	nfbed_init(nb, fixture, DPC_DATAPLANE_XFRM);
+	nfbed_init(nb, fixture, dataplane);
 	facts = nb->bed.facts;
 	fixture_facts_reset_routes(facts);
-	fixture_facts_route(facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST, "wan",
-						"192.0.2.1", 220);
+	fixture_facts_route(facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						xfrm ? "wan" : "ipsec0", xfrm ? "192.0.2.1" : NULL,
+						220);
 	fixture_facts_route(facts, "10.1.0.0/24", "*", 0, DPC_RT_UNICAST, "lan",
 						NULL, 254);
 	fixture_facts_route_more(facts, "10.1.0.1", 0, 0);
@@ -271,6 +274,12 @@ static void mtubed_init(nfbed_t *nb, const char *fixture, const char *clamp,
 	child = bed_child(&nb->bed);
 	snprintf(child->alg, sizeof(child->alg), "AES_GCM_16_256");
 	snprintf(child->mss_clamp, sizeof(child->mss_clamp), "%s", clamp);
+}
+
+static void mtubed_init(nfbed_t *nb, const char *fixture, const char *clamp,
+						uint32_t peer_mtu, uint32_t expires)
+{
+	mtubed_init_dp(nb, fixture, clamp, peer_mtu, expires, DPC_DATAPLANE_XFRM);
 }
 
 START_TEST(test_mtu_icmp_dropped_no_clamp)
@@ -431,6 +440,27 @@ START_TEST(test_mtu_libipsec_tun_fits)
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
 	ck_assert_ptr_nonnull(f);
 	ck_assert(evidence_has(f, "tun", "ipsec0 mtu 1500"));
+	nfbed_free(&nb);
+
+	/* the TUN's 1400 below the LAN's 1500: the kernel refuses 1500-byte
+	 * packets into it and OUTPUT drops its frag-needed to the LAN host */
+	mtubed_init_dp(&nb, "nft_pmtu_out", "none", 0, 0,
+				   DPC_DATAPLANE_LIBIPSEC);
+	fixture_facts_mtu(nb.bed.facts, "ipsec0", 1400);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "mtu-blackhole-risk");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert(evidence_has(f, "tunnel_mss", "1360"));
+	ck_assert(evidence_has(f, "tun", "ipsec0 mtu 1400"));
+	nfbed_free(&nb);
+
+	/* clamped to 1360: fits the TUN */
+	mtubed_init_dp(&nb, "nft_pmtu_out", "1360 (ip mangle FORWARD #1)", 0, 0,
+				   DPC_DATAPLANE_LIBIPSEC);
+	fixture_facts_mtu(nb.bed.facts, "ipsec0", 1400);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
 	nfbed_free(&nb);
 }
 END_TEST
