@@ -32,5 +32,6 @@ const dpc_check_family_t *const dpc_check_families[] = {
 	&dpc_check_family_nf_nat,
 	&dpc_check_family_nf_forward,
 	&dpc_check_family_nf_pmtu,
+	&dpc_check_family_mtu,
 	NULL,
 };

@@ -103,6 +103,8 @@ extern const dpc_check_family_t dpc_check_family_nf_nat;
 extern const dpc_check_family_t dpc_check_family_nf_forward;
 /** filter-blocks-pmtu */
 extern const dpc_check_family_t dpc_check_family_nf_pmtu;
+/** mtu-blackhole-risk */
+extern const dpc_check_family_t dpc_check_family_mtu;
 
 /**
  * Every family, NULL-terminated. At each level (gateway, IKE_SA, CHILD_SA)

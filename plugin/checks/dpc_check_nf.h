@@ -251,4 +251,31 @@ static inline const char *dpc_nf_iptables(uint8_t family)
 	return family == AF_INET6 ? "ip6tables" : "iptables";
 }
 
+/**
+ * Does the gateway's INPUT filter drop the ICMP "fragmentation needed" /
+ * ICMPv6 "packet too big" a router on the path (the next hop towards the
+ * peer) sends about the IKE_SA's outer packets?
+ *
+ * @param ctx		the check context
+ * @param ike		the IKE_SA
+ * @param res		receives the simulator's answer
+ * @return			TRUE if the error is dropped or rejected
+ */
+bool dpc_nf_pmtu_outer(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					   nfsim_result_t *res);
+
+/**
+ * Does the gateway's OUTPUT filter drop the ICMP "fragmentation needed" /
+ * ICMPv6 "packet too big" the gateway's kernel sends a LAN host whose
+ * packet does not fit the tunnel?
+ *
+ * @param ctx		the check context
+ * @param ike		the IKE_SA
+ * @param p			the CHILD_SA's path (LAN host and interface)
+ * @param res		receives the simulator's answer
+ * @return			TRUE if the error is dropped or rejected
+ */
+bool dpc_nf_pmtu_to_lan(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						const dpc_path_t *p, nfsim_result_t *res);
+
 #endif /** DPC_CHECK_NF_H_ @}*/

@@ -60,15 +60,14 @@ static void make_pmtu_error(nfsim_packet_t *pkt, bool v6)
 	pkt->ct_dir = 1;
 }
 
-/**
- * filter-blocks-pmtu, outer path: from a router on the path (or the peer)
- * to the gateway's WAN address.
+/*
+ * Described in header
  */
-static void pmtu_outer(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+bool dpc_nf_pmtu_outer(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+					   nfsim_result_t *res)
 {
 	const nfsim_ruleset_t *rs;
 	nfsim_packet_t pkt;
-	nfsim_result_t res;
 	dpc_route_query_t q;
 	dpc_route_t route;
 	const dpc_addr_t *from = &ike->remote;
@@ -78,12 +77,12 @@ static void pmtu_outer(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 	rs = ctx->facts->get_ruleset(ctx->facts);
 	if (!rs)
 	{
-		return;
+		return false;
 	}
 	if (!ike->remote.family ||
 		!ctx->facts->is_local(ctx->facts, &ike->local, wan))
 	{
-		return;
+		return false;
 	}
 	/* the error comes from the router where the path narrows: the next hop
 	 * stands for the routers on the path better than the peer does */
@@ -98,10 +97,55 @@ static void pmtu_outer(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
 				  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
 	dpc_nf_ifaces(&pkt, wan, "");
 	make_pmtu_error(&pkt, v6);
-	nfsim_eval(rs, NFSIM_HOOK_INPUT, &pkt, &res);
-	if (dpc_nf_stops(res.verdict))
+	nfsim_eval(rs, NFSIM_HOOK_INPUT, &pkt, res);
+	return dpc_nf_stops(res->verdict);
+}
+
+/*
+ * Described in header
+ */
+bool dpc_nf_pmtu_to_lan(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
+						const dpc_path_t *p, nfsim_result_t *res)
+{
+	const nfsim_ruleset_t *rs;
+	nfsim_packet_t pkt;
+	dpc_route_query_t q;
+	dpc_route_t route;
+	bool v6 = p->lhost.family == AF_INET6;
+
+	rs = ctx->facts->get_ruleset(ctx->facts);
+	if (!rs || !dpc_path_has(p, DPC_PATH_LHOST | DPC_PATH_LAN))
 	{
-		pmtu_blocked(ctx, ike, NULL, v6, &res);
+		return false;
+	}
+	/* the kernel sources its error from the address it would use towards
+	 * the LAN host */
+	memset(&q, 0, sizeof(q));
+	q.dst = p->lhost;
+	if (!ctx->facts->route_get(ctx->facts, &q, &route) || route.error ||
+		route.prefsrc.family != p->lhost.family)
+	{
+		return false;
+	}
+	dpc_nf_packet(ctx->facts, &pkt, &route.prefsrc, &p->lhost,
+				  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	dpc_nf_ifaces(&pkt, "", p->lan);
+	make_pmtu_error(&pkt, v6);
+	nfsim_eval(rs, NFSIM_HOOK_OUTPUT, &pkt, res);
+	return dpc_nf_stops(res->verdict);
+}
+
+/**
+ * filter-blocks-pmtu, outer path: from a router on the path (or the peer)
+ * to the gateway's WAN address.
+ */
+static void pmtu_outer(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike)
+{
+	nfsim_result_t res;
+
+	if (dpc_nf_pmtu_outer(ctx, ike, &res))
+	{
+		pmtu_blocked(ctx, ike, NULL, ike->local.family == AF_INET6, &res);
 	}
 }
 

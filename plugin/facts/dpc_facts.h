@@ -75,6 +75,12 @@ typedef struct {
 	dpc_addr_t gateway;
 	/** preferred source, family 0 if none */
 	dpc_addr_t prefsrc;
+	/** RTAX_MTU of the answer: the route's mtu metric or a cached path MTU
+	 *  exception, 0 if none */
+	uint32_t mtu;
+	/** seconds until the cached path MTU expires (RTA_CACHEINFO), 0 if
+	 *  mtu is the route's own metric */
+	uint32_t mtu_expires;
 	/** "ip route get" style text, e.g.
 	 *  "10.20.1.10 from 10.10.1.10 via 192.0.2.1 dev wan table main" */
 	char text[DPC_ROUTE_STRLEN];
@@ -152,6 +158,15 @@ struct dpc_facts_t {
 	 * @param up		if not NULL, receives whether it is up
 	 */
 	bool (*link_exists)(dpc_facts_t *this, const char *ifname, bool *up);
+
+	/**
+	 * The MTU of an interface, from the round's link dump.
+	 *
+	 * @param ifname	interface name
+	 * @param mtu		receives its MTU
+	 * @return			FALSE if there is no such interface or no MTU known
+	 */
+	bool (*link_mtu)(dpc_facts_t *this, const char *ifname, uint32_t *mtu);
 
 	/**
 	 * How ESP is handled on this gateway.

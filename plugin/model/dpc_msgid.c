@@ -51,6 +51,7 @@ static const struct {
 	{ "filter-blocks-forward", "ec720ba2181a5cfe8f812a793be3e2fb" },
 	{ "filter-blocks-ike", "85985fe83d6a54e2a5a0abafb66e4106" },
 	{ "filter-blocks-pmtu", "4cbe7e3198635f4f82f949d297fd80b8" },
+	{ "mtu-blackhole-risk", "70b22aa7270e534aa976cf31fadf3158" },
 	{ "iptables-mixed-backends", "3beed9fc3fc958018e19769771e577de" },
 	{ "ruleset-uncertain", "30dce22269d25c33bf77ce3ae7acd50c" },
 	{ "route-policy-table", "a2f2afea988d529f83b00a19df95bf26" },

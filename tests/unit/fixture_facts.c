@@ -34,6 +34,11 @@ typedef struct {
 } sysctl_entry_t;
 
 typedef struct {
+	char ifname[IF_NAMESIZE];
+	uint32_t mtu;
+} mtu_entry_t;
+
+typedef struct {
 	dpc_facts_t public;
 	dpc_dataplane_t dataplane;
 	char tun[IF_NAMESIZE];
@@ -49,6 +54,8 @@ typedef struct {
 	const dpc_xfrm_spd_t *spd;
 	const dpc_xfrm_stat_t *stat;
 	nfsim_ifaddr_t nfaddrs[MAX_ENTRIES];
+	mtu_entry_t mtus[MAX_ENTRIES];
+	int n_mtus;
 	const dpc_rule_t *rules;
 	size_t n_rules;
 	const dpc_rtentry_t *rtentries;
@@ -151,6 +158,33 @@ static bool link_exists(dpc_facts_t *facts, const char *ifname, bool *up)
 		*up = true;
 	}
 	return true;
+}
+
+static bool link_mtu(dpc_facts_t *facts, const char *ifname, uint32_t *mtu)
+{
+	fixture_t *this = (fixture_t*)facts;
+	int i;
+
+	for (i = 0; i < this->n_mtus; i++)
+	{
+		if (strcmp(this->mtus[i].ifname, ifname) == 0)
+		{
+			*mtu = this->mtus[i].mtu;
+			return true;
+		}
+	}
+	return false;
+}
+
+void fixture_facts_mtu(dpc_facts_t *facts, const char *ifname, uint32_t mtu)
+{
+	fixture_t *this = (fixture_t*)facts;
+
+	if (this->n_mtus < MAX_ENTRIES)
+	{
+		snprintf(this->mtus[this->n_mtus].ifname, IF_NAMESIZE, "%s", ifname);
+		this->mtus[this->n_mtus++].mtu = mtu;
+	}
 }
 
 static dpc_dataplane_t get_dataplane(dpc_facts_t *facts)
@@ -262,6 +296,7 @@ dpc_facts_t *fixture_facts_create(dpc_dataplane_t dataplane, const char *tun)
 		.is_local = is_local,
 		.local_in_ts = local_in_ts,
 		.link_exists = link_exists,
+		.link_mtu = link_mtu,
 		.get_dataplane = get_dataplane,
 		.get_tun = get_tun,
 		.get_ruleset = get_ruleset,
@@ -307,6 +342,20 @@ void fixture_facts_route(dpc_facts_t *facts, const char *dst, const char *iif,
 	{
 		dpc_addr_parse(&e->answer.gateway, gateway);
 	}
+}
+
+void fixture_facts_route_more(dpc_facts_t *facts, const char *prefsrc,
+							  uint32_t mtu, uint32_t expires)
+{
+	fixture_t *this = (fixture_t*)facts;
+	route_entry_t *e = &this->routes[this->n_routes - 1];
+
+	if (prefsrc)
+	{
+		dpc_addr_parse(&e->answer.prefsrc, prefsrc);
+	}
+	e->answer.mtu = mtu;
+	e->answer.mtu_expires = expires;
 }
 
 void fixture_facts_reset_routes(dpc_facts_t *facts)

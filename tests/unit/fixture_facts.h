@@ -48,6 +48,19 @@ void fixture_facts_route(dpc_facts_t *facts, const char *dst, const char *iif,
 						 const char *gateway, uint32_t table);
 
 /**
+ * Complete the route answer added last: preferred source (NULL: none), the
+ * RTAX_MTU of the answer and the seconds until it expires (0: the route's
+ * own metric, else a cached PMTU).
+ */
+void fixture_facts_route_more(dpc_facts_t *facts, const char *prefsrc,
+							  uint32_t mtu, uint32_t expires);
+
+/**
+ * Set the MTU of an interface (interfaces without one have none known).
+ */
+void fixture_facts_mtu(dpc_facts_t *facts, const char *ifname, uint32_t mtu);
+
+/**
  * Forget all route answers.
  */
 void fixture_facts_reset_routes(dpc_facts_t *facts);

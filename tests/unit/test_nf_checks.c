@@ -495,6 +495,229 @@ START_TEST(test_conntrack_udp_timeout_stateless)
 }
 END_TEST
 
+
+/**
+ * A gateway for mtu-blackhole-risk: AES-GCM-16 in tunnel mode, IPv4 outer
+ * without UDP encapsulation, 1500 on LAN and WAN (inner MTU 1446, MSS
+ * 1406), the route to the peer 198.51.100.2 via wan, the LAN route with
+ * the gateway's source 10.1.0.1; clamp as recorded by the round.
+ */
+static void mtubed_init_dp(nfbed_t *nb, const char *fixture, const char *clamp,
+						   uint32_t peer_mtu, uint32_t expires,
+						   dpc_dataplane_t dataplane)
+{
+	dpc_facts_t *facts;
+	dpc_child_rec_t *child;
+	bool xfrm = dataplane == DPC_DATAPLANE_XFRM;
+
+	nfbed_init(nb, fixture, dataplane);
+	facts = nb->bed.facts;
+	fixture_facts_reset_routes(facts);
+	fixture_facts_route(facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						xfrm ? "wan" : "ipsec0", xfrm ? "192.0.2.1" : NULL,
+						220);
+	fixture_facts_route(facts, "10.1.0.0/24", "*", 0, DPC_RT_UNICAST, "lan",
+						NULL, 254);
+	fixture_facts_route_more(facts, "10.1.0.1", 0, 0);
+	fixture_facts_route(facts, "0.0.0.0/0", "*", 0, DPC_RT_UNICAST, "wan",
+						"192.0.2.1", 254);
+	fixture_facts_route_more(facts, "192.0.2.2", peer_mtu, expires);
+	fixture_facts_mtu(facts, "lan", 1500);
+	fixture_facts_mtu(facts, "wan", 1500);
+	child = bed_child(&nb->bed);
+	snprintf(child->alg, sizeof(child->alg), "AES_GCM_16_256");
+	snprintf(child->mss_clamp, sizeof(child->mss_clamp), "%s", clamp);
+}
+
+static void mtubed_init(nfbed_t *nb, const char *fixture, const char *clamp,
+						uint32_t peer_mtu, uint32_t expires)
+{
+	mtubed_init_dp(nb, fixture, clamp, peer_mtu, expires, DPC_DATAPLANE_XFRM);
+}
+
+START_TEST(test_mtu_icmp_dropped_no_clamp)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* INPUT drops frag-needed (iptables-legacy icmp 3/4) */
+	mtubed_init(&nb, "legacy", "none", 0, 0);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "mtu-blackhole-risk");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_WARNING);
+	ck_assert(evidence_has(f, "path_mtu", "1500 (device wan)"));
+	ck_assert(evidence_has(f, "inner_mtu", "1446 (overhead 54)"));
+	ck_assert(evidence_has(f, "tunnel_mss", "1406"));
+	ck_assert(evidence_has(f, "lan", "lan mtu 1500, mss 1460"));
+	ck_assert(evidence_has(f, "esp", "tunnel mode, IPv4 outer, no UDP"));
+	ck_assert(evidence_has(f, "mss_clamp", "none"));
+	ck_assert(evidence_has(f, "pmtu", "nothing learned"));
+	ck_assert(evidence_has(f, "rule", "iptables-legacy"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "--set-mss 1406"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "maxseg size set 1406"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_mtu_clamp_silent)
+{
+	nfbed_t nb;
+
+	mtubed_init(&nb, "legacy", "1360 (ip mangle FORWARD #1)", 0, 0);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
+	nfbed_free(&nb);
+
+	mtubed_init(&nb, "legacy", "clamp-to-pmtu (ip mangle FORWARD #1)", 0, 0);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_mtu_clamp_too_large)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* a clamp above what fits leaves the segments too large */
+	mtubed_init(&nb, "legacy", "1420 (ip mangle FORWARD #1)", 0, 0);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "mtu-blackhole-risk");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(evidence_has(f, "mss_clamp", "1420"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_mtu_pmtud_works_silent)
+{
+	nfbed_t nb;
+
+	/* no clamp, segments too large, but nothing drops the ICMP errors */
+	mtubed_init(&nb, "nft_masq", "none", 0, 0);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
+	nfbed_free(&nb);
+
+	/* and with a path MTU learned from the path */
+	mtubed_init(&nb, "nft_masq", "none", 1400, 580);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_mtu_lan_fits_silent)
+{
+	nfbed_t nb;
+
+	nfbed_init(&nb, "legacy", DPC_DATAPLANE_XFRM);
+	fixture_facts_mtu(nb.bed.facts, "lan", 1400);
+	fixture_facts_mtu(nb.bed.facts, "wan", 1500);
+	snprintf(bed_child(&nb.bed)->alg, DPC_ALG_LEN, "AES_GCM_16_256");
+	snprintf(bed_child(&nb.bed)->mss_clamp, DPC_ALG_LEN, "none");
+	bed_run(&nb.bed);
+	/* 1400 - 40 = 1360 fits 1406 */
+	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_mtu_route_metric)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* route mtu 1400 (no expiry): CBC + SHA2-256 over UDP */
+	mtubed_init(&nb, "legacy", "none", 1400, 0);
+	snprintf(bed_child(&nb.bed)->alg, DPC_ALG_LEN,
+			 "AES_CBC_128/HMAC_SHA2_256_128");
+	bed_child(&nb.bed)->encap = true;
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "mtu-blackhole-risk");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(evidence_has(f, "path_mtu", "1400 (route mtu)"));
+	ck_assert(evidence_has(f, "esp", "UDP-encapsulated"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_mtu_error_to_lan_dropped)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* the kernel knows 1400 (cached PMTU) and refuses 1500-byte packets;
+	 * OUTPUT drops the frag-needed it sends the LAN host */
+	mtubed_init(&nb, "nft_pmtu_out", "none", 1400, 580);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "mtu-blackhole-risk");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert(evidence_has(f, "path_mtu", "1400 (cached PMTU, expires in "
+						   "580 s)"));
+	ck_assert(evidence_has(f, "pmtu", "learned from the path"));
+	ck_assert(evidence_has(f, "rule", "oifname \"lan\"") &&
+			  evidence_has(f, "rule", "icmp code 4 counter drop"));
+	ck_assert_ptr_nonnull(strstr(f->message, "OUTPUT"));
+	nfbed_free(&nb);
+}
+END_TEST
+
+START_TEST(test_mtu_libipsec_tun_fits)
+{
+	nfbed_t nb;
+	dpc_finding_t *f;
+
+	/* kernel-libipsec: no more than the TUN's 1400 enters the tunnel */
+	nfbed_init(&nb, "legacy", DPC_DATAPLANE_LIBIPSEC);
+	fixture_facts_mtu(nb.bed.facts, "lan", 1500);
+	fixture_facts_mtu(nb.bed.facts, "wan", 1500);
+	fixture_facts_mtu(nb.bed.facts, "ipsec0", 1400);
+	snprintf(bed_child(&nb.bed)->alg, DPC_ALG_LEN, "AES_GCM_16_256");
+	snprintf(bed_child(&nb.bed)->mss_clamp, DPC_ALG_LEN, "none");
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
+	nfbed_free(&nb);
+
+	/* a TUN of 1500: 1460-byte segments, 1406 fit the path */
+	nfbed_init(&nb, "legacy", DPC_DATAPLANE_LIBIPSEC);
+	fixture_facts_mtu(nb.bed.facts, "lan", 1500);
+	fixture_facts_mtu(nb.bed.facts, "wan", 1500);
+	fixture_facts_mtu(nb.bed.facts, "ipsec0", 1500);
+	snprintf(bed_child(&nb.bed)->alg, DPC_ALG_LEN, "AES_GCM_16_256");
+	snprintf(bed_child(&nb.bed)->mss_clamp, DPC_ALG_LEN, "none");
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "mtu-blackhole-risk");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(evidence_has(f, "tun", "ipsec0 mtu 1500"));
+	nfbed_free(&nb);
+
+	/* the TUN's 1400 below the LAN's 1500: the kernel refuses 1500-byte
+	 * packets into it and OUTPUT drops its frag-needed to the LAN host */
+	mtubed_init_dp(&nb, "nft_pmtu_out", "none", 0, 0,
+				   DPC_DATAPLANE_LIBIPSEC);
+	fixture_facts_mtu(nb.bed.facts, "ipsec0", 1400);
+	bed_run(&nb.bed);
+	f = bed_find(&nb.bed, "mtu-blackhole-risk");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, DPC_ERROR);
+	ck_assert(evidence_has(f, "tunnel_mss", "1360"));
+	ck_assert(evidence_has(f, "tun", "ipsec0 mtu 1400"));
+	nfbed_free(&nb);
+
+	/* clamped to 1360: fits the TUN */
+	mtubed_init_dp(&nb, "nft_pmtu_out", "1360 (ip mangle FORWARD #1)", 0, 0,
+				   DPC_DATAPLANE_LIBIPSEC);
+	fixture_facts_mtu(nb.bed.facts, "ipsec0", 1400);
+	bed_run(&nb.bed);
+	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
+	nfbed_free(&nb);
+}
+END_TEST
+
 Suite *nf_checks_suite(void)
 {
 	Suite *s = suite_create("netfilter checks");
@@ -519,6 +742,14 @@ Suite *nf_checks_suite(void)
 	tcase_add_test(tc, test_masquerade_towards_lan);
 	tcase_add_test(tc, test_mixed_backends);
 	tcase_add_test(tc, test_no_ruleset);
+	tcase_add_test(tc, test_mtu_icmp_dropped_no_clamp);
+	tcase_add_test(tc, test_mtu_clamp_silent);
+	tcase_add_test(tc, test_mtu_clamp_too_large);
+	tcase_add_test(tc, test_mtu_pmtud_works_silent);
+	tcase_add_test(tc, test_mtu_lan_fits_silent);
+	tcase_add_test(tc, test_mtu_route_metric);
+	tcase_add_test(tc, test_mtu_error_to_lan_dropped);
+	tcase_add_test(tc, test_mtu_libipsec_tun_fits);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -627,6 +627,58 @@ static struct nlattr *nth_attr(struct nlmsghdr *nlh, size_t hdrlen, int n)
 	return NULL;
 }
 
+START_TEST(test_route_mtu)
+{
+	uint8_t buf[MNL_SOCKET_BUFFER_SIZE] __attribute__((aligned(4)));
+	struct rta_cacheinfo ci;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	dpc_route_t route;
+
+	/* "ip route get" of a cached exception: RTA_METRICS with RTAX_MTU
+	 * (after RTAX_LOCK, as rtnetlink_put_metrics() orders them), and
+	 * RTA_CACHEINFO with the expiry in USER_HZ */
+	nlh = good_route(buf);
+	nest = mnl_attr_nest_start(nlh, RTA_METRICS);
+	mnl_attr_put_u32(nlh, RTAX_LOCK, 0);
+	mnl_attr_put_u32(nlh, RTAX_MTU, 1400);
+	mnl_attr_nest_end(nlh, nest);
+	memset(&ci, 0, sizeof(ci));
+	ci.rta_expires = 58012;
+	mnl_attr_put(nlh, RTA_CACHEINFO, sizeof(ci), &ci);
+	ck_assert(dpc_rtnl_parse_route(nlh, nlh->nlmsg_len, NULL, &route));
+	ck_assert_uint_eq(route.mtu, 1400);
+	ck_assert_uint_eq(route.mtu_expires, 581);
+	ck_assert_uint_eq(route.table, 220);
+
+	/* the route's own mtu metric: no expiry */
+	nlh = good_route(buf);
+	nest = mnl_attr_nest_start(nlh, RTA_METRICS);
+	mnl_attr_put_u32(nlh, RTAX_MTU, 1380);
+	mnl_attr_nest_end(nlh, nest);
+	ci.rta_expires = 0;
+	mnl_attr_put(nlh, RTA_CACHEINFO, sizeof(ci), &ci);
+	ck_assert(dpc_rtnl_parse_route(nlh, nlh->nlmsg_len, NULL, &route));
+	ck_assert_uint_eq(route.mtu, 1380);
+	ck_assert_uint_eq(route.mtu_expires, 0);
+
+	/* no metrics */
+	nlh = good_route(buf);
+	ck_assert(dpc_rtnl_parse_route(nlh, nlh->nlmsg_len, NULL, &route));
+	ck_assert_uint_eq(route.mtu, 0);
+
+	/* a short RTAX_MTU, a short RTA_CACHEINFO */
+	nlh = good_route(buf);
+	nest = mnl_attr_nest_start(nlh, RTA_METRICS);
+	mnl_attr_put_u16(nlh, RTAX_MTU, 1400);
+	mnl_attr_nest_end(nlh, nest);
+	ck_assert(!dpc_rtnl_parse_route(nlh, nlh->nlmsg_len, NULL, &route));
+	nlh = good_route(buf);
+	mnl_attr_put(nlh, RTA_CACHEINFO, 4, &ci);
+	ck_assert(!dpc_rtnl_parse_route(nlh, nlh->nlmsg_len, NULL, &route));
+}
+END_TEST
+
 START_TEST(test_malformed_route)
 {
 	uint8_t buf[MNL_SOCKET_BUFFER_SIZE] __attribute__((aligned(4)));
@@ -1021,6 +1073,7 @@ Suite *rtnl_parse_suite(void)
 	tcase_add_test(tc, test_malformed_route);
 	tcase_add_test(tc, test_malformed_error);
 	tcase_add_test(tc, test_malformed_multipath);
+	tcase_add_test(tc, test_route_mtu);
 	tcase_add_test(tc, test_malformed_link);
 	tcase_add_test(tc, test_malformed_addr);
 	tcase_add_test(tc, test_truncated_fixtures);

@@ -675,6 +675,19 @@ METHOD(dpc_facts_t, link_exists, bool,
 	return TRUE;
 }
 
+METHOD(dpc_facts_t, link_mtu, bool,
+	private_dpc_kernel_facts_t *this, const char *ifname, uint32_t *mtu)
+{
+	dpc_link_t *link = link_by_name(this, ifname);
+
+	if (!link || !link->mtu)
+	{
+		return FALSE;
+	}
+	*mtu = link->mtu;
+	return TRUE;
+}
+
 METHOD(dpc_facts_t, get_dataplane, dpc_dataplane_t,
 	private_dpc_kernel_facts_t *this)
 {
@@ -980,6 +993,7 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 			.is_local = _is_local,
 			.local_in_ts = _local_in_ts,
 			.link_exists = _link_exists,
+			.link_mtu = _link_mtu,
 			.get_dataplane = _get_dataplane,
 			.get_tun = _get_tun,
 			.get_ruleset = _get_ruleset,

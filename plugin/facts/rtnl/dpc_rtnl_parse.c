@@ -284,6 +284,43 @@ static bool parse_multipath(route_ctx_t *ctx, const struct nlattr *attr)
 }
 
 /**
+ * Metrics of RTA_METRICS: keep RTAX_MTU.
+ */
+static bool metric_attr(const struct nlattr *attr, void *data)
+{
+	dpc_route_t *route = data;
+
+	if (mnl_attr_get_type(attr) == RTAX_MTU)
+	{
+		return attr_u32(attr, &route->mtu);
+	}
+	return true;
+}
+
+/**
+ * RTA_METRICS and RTA_CACHEINFO: the path MTU and whether it is a cached
+ * exception (it expires) or the route's metric.
+ */
+static bool route_mtu_attr(const struct nlattr *attr, dpc_route_t *route)
+{
+	struct rta_cacheinfo ci;
+
+	if (mnl_attr_get_type(attr) == RTA_METRICS)
+	{
+		return walk_attrs(mnl_attr_get_payload(attr),
+						  mnl_attr_get_payload_len(attr), metric_attr, route);
+	}
+	if (mnl_attr_get_payload_len(attr) < sizeof(ci))
+	{
+		return false;
+	}
+	memcpy(&ci, mnl_attr_get_payload(attr), sizeof(ci));
+	/* in jiffies converted to clock_t (USER_HZ) by rtnl_put_cacheinfo() */
+	route->mtu_expires = ci.rta_expires > 0 ? (ci.rta_expires + 99) / 100 : 0;
+	return true;
+}
+
+/**
  * Attributes of RTM_NEWROUTE.
  */
 static bool route_attr(const struct nlattr *attr, void *data)
@@ -295,6 +332,9 @@ static bool route_attr(const struct nlattr *attr, void *data)
 
 	switch (mnl_attr_get_type(attr))
 	{
+		case RTA_METRICS:
+		case RTA_CACHEINFO:
+			return route_mtu_attr(attr, route);
 		case RTA_TABLE:
 			return attr_u32(attr, &route->table);
 		case RTA_OIF:
