@@ -168,3 +168,19 @@ void bed_dual_stack(bed_t *bed)
 	bed_add_ts(&child->local, "fd10::/64");
 	bed_add_ts(&child->remote, "2001:db8:20::/64");
 }
+
+bool bed_has_evidence(const dpc_finding_t *f, const char *key,
+					  const char *part)
+{
+	int i;
+
+	for (i = 0; i < f->n_evidence; i++)
+	{
+		if (!strcmp(f->evidence[i].key, key) &&
+			strstr(f->evidence[i].value, part))
+		{
+			return true;
+		}
+	}
+	return false;
+}

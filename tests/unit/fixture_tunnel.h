@@ -53,6 +53,12 @@ void bed_run(bed_t *bed);
 dpc_finding_t *bed_find(bed_t *bed, const char *code);
 
 /**
+ * Whether a finding has evidence KEY whose value contains PART.
+ */
+bool bed_has_evidence(const dpc_finding_t *f, const char *key,
+					  const char *part);
+
+/**
  * Number of warning and error findings.
  */
 int bed_problems(bed_t *bed);

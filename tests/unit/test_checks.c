@@ -15,21 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool has_evidence(dpc_finding_t *f, const char *key, const char *part)
-{
-	int i;
-
-	for (i = 0; i < f->n_evidence; i++)
-	{
-		if (!strcmp(f->evidence[i].key, key) &&
-			strstr(f->evidence[i].value, part))
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
 START_TEST(test_healthy)
 {
 	bed_t bed;
@@ -43,7 +28,7 @@ START_TEST(test_healthy)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_INFO);
 	ck_assert_ptr_nonnull(strstr(f->message, "this gateway is behind NAT"));
-	ck_assert(has_evidence(f, "ports", "500->4500"));
+	ck_assert(bed_has_evidence(f, "ports", "500->4500"));
 	bed_free(&bed);
 }
 END_TEST
@@ -59,12 +44,12 @@ START_TEST(test_narrowed_unprotected)
 	f = bed_find(&bed, "ts-narrowed");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
-	ck_assert(has_evidence(f, "configured", "10.20.1.0/24"));
-	ck_assert(has_evidence(f, "negotiated", "10.20.1.0/29"));
+	ck_assert(bed_has_evidence(f, "configured", "10.20.1.0/24"));
+	ck_assert(bed_has_evidence(f, "negotiated", "10.20.1.0/29"));
 	f = bed_find(&bed, "ts-unprotected");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_ERROR);
-	ck_assert(has_evidence(f, "uncovered", "10.20.1.8-10.20.1.255"));
+	ck_assert(bed_has_evidence(f, "uncovered", "10.20.1.8-10.20.1.255"));
 	/* the table 220 route only covers the /24 here; the fixture's default
 	 * route is what the uncovered hosts take */
 	bed_free(&bed);
@@ -90,7 +75,7 @@ START_TEST(test_unprotected_cleartext_via_wan)
 	f = bed_find(&bed, "ts-unprotected");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "cleartext via wan"));
-	ck_assert(has_evidence(f, "route", "dev wan"));
+	ck_assert(bed_has_evidence(f, "route", "dev wan"));
 	bed_free(&bed);
 }
 END_TEST
@@ -159,7 +144,7 @@ START_TEST(test_forwarding_disabled)
 	f = bed_find(&bed, "forwarding-disabled");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_ERROR);
-	ck_assert(has_evidence(f, "net.ipv4.ip_forward", "0"));
+	ck_assert(bed_has_evidence(f, "net.ipv4.ip_forward", "0"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "net.ipv4.ip_forward=1"));
 	/* the lookups that fail because of it are not blamed on routes */
 	ck_assert_ptr_null(bed_find(&bed, "inbound-undeliverable"));
@@ -196,8 +181,8 @@ START_TEST(test_route_missing)
 	bed_run(&bed);
 	f = bed_find(&bed, "route-missing");
 	ck_assert_ptr_nonnull(f);
-	ck_assert(has_evidence(f, "route", "iif lan"));
-	ck_assert(has_evidence(f, "route_own", "from 10.10.1.1"));
+	ck_assert(bed_has_evidence(f, "route", "iif lan"));
+	ck_assert(bed_has_evidence(f, "route_own", "from 10.10.1.1"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "table 220"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "dev ipsec0"));
 	bed_free(&bed);
@@ -256,7 +241,7 @@ START_TEST(test_inbound_undeliverable)
 	f = bed_find(&bed, "inbound-undeliverable");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "routed back out of wan"));
-	ck_assert(has_evidence(f, "route", "iif ipsec0"));
+	ck_assert(bed_has_evidence(f, "route", "iif ipsec0"));
 	bed_free(&bed);
 }
 END_TEST
@@ -310,7 +295,7 @@ START_TEST(test_alerts)
 
 	f = bed_find(&bed, "ts-mismatch");
 	ck_assert_ptr_nonnull(f);
-	ck_assert(has_evidence(f, "tsi", "10.10.1.0/24"));
+	ck_assert(bed_has_evidence(f, "tsi", "10.10.1.0/24"));
 	ck_assert_int_eq(f->subject.child_id, 0);
 	f = bed_find(&bed, "child-install-failed");
 	ck_assert_ptr_nonnull(f);
@@ -362,7 +347,7 @@ START_TEST(test_alerts_closed)
 		if (f)
 		{
 			ck_assert_str_eq(f->subject.ike_name, "s2s");
-			ck_assert(has_evidence(f, "ike-sa", "after the failure"));
+			ck_assert(bed_has_evidence(f, "ike-sa", "after the failure"));
 		}
 		/* nothing else is judged of an IKE_SA that is down */
 		ck_assert_int_eq(bed.findings.count, tests[i].found ? 1 : 0);
@@ -411,7 +396,7 @@ START_TEST(test_dpd_off_behind_nat)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
 	ck_assert(strstr(f->message, "this gateway is behind NAT"));
-	ck_assert(has_evidence(f, "nat", "local"));
+	ck_assert(bed_has_evidence(f, "nat", "local"));
 
 	/* the peer behind NAT: its mapping can die just the same */
 	bed_ike(&bed)->nat = DPC_NAT_ANY | DPC_NAT_THERE;
@@ -450,9 +435,9 @@ START_TEST(test_nat_mapping_changed)
 	f = bed_find(&bed, "nat-mapping-changed");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_INFO);
-	ck_assert(has_evidence(f, "side", "remote"));
-	ck_assert(has_evidence(f, "old", "198.51.100.2[4500]"));
-	ck_assert(has_evidence(f, "new", "198.51.100.2[31337]"));
+	ck_assert(bed_has_evidence(f, "side", "remote"));
+	ck_assert(bed_has_evidence(f, "old", "198.51.100.2[4500]"));
+	ck_assert(bed_has_evidence(f, "new", "198.51.100.2[31337]"));
 	ck_assert(strstr(f->message, "a NAT on the path made a new mapping"));
 
 	/* three within the hour: frequent */
@@ -462,7 +447,7 @@ START_TEST(test_nat_mapping_changed)
 	f = bed_find(&bed, "nat-mapping-changed");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
-	ck_assert(has_evidence(f, "interval", "100-100s"));
+	ck_assert(bed_has_evidence(f, "interval", "100-100s"));
 	ck_assert(strstr(f->hint, "every 100 s"));
 
 	/* an hour after the last one: resolved */
@@ -479,7 +464,7 @@ START_TEST(test_nat_mapping_changed)
 	bed_run(&bed);
 	f = bed_find(&bed, "nat-mapping-changed");
 	ck_assert_ptr_nonnull(f);
-	ck_assert(has_evidence(f, "side", "local"));
+	ck_assert(bed_has_evidence(f, "side", "local"));
 
 	/* an update that changed nothing we keep: silent */
 	ike->prev_local = ike->local;
@@ -517,9 +502,9 @@ START_TEST(test_natt_port_blocked)
 	ck_assert_int_eq(f->severity, DPC_ERROR);
 	ck_assert_str_eq(f->subject.ike_name, "s2s");
 	ck_assert_uint_eq(f->subject.ike_id, 7);
-	ck_assert(has_evidence(f, "ike_sa_init",
+	ck_assert(bed_has_evidence(f, "ike_sa_init",
 						   "192.0.2.2[500] -> 198.51.100.2[500] answered"));
-	ck_assert(has_evidence(f, "natt",
+	ck_assert(bed_has_evidence(f, "natt",
 						   "192.0.2.2[4500] -> 198.51.100.2[4500] unanswered"));
 	ck_assert(strstr(f->message, "UDP 4500 is blocked"));
 	ck_assert(strstr(f->hint, "udp dport 4500 accept"));
@@ -548,9 +533,9 @@ START_TEST(test_rekey_churn)
 	ck_assert_int_eq(f->severity, DPC_WARNING);
 	ck_assert_uint_eq(f->subject.child_id, 1);
 	/* 3 rekeys in the 32 s since the first */
-	ck_assert(has_evidence(f, "rate", "337/h"));
-	ck_assert(has_evidence(f, "interval", "10-10s"));
-	ck_assert(has_evidence(f, "rekey_time", "10s"));
+	ck_assert(bed_has_evidence(f, "rate", "337/h"));
+	ck_assert(bed_has_evidence(f, "interval", "10-10s"));
+	ck_assert(bed_has_evidence(f, "rekey_time", "10s"));
 	ck_assert(strstr(f->hint, "raise rekey_time (now 10s"));
 
 	/* far faster than our own 1h timer: the peer drives them */
@@ -588,8 +573,8 @@ START_TEST(test_rekey_churn)
 	f = bed_find(&bed, "rekey-churn");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->subject.child_id, 0);
-	ck_assert(has_evidence(f, "rekeys", "4 in the last 100s"));
-	ck_assert(has_evidence(f, "rekey_time", "14400s"));
+	ck_assert(bed_has_evidence(f, "rekeys", "4 in the last 100s"));
+	ck_assert(bed_has_evidence(f, "rekey_time", "14400s"));
 	bed_free(&bed);
 }
 END_TEST

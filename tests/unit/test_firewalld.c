@@ -170,21 +170,6 @@ static nfsim_verdict_t ike_verdict(fwbed_t *fb, uint8_t proto, uint16_t port,
 				  strstr((res)->unknown_what, "ct status dnat"), \
 				  "%s: uncertain: %s", what, (res)->unknown_what)
 
-static bool evidence_has(dpc_finding_t *f, const char *key, const char *part)
-{
-	int i;
-
-	for (i = 0; i < f->n_evidence; i++)
-	{
-		if (!strcmp(f->evidence[i].key, key) &&
-			strstr(f->evidence[i].value, part))
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
 /**
  * No ruleset-uncertain finding, but for "ct status dnat" (see
  * assert_judged()).
@@ -280,13 +265,13 @@ START_TEST(test_public_findings)
 	f = bed_find(&fb.bed, "filter-blocks-ike");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "UDP 4500"));
-	ck_assert(evidence_has(f, "rule", "filter_IN_public"));
-	ck_assert(evidence_has(f, "rule", "reject"));
+	ck_assert(bed_has_evidence(f, "rule", "filter_IN_public"));
+	ck_assert(bed_has_evidence(f, "rule", "reject"));
 	/* new connections into the tunnel are rejected, nothing else */
 	f = bed_find(&fb.bed, "filter-blocks-forward");
 	ck_assert_ptr_nonnull(f);
-	ck_assert(evidence_has(f, "direction", "out"));
-	ck_assert(evidence_has(f, "rule", "filter_FWD_public"));
+	ck_assert(bed_has_evidence(f, "direction", "out"));
+	ck_assert(bed_has_evidence(f, "rule", "filter_FWD_public"));
 	assert_no_uncertain(&fb.bed);
 	ck_assert_ptr_null(bed_find(&fb.bed, "nat-before-ipsec"));
 	ck_assert_ptr_null(bed_find(&fb.bed, "nat-hides-source"));

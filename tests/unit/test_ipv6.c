@@ -30,21 +30,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool has_evidence(dpc_finding_t *f, const char *key, const char *part)
-{
-	int i;
-
-	for (i = 0; i < f->n_evidence; i++)
-	{
-		if (!strcmp(f->evidence[i].key, key) &&
-			strstr(f->evidence[i].value, part))
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
 /**
  * Number of findings of a code, and the one with a discriminator.
  */
@@ -123,8 +108,8 @@ START_TEST(test_forwarding_off_ipv6_only)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_ERROR);
 	ck_assert_ptr_nonnull(strstr(f->message, "IPv6 forwarding is off"));
-	ck_assert(has_evidence(f, "net.ipv6.conf.all.forwarding", "0"));
-	ck_assert(has_evidence(f, "net.ipv6.conf.lan.force_forwarding", "0"));
+	ck_assert(bed_has_evidence(f, "net.ipv6.conf.all.forwarding", "0"));
+	ck_assert(bed_has_evidence(f, "net.ipv6.conf.lan.force_forwarding", "0"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "net.ipv6.conf.all.forwarding=1"));
 	/* no RA note without accept_ra=1 on the WAN */
 	ck_assert_ptr_null(strstr(f->hint, "accept_ra"));
@@ -177,7 +162,7 @@ START_TEST(test_forwarding_ipv6_force_forwarding)
 	f = bed_find(&bed, "forwarding-disabled");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "from the tunnel to the LAN"));
-	ck_assert(has_evidence(f, "net.ipv6.conf.ipsec0.force_forwarding", "0"));
+	ck_assert(bed_has_evidence(f, "net.ipv6.conf.ipsec0.force_forwarding", "0"));
 	bed_free(&bed);
 }
 END_TEST
@@ -194,7 +179,7 @@ START_TEST(test_forwarding_ipv6_disabled_on_tun)
 	ck_assert_int_eq(count_code(&bed, "forwarding-disabled", "ipv6", &f), 1);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "IPv6 is disabled on ipsec0"));
-	ck_assert(has_evidence(f, "net.ipv6.conf.ipsec0.disable_ipv6", "1"));
+	ck_assert(bed_has_evidence(f, "net.ipv6.conf.ipsec0.disable_ipv6", "1"));
 	ck_assert_ptr_nonnull(strstr(f->hint,
 								 "net.ipv6.conf.ipsec0.disable_ipv6=0"));
 	bed_free(&bed);
@@ -235,8 +220,8 @@ START_TEST(test_route_missing_ipv6)
 	ck_assert_int_eq(count_code(&bed, "route-missing", "ipv6", &f), 1);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "2001:db8:20::/64"));
-	ck_assert(has_evidence(f, "route", "2001:db8:20::1 from fd10::2 iif lan"));
-	ck_assert(has_evidence(f, "route_own", "from fd10::1"));
+	ck_assert(bed_has_evidence(f, "route", "2001:db8:20::1 from fd10::2 iif lan"));
+	ck_assert(bed_has_evidence(f, "route_own", "from fd10::1"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "ip route add 2001:db8:20::/64 "
 								 "dev ipsec0 src fd10::1 table 220"));
 	ck_assert_ptr_null(bed_find(&bed, "inbound-undeliverable"));
@@ -291,8 +276,8 @@ START_TEST(test_inbound_undeliverable_ipv6)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "fd10::/64"));
 	ck_assert_ptr_nonnull(strstr(f->message, "routed back out of wan"));
-	ck_assert(has_evidence(f, "route", "fd10::2 from 2001:db8:20::1 "));
-	ck_assert(has_evidence(f, "route", "iif ipsec0"));
+	ck_assert(bed_has_evidence(f, "route", "fd10::2 from 2001:db8:20::1 "));
+	ck_assert(bed_has_evidence(f, "route", "iif ipsec0"));
 	bed_free(&bed);
 }
 END_TEST
@@ -316,7 +301,7 @@ START_TEST(test_unprotected_ipv6_gap)
 	 * table 220 route still covers the /64 */
 	ck_assert_ptr_nonnull(strstr(f->message, "routed into ipsec0 but "
 								 "matches no SA"));
-	ck_assert(has_evidence(f, "route", "2001:db8:20:0:8000::1 from fd10::2"));
+	ck_assert(bed_has_evidence(f, "route", "2001:db8:20:0:8000::1 from fd10::2"));
 	bed_free(&bed);
 }
 END_TEST
@@ -408,8 +393,8 @@ static void check_masq6(const char *fixture, const char *rule)
 	ck_assert_int_eq(f->severity, DPC_ERROR);
 	ck_assert_msg(strstr(f->message, "to 2001:db8:a::2, outside the local"),
 				  "%s", f->message);
-	ck_assert_msg(has_evidence(f, "rule", rule), "%s", f->evidence[0].value);
-	ck_assert(has_evidence(f, "packet", "fd10::2 -> 2001:db8:20::1 oif "
+	ck_assert_msg(bed_has_evidence(f, "rule", rule), "%s", f->evidence[0].value);
+	ck_assert(bed_has_evidence(f, "packet", "fd10::2 -> 2001:db8:20::1 oif "
 						   "ipsec0"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "ip6 saddr fd10::/64 ip6 daddr "
 								 "2001:db8:20::/64 accept"));
@@ -482,7 +467,7 @@ START_TEST(test_forward6_echo_not_nd)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
 	ck_assert_ptr_nonnull(strstr(f->message, "from 2001:db8:20::/64 to fd10::/64"));
-	ck_assert(has_evidence(f, "rule", "inet filter forward policy drop"));
+	ck_assert(bed_has_evidence(f, "rule", "inet filter forward policy drop"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "ip6 saddr 2001:db8:20::/64"));
 	ck_assert_ptr_null(bed_find(&bed, "ruleset-uncertain"));
 	bed_free(&bed);

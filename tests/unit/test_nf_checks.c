@@ -76,21 +76,6 @@ static void nfbed_free(nfbed_t *nb)
 	nfsim_ruleset_destroy(nb->rs);
 }
 
-static bool evidence_has(dpc_finding_t *f, const char *key, const char *part)
-{
-	int i;
-
-	for (i = 0; i < f->n_evidence; i++)
-	{
-		if (!strcmp(f->evidence[i].key, key) &&
-			strstr(f->evidence[i].value, part))
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
 START_TEST(test_masquerade_before_ipsec)
 {
 	nfbed_t nb;
@@ -102,7 +87,7 @@ START_TEST(test_masquerade_before_ipsec)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_ERROR);
 	ck_assert_ptr_nonnull(strstr(f->message, "192.0.2.2"));
-	ck_assert(evidence_has(f, "rule", "masquerade"));
+	ck_assert(bed_has_evidence(f, "rule", "masquerade"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "rt ipsec exists accept"));
 	ck_assert_ptr_null(bed_find(&nb.bed, "nat-hides-source"));
 	nfbed_free(&nb);
@@ -161,7 +146,7 @@ START_TEST(test_input_drops_natt)
 	f = bed_find(&nb.bed, "filter-blocks-ike");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "UDP 4500"));
-	ck_assert(evidence_has(f, "rule", "4500"));
+	ck_assert(bed_has_evidence(f, "rule", "4500"));
 	nfbed_free(&nb);
 }
 END_TEST
@@ -202,7 +187,7 @@ START_TEST(test_pmtu_dropped_legacy)
 	f = bed_find(&nb.bed, "filter-blocks-pmtu");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
-	ck_assert(evidence_has(f, "rule", "iptables-legacy"));
+	ck_assert(bed_has_evidence(f, "rule", "iptables-legacy"));
 	nfbed_free(&nb);
 }
 END_TEST
@@ -218,8 +203,8 @@ START_TEST(test_forward_one_direction)
 	bed_run(&nb.bed);
 	f = bed_find(&nb.bed, "filter-blocks-forward");
 	ck_assert_ptr_nonnull(f);
-	ck_assert(evidence_has(f, "direction", "in") ||
-			  evidence_has(f, "direction", "out"));
+	ck_assert(bed_has_evidence(f, "direction", "in") ||
+			  bed_has_evidence(f, "direction", "out"));
 	nfbed_free(&nb);
 }
 END_TEST
@@ -261,13 +246,13 @@ START_TEST(test_forward_ping_passes_tcp_udp_dropped)
 		f = find_dir(&nb, "filter-blocks-forward", dir[i]);
 		ck_assert_msg(f, "no finding for direction %s", dir[i]);
 		ck_assert_int_eq(f->severity, DPC_ERROR);
-		ck_assert(evidence_has(f, "direction", dir[i]));
-		ck_assert(evidence_has(f, "tcp", "drop by inet filter forward "
+		ck_assert(bed_has_evidence(f, "direction", dir[i]));
+		ck_assert(bed_has_evidence(f, "tcp", "drop by inet filter forward "
 							   "policy drop"));
-		ck_assert(evidence_has(f, "udp", "drop by"));
-		ck_assert(evidence_has(f, "icmp", "accept"));
-		ck_assert(evidence_has(f, "established", "accept"));
-		ck_assert(evidence_has(f, "rule", "inet filter forward policy drop"));
+		ck_assert(bed_has_evidence(f, "udp", "drop by"));
+		ck_assert(bed_has_evidence(f, "icmp", "accept"));
+		ck_assert(bed_has_evidence(f, "established", "accept"));
+		ck_assert(bed_has_evidence(f, "rule", "inet filter forward policy drop"));
 		ck_assert_msg(strstr(f->message, "new TCP and UDP connections"),
 					  "%s", f->message);
 		ck_assert_msg(strstr(f->message, "ping passes"), "%s", f->message);
@@ -295,10 +280,10 @@ START_TEST(test_forward_new_one_direction)
 	f = find_dir(&nb, "filter-blocks-forward", "in");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
-	ck_assert(evidence_has(f, "tcp", "drop"));
-	ck_assert(evidence_has(f, "udp", "drop"));
-	ck_assert(evidence_has(f, "icmp", "drop"));
-	ck_assert(evidence_has(f, "established", "accept"));
+	ck_assert(bed_has_evidence(f, "tcp", "drop"));
+	ck_assert(bed_has_evidence(f, "udp", "drop"));
+	ck_assert(bed_has_evidence(f, "icmp", "drop"));
+	ck_assert(bed_has_evidence(f, "established", "accept"));
 	ck_assert_msg(strstr(f->message, "new TCP and UDP connections and pings"),
 				  "%s", f->message);
 	ck_assert_ptr_null(find_dir(&nb, "filter-blocks-forward", "out"));
@@ -318,9 +303,9 @@ START_TEST(test_forward_established_dropped)
 	f = find_dir(&nb, "filter-blocks-forward", "in");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_ERROR);
-	ck_assert(evidence_has(f, "established", "drop by inet filter forward "
+	ck_assert(bed_has_evidence(f, "established", "drop by inet filter forward "
 						   "handle"));
-	ck_assert(evidence_has(f, "rule", "meta ipsec exists"));
+	ck_assert(bed_has_evidence(f, "rule", "meta ipsec exists"));
 	ck_assert_msg(strstr(f->message, "established TCP traffic (replies to connections from 10.1.0.0/24)"),
 				  "%s", f->message);
 	ck_assert_ptr_null(find_dir(&nb, "filter-blocks-forward", "out"));
@@ -378,8 +363,8 @@ START_TEST(test_masquerade_towards_lan)
 	f = find_dir(&nb, "nat-hides-source", "in");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
-	ck_assert(evidence_has(f, "direction", "in"));
-	ck_assert(evidence_has(f, "rule", "oifname \"lan\" masquerade"));
+	ck_assert(bed_has_evidence(f, "direction", "in"));
+	ck_assert(bed_has_evidence(f, "rule", "oifname \"lan\" masquerade"));
 	ck_assert_msg(strstr(f->message, "to 10.1.0.1"), "%s", f->message);
 	ck_assert(strstr(f->hint, "ip saddr 10.20.1.0/24 accept"));
 	ck_assert_ptr_null(find_dir(&nb, "nat-hides-source", "out"));
@@ -452,10 +437,10 @@ START_TEST(test_conntrack_udp_timeout)
 	f = bed_find(&nb.bed, "conntrack-udp-timeout");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
-	ck_assert(evidence_has(f, "nf_conntrack_udp_timeout_stream", "10"));
-	ck_assert(evidence_has(f, "refreshed_by", "the peer's NAT keepalives"));
-	ck_assert(evidence_has(f, "new_dropped_by", "policy drop"));
-	ck_assert(evidence_has(f, "established_accepted_by", "ct state"));
+	ck_assert(bed_has_evidence(f, "nf_conntrack_udp_timeout_stream", "10"));
+	ck_assert(bed_has_evidence(f, "refreshed_by", "the peer's NAT keepalives"));
+	ck_assert(bed_has_evidence(f, "new_dropped_by", "policy drop"));
+	ck_assert(bed_has_evidence(f, "established_accepted_by", "ct state"));
 	ck_assert_ptr_nonnull(strstr(f->message, "UDP 4500"));
 
 	/* DPD every 5 s keeps it alive */
@@ -546,14 +531,14 @@ START_TEST(test_mtu_icmp_dropped_no_clamp)
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_WARNING);
-	ck_assert(evidence_has(f, "path_mtu", "1500 (device wan)"));
-	ck_assert(evidence_has(f, "inner_mtu", "1446 (overhead 54)"));
-	ck_assert(evidence_has(f, "tunnel_mss", "1406"));
-	ck_assert(evidence_has(f, "lan", "lan mtu 1500, mss 1460"));
-	ck_assert(evidence_has(f, "esp", "tunnel mode, IPv4 outer, no UDP"));
-	ck_assert(evidence_has(f, "mss_clamp", "none"));
-	ck_assert(evidence_has(f, "pmtu", "nothing learned"));
-	ck_assert(evidence_has(f, "rule", "iptables-legacy"));
+	ck_assert(bed_has_evidence(f, "path_mtu", "1500 (device wan)"));
+	ck_assert(bed_has_evidence(f, "inner_mtu", "1446 (overhead 54)"));
+	ck_assert(bed_has_evidence(f, "tunnel_mss", "1406"));
+	ck_assert(bed_has_evidence(f, "lan", "lan mtu 1500, mss 1460"));
+	ck_assert(bed_has_evidence(f, "esp", "tunnel mode, IPv4 outer, no UDP"));
+	ck_assert(bed_has_evidence(f, "mss_clamp", "none"));
+	ck_assert(bed_has_evidence(f, "pmtu", "nothing learned"));
+	ck_assert(bed_has_evidence(f, "rule", "iptables-legacy"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "--set-mss 1406"));
 	ck_assert_ptr_nonnull(strstr(f->hint, "maxseg size set 1406"));
 	nfbed_free(&nb);
@@ -586,7 +571,7 @@ START_TEST(test_mtu_clamp_too_large)
 	bed_run(&nb.bed);
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
 	ck_assert_ptr_nonnull(f);
-	ck_assert(evidence_has(f, "mss_clamp", "1420"));
+	ck_assert(bed_has_evidence(f, "mss_clamp", "1420"));
 	nfbed_free(&nb);
 }
 END_TEST
@@ -638,8 +623,8 @@ START_TEST(test_mtu_route_metric)
 	bed_run(&nb.bed);
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
 	ck_assert_ptr_nonnull(f);
-	ck_assert(evidence_has(f, "path_mtu", "1400 (route mtu)"));
-	ck_assert(evidence_has(f, "esp", "UDP-encapsulated"));
+	ck_assert(bed_has_evidence(f, "path_mtu", "1400 (route mtu)"));
+	ck_assert(bed_has_evidence(f, "esp", "UDP-encapsulated"));
 	nfbed_free(&nb);
 }
 END_TEST
@@ -656,11 +641,11 @@ START_TEST(test_mtu_error_to_lan_dropped)
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_ERROR);
-	ck_assert(evidence_has(f, "path_mtu", "1400 (cached PMTU, expires in "
+	ck_assert(bed_has_evidence(f, "path_mtu", "1400 (cached PMTU, expires in "
 						   "580 s)"));
-	ck_assert(evidence_has(f, "pmtu", "learned from the path"));
-	ck_assert(evidence_has(f, "rule", "oifname \"lan\"") &&
-			  evidence_has(f, "rule", "icmp code 4 counter drop"));
+	ck_assert(bed_has_evidence(f, "pmtu", "learned from the path"));
+	ck_assert(bed_has_evidence(f, "rule", "oifname \"lan\"") &&
+			  bed_has_evidence(f, "rule", "icmp code 4 counter drop"));
 	ck_assert_ptr_nonnull(strstr(f->message, "OUTPUT"));
 	nfbed_free(&nb);
 }
@@ -692,7 +677,7 @@ START_TEST(test_mtu_libipsec_tun_fits)
 	bed_run(&nb.bed);
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
 	ck_assert_ptr_nonnull(f);
-	ck_assert(evidence_has(f, "tun", "ipsec0 mtu 1500"));
+	ck_assert(bed_has_evidence(f, "tun", "ipsec0 mtu 1500"));
 	nfbed_free(&nb);
 
 	/* the TUN's 1400 below the LAN's 1500: the kernel refuses 1500-byte
@@ -704,8 +689,8 @@ START_TEST(test_mtu_libipsec_tun_fits)
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, DPC_ERROR);
-	ck_assert(evidence_has(f, "tunnel_mss", "1360"));
-	ck_assert(evidence_has(f, "tun", "ipsec0 mtu 1400"));
+	ck_assert(bed_has_evidence(f, "tunnel_mss", "1360"));
+	ck_assert(bed_has_evidence(f, "tun", "ipsec0 mtu 1400"));
 	nfbed_free(&nb);
 
 	/* clamped to 1360: fits the TUN */

@@ -486,21 +486,6 @@ static void nfbed_free(nfbed_t *nb)
 	nfsim_ruleset_destroy(nb->rs);
 }
 
-static bool evidence_has(dpc_finding_t *f, const char *key, const char *part)
-{
-	int i;
-
-	for (i = 0; i < f->n_evidence; i++)
-	{
-		if (!strcmp(f->evidence[i].key, key) &&
-			strstr(f->evidence[i].value, part))
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
 /**
  * The active findings of a code, both directions counted.
  */
@@ -512,7 +497,7 @@ static int count(nfbed_t *nb, const char *code, const char *dir)
 	for (i = 0; i < nb->bed.findings.count; i++)
 	{
 		if (!strcmp(nb->bed.findings.items[i].code, code) &&
-			(!dir || evidence_has(&nb->bed.findings.items[i], "direction",
+			(!dir || bed_has_evidence(&nb->bed.findings.items[i], "direction",
 								  dir)))
 		{
 			n++;
@@ -559,7 +544,7 @@ START_TEST(test_check_docker_default)
 	ck_assert_int_eq(count(&nb, "filter-blocks-forward", "in"), 1);
 	ck_assert_int_eq(count(&nb, "filter-blocks-forward", "out"), 1);
 	/* FORWARD's policy decided */
-	ck_assert(evidence_has(f, "rule", "FORWARD"));
+	ck_assert(bed_has_evidence(f, "rule", "FORWARD"));
 	ck_assert_ptr_null(bed_find(&nb.bed, "filter-blocks-ike"));
 	ck_assert_ptr_null(bed_find(&nb.bed, "nat-before-ipsec"));
 	ck_assert_ptr_null(bed_find(&nb.bed, "ruleset-uncertain"));
@@ -592,7 +577,7 @@ START_TEST(test_check_fail2ban)
 		ck_assert_msg(f, "%s: no filter-blocks-ike", fx[i]);
 		ck_assert_int_eq(f->severity, DPC_ERROR);
 		ck_assert_ptr_nonnull(strstr(f->message, "UDP 4500"));
-		ck_assert(evidence_has(f, "rule", i ? "addr-set-ipsec" : "f2b-ipsec"));
+		ck_assert(bed_has_evidence(f, "rule", i ? "addr-set-ipsec" : "f2b-ipsec"));
 		ck_assert_ptr_null(bed_find(&nb.bed, "filter-blocks-forward"));
 		ck_assert_ptr_null(bed_find(&nb.bed, "ruleset-uncertain"));
 		nfbed_free(&nb);

@@ -31,21 +31,6 @@ static void sample(dpc_child_rec_t *child, time_t t, uint64_t in, uint64_t out)
 	dpc_child_rec_add_sample(child, &s);
 }
 
-static bool has_evidence(dpc_finding_t *f, const char *key, const char *part)
-{
-	int i;
-
-	for (i = 0; i < f->n_evidence; i++)
-	{
-		if (!strcmp(f->evidence[i].key, key) &&
-			strstr(f->evidence[i].value, part))
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
 static void init(bed_t *bed)
 {
 	bed_init(bed);
@@ -242,8 +227,8 @@ START_TEST(test_stopped_after_rekey_sad)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message,
 							"the kernel has no outbound SA for it"));
-	ck_assert(has_evidence(f, "sa_out", "c2000002 missing"));
-	ck_assert(has_evidence(f, "sa_in", "c1000001 30 packets"));
+	ck_assert(bed_has_evidence(f, "sa_out", "c2000002 missing"));
+	ck_assert(bed_has_evidence(f, "sa_in", "c1000001 30 packets"));
 
 	/* both there, the outbound one never used */
 	sa.id.spi = htonl(0xc2000002);
@@ -255,7 +240,7 @@ START_TEST(test_stopped_after_rekey_sad)
 	f = bed_find(&bed, "traffic-stopped-after-rekey");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "never sent a packet"));
-	ck_assert(has_evidence(f, "sa_out", "c2000002 installed, 0 packets"));
+	ck_assert(bed_has_evidence(f, "sa_out", "c2000002 installed, 0 packets"));
 	dpc_xfrm_sad_clear(&sad);
 	bed_free(&bed);
 }
