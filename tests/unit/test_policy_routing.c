@@ -366,6 +366,23 @@ START_TEST(test_policy_table)
 						  "ip route add 10.20.1.0/24 dev ipsec0 table 100"));
 	bed_free(&bed);
 
+	/* the answer from table main: named in the message and the hint */
+	bed_pr(&bed, &pr);
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "lan", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(&bed);
+	f = bed_find(&bed, "route-policy-table");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, " to table main, "));
+	ck_assert_ptr_nonnull(strstr(f->hint,
+						  "ip route add 10.20.1.0/24 dev ipsec0 table main'"));
+	bed_free(&bed);
+
 	/* policy-based XFRM encrypts whatever the route: silent */
 	bed_pr(&bed, &pr);
 	fixture_facts_reset_routes(bed.facts);
