@@ -84,6 +84,14 @@ static void policy_table(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	}
 	rule = dpc_rule_to_table(ctx->facts, path->fwd.table, &path->lhost,
 							 &path->rhost, path->lan);
+	if (dpc_rule_marked_to_table(ctx->facts, CHARON_TABLE, &path->lhost,
+								 &path->rhost, path->lan,
+								 rule ? rule->priority : UINT32_MAX))
+	{	/* only marked packets reach charon's table before that rule (its
+		 * kernel-netlink.fwmark): the kernel answered for an unmarked one,
+		 * the firewall's mangle rules decide which the LAN's packets are */
+		return;
+	}
 	f = dpc_check_add(ctx, "route-policy-table", DPC_ERROR, ike, child);
 	if (!f)
 	{

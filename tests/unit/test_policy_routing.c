@@ -411,6 +411,60 @@ START_TEST(test_policy_table)
 }
 END_TEST
 
+/**
+ * The table 100 case of test_policy_table with charon's rule made
+ * "fwmark 0x42 lookup 220" (kernel-netlink.fwmark) at a priority.
+ */
+static dpc_finding_t *policy_table_marked(bed_t *bed, pr_t *pr,
+										  uint32_t priority)
+{
+	size_t i;
+
+	bed_init(bed);
+	pr_load(pr);
+	for (i = 0; i < pr->nrules; i++)
+	{
+		if (pr->rules[i].table == 220)
+		{
+			pr->rules[i].priority = priority;
+			pr->rules[i].fwmark = 0x42;
+			pr->rules[i].fwmask = 0xffffffff;
+		}
+	}
+	fixture_facts_rules(bed->facts, pr->rules, pr->nrules + pr->nrules6);
+	fixture_facts_rtentries(bed->facts, pr->routes,
+							pr->nroutes + pr->nroutes6);
+	fixture_facts_reset_routes(bed->facts);
+	fixture_facts_route(bed->facts, "10.20.1.0/24", "lan", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 100);
+	fixture_facts_route(bed->facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed->facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(bed);
+	return bed_find(bed, "route-policy-table");
+}
+
+START_TEST(test_policy_table_fwmark)
+{
+	bed_t bed;
+	pr_t pr;
+
+	if (!FIXTURES_USABLE)
+	{
+		return;
+	}
+	/* marked packets reach table 220 before rule 100: whether the LAN's
+	 * are marked is the firewall's business, the kernel answered for an
+	 * unmarked one: silent */
+	ck_assert_ptr_null(policy_table_marked(&bed, &pr, 50));
+	bed_free(&bed);
+	/* the mark rule comes after rule 100: marked or not, table 100 wins */
+	ck_assert_ptr_nonnull(policy_table_marked(&bed, &pr, 150));
+	bed_free(&bed);
+}
+END_TEST
+
 START_TEST(test_parse_v6)
 {
 	char text[DPC_RTNL_TEXT_LEN];
@@ -1137,6 +1191,7 @@ Suite *policy_routing_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("checks");
 	tcase_add_test(tc, test_policy_table);
+	tcase_add_test(tc, test_policy_table_fwmark);
 	tcase_add_test(tc, test_source_outside);
 	tcase_add_test(tc, test_rp_filter);
 	tcase_add_test(tc, test_holes);

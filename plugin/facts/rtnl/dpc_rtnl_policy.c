@@ -100,3 +100,29 @@ const dpc_rule_t *dpc_rule_to_table(dpc_facts_t *facts, uint32_t table,
 	return NULL;
 }
 
+
+/*
+ * Described in header
+ */
+const dpc_rule_t *dpc_rule_marked_to_table(dpc_facts_t *facts,
+										   uint32_t table,
+										   const dpc_addr_t *src,
+										   const dpc_addr_t *dst,
+										   const char *iif, uint32_t before)
+{
+	const dpc_rule_t *rules;
+	size_t i, n;
+
+	n = facts->get_rules(facts, dst->family, &rules);
+	for (i = 0; i < n; i++)
+	{
+		if (rules[i].priority < before && rules[i].family == dst->family &&
+			rules[i].action == FR_ACT_TO_TBL && rules[i].table == table &&
+			rules[i].fwmask && !rules[i].invert &&
+			dpc_rule_selects(&rules[i], src, dst, iif, rules[i].fwmark))
+		{
+			return &rules[i];
+		}
+	}
+	return NULL;
+}

@@ -66,4 +66,25 @@ const dpc_rule_t *dpc_rule_to_table(dpc_facts_t *facts, uint32_t table,
 										   const dpc_addr_t *dst,
 										   const char *iif);
 
+/**
+ * A rule that would send a marked packet to a table before priority
+ * "before": "fwmark M lookup T" (e.g. charon's kernel-netlink.fwmark set to
+ * a mark, not "!mark"), whose selectors besides the mark match. Whether the
+ * packet carries the mark is up to the firewall (mangle rules): the route
+ * the kernel reported for an unmarked packet may not be the one it takes.
+ *
+ * @param facts		the facts
+ * @param table		the table of interest
+ * @param src		source address
+ * @param dst		destination address
+ * @param iif		input interface, "" for a locally generated packet
+ * @param before	only rules with a lower priority than this count
+ * @return			the rule, NULL if none
+ */
+const dpc_rule_t *dpc_rule_marked_to_table(dpc_facts_t *facts,
+										   uint32_t table,
+										   const dpc_addr_t *src,
+										   const dpc_addr_t *dst,
+										   const char *iif, uint32_t before);
+
 #endif /** DPC_RTNL_POLICY_H_ @}*/

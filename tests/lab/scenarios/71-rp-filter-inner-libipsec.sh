@@ -33,6 +33,9 @@ assert_ping hostA "$HOSTB_IP"
 # a round that saw the working arrangement (rp_filter off)
 sleep 4
 assert_no_finding gwB rp-filter-drop
+# the LAN's packets are marked and reach table 220: charon's mark rule is
+# no policy routing detour
+assert_no_finding gwB route-policy-table
 
 rpf() { lab_exec gwB nstat -az TcpExtIPReversePathFilter | awk '/IPReversePathFilter/ {print $2}'; }
 counter_grows() { # what
