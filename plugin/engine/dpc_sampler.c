@@ -109,6 +109,11 @@ struct private_dpc_sampler_t {
 	 * round starts after it
 	 */
 	uint32_t cursor;
+
+	/**
+	 * The last sampling left CHILD_SAs to later rounds
+	 */
+	bool taking_turns;
 };
 
 /**
@@ -446,6 +451,22 @@ static void report(private_dpc_sampler_t *this, const dpc_sample_stats_t *st)
 		}
 	}
 	this->capped = st->capped;
+	if ((st->deferred > 0) != this->taking_turns)
+	{
+		if (st->deferred)
+		{
+			DBG1(DBG_CFG, "dataplane-check: %d CHILD_SAs under "
+				 "kernel-libipsec: each round samples the traffic counters "
+				 "of %d of them, in turns", st->children,
+				 DPC_SAMPLER_LIBIPSEC_MAX);
+		}
+		else
+		{
+			DBG1(DBG_CFG, "dataplane-check: traffic counters of all %d "
+				 "CHILD_SAs sampled each round again", st->children);
+		}
+	}
+	this->taking_turns = st->deferred > 0;
 }
 
 METHOD(dpc_sampler_t, sample, int,
