@@ -9,6 +9,7 @@
 
 #include "dpc_check.h"
 #include "dpc_check_family.h"
+#include "dpc_check_index.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -173,5 +174,5 @@ void dpc_check_all(dpc_check_ctx_t *ctx)
 		{
 			check_closed(ctx, ctx->tunnels->ikes[i]);
 		}
-	}
+	}	dpc_check_index_free(ctx);
 }

@@ -26,6 +26,8 @@
 #include "facts/dpc_facts.h"
 #include "facts/dpc_path.h"
 
+typedef struct dpc_check_index_t dpc_check_index_t;
+
 /**
  * What a check sees.
  */
@@ -47,6 +49,10 @@ typedef struct {
 	time_t now;
 	/** where findings go */
 	dpc_findings_t *out;
+	/** what the checks ask about all tunnels, indexed once per round
+	 *  (dpc_check_index.h); NULL until first used, freed by
+	 *  dpc_check_all() */
+	dpc_check_index_t *index;
 } dpc_check_ctx_t;
 
 /**

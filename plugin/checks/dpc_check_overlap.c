@@ -9,9 +9,11 @@
 
 #include "dpc_check.h"
 #include "dpc_check_family.h"
+#include "dpc_check_index.h"
 #include "facts/dpc_questions.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /**
@@ -121,57 +123,57 @@ static void overlap_tunnel(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 {
 	const dpc_ike_rec_t *other_ike;
 	const dpc_child_rec_t *other;
+	dpc_check_index_t *idx;
+	dpc_check_sa_t *sas;
 	dpc_finding_t *f;
 	char mine[DPC_TS_STRLEN], theirs[DPC_TS_STRLEN], peer[DPC_ADDR_STRLEN];
-	size_t i, j, k, l;
-	int reported = 0;
+	size_t k, l;
+	int i, n, reported = 0;
 
-	for (i = 0; i < (size_t)ctx->tunnels->count; i++)
+	/* the installed CHILD_SAs whose remote selectors overlap ours, in
+	 * tunnel order, instead of every CHILD_SA */
+	idx = dpc_check_index(ctx);
+	n = idx ? dpc_check_index_sas(idx, false, &child->remote, &sas) : -1;
+	for (i = 0; i < n && reported < 4; i++)
 	{
-		other_ike = ctx->tunnels->ikes[i];
-		if (other_ike == ike || other_ike->state != DPC_STATE_UP ||
-			!dpc_addr_cmp(&other_ike->remote, &ike->remote))
+		other_ike = sas[i].ike;
+		other = sas[i].child;
+		if (other_ike == ike || !dpc_addr_cmp(&other_ike->remote, &ike->remote) ||
+			!lists_overlap(&child->local, &other->local, &k, &l) ||
+			!lists_overlap(&child->remote, &other->remote, &k, &l))
 		{
 			continue;
 		}
-		for (j = 0; j < (size_t)other_ike->n_children && reported < 4; j++)
+		f = dpc_check_add(ctx, "ts-overlap-tunnel", DPC_WARNING, ike, child);
+		if (!f)
 		{
-			other = other_ike->children[j];
-			if (other->state != DPC_STATE_UP ||
-				!lists_overlap(&child->local, &other->local, &k, &l) ||
-				!lists_overlap(&child->remote, &other->remote, &k, &l))
-			{
-				continue;
-			}
-			f = dpc_check_add(ctx, "ts-overlap-tunnel", DPC_WARNING, ike,
-							  child);
-			if (!f)
-			{
-				return;
-			}
-			reported++;
-			snprintf(f->discrim, sizeof(f->discrim), "%u",
-					 other->unique_id);
-			dpc_ts_to_str(&child->remote.ts[k], mine, sizeof(mine));
-			dpc_ts_to_str(&other->remote.ts[l], theirs, sizeof(theirs));
-			dpc_addr_to_str(&other_ike->remote, peer, sizeof(peer));
-			dpc_finding_message(f, "remote traffic selector %s overlaps %s "
-								"of CHILD_SA %s{%u} to another peer (%s): "
-								"traffic for the overlap goes to one of "
-								"them only", mine, theirs, other->name,
-								other->unique_id, peer);
-			dpc_finding_evidence(f, "remote_ts", "%s", mine);
-			dpc_finding_evidence(f, "other_child", "%s[%u] %s{%u}",
-								 other_ike->name, other_ike->unique_id,
-								 other->name, other->unique_id);
-			dpc_finding_evidence(f, "other_remote_ts", "%s", theirs);
-			dpc_finding_evidence(f, "other_peer", "%s", peer);
-			dpc_finding_hint(f, "make the remote_ts of %s and %s disjoint "
-							 "(which one gets the overlap now: 'ip xfrm "
-							 "policy' with kernel IPsec, the counters of "
-							 "'swanctl --list-sas')", child->name,
-							 other->name);
+			break;
 		}
+		reported++;
+		snprintf(f->discrim, sizeof(f->discrim), "%u", other->unique_id);
+		dpc_ts_to_str(&child->remote.ts[k], mine, sizeof(mine));
+		dpc_ts_to_str(&other->remote.ts[l], theirs, sizeof(theirs));
+		dpc_addr_to_str(&other_ike->remote, peer, sizeof(peer));
+		dpc_finding_message(f, "remote traffic selector %s overlaps %s "
+							"of CHILD_SA %s{%u} to another peer (%s): "
+							"traffic for the overlap goes to one of "
+							"them only", mine, theirs, other->name,
+							other->unique_id, peer);
+		dpc_finding_evidence(f, "remote_ts", "%s", mine);
+		dpc_finding_evidence(f, "other_child", "%s[%u] %s{%u}",
+							 other_ike->name, other_ike->unique_id,
+							 other->name, other->unique_id);
+		dpc_finding_evidence(f, "other_remote_ts", "%s", theirs);
+		dpc_finding_evidence(f, "other_peer", "%s", peer);
+		dpc_finding_hint(f, "make the remote_ts of %s and %s disjoint "
+						 "(which one gets the overlap now: 'ip xfrm "
+						 "policy' with kernel IPsec, the counters of "
+						 "'swanctl --list-sas')", child->name,
+						 other->name);
+	}
+	if (n > 0)
+	{
+		free(sas);
 	}
 }
 

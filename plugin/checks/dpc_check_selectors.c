@@ -9,6 +9,7 @@
 
 #include "dpc_check.h"
 #include "dpc_check_family.h"
+#include "dpc_check_index.h"
 #include "facts/dpc_questions.h"
 
 #include <stdio.h>
@@ -16,66 +17,6 @@
 
 /** text of a selector list in evidence */
 #define LIST_LEN DPC_EVVAL_LEN
-
-/**
- * Does any selector of a overlap any selector of b?
- */
-static bool lists_overlap(const dpc_ts_list_t *a, const dpc_ts_list_t *b)
-{
-	size_t i, j;
-
-	for (i = 0; i < a->count; i++)
-	{
-		for (j = 0; j < b->count; j++)
-		{
-			if (dpc_ts_overlaps(&a->ts[i], &b->ts[j]))
-			{
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-/**
- * Collect the negotiated selectors of one side of every installed CHILD_SA
- * whose other side overlaps "other" (what protects traffic to/from there).
- */
-static void collect_cover(dpc_check_ctx_t *ctx, bool local,
-						  const dpc_ts_list_t *other, dpc_ts_list_t *cover)
-{
-	const dpc_ike_rec_t *ike;
-	const dpc_child_rec_t *child;
-	const dpc_ts_list_t *mine, *theirs;
-	size_t k;
-	int i, j;
-
-	for (i = 0; i < ctx->tunnels->count; i++)
-	{
-		ike = ctx->tunnels->ikes[i];
-		if (ike->state != DPC_STATE_UP)
-		{
-			continue;
-		}
-		for (j = 0; j < ike->n_children; j++)
-		{
-			child = ike->children[j];
-			if (child->state != DPC_STATE_UP)
-			{
-				continue;
-			}
-			mine = local ? &child->local : &child->remote;
-			theirs = local ? &child->remote : &child->local;
-			if (lists_overlap(theirs, other))
-			{
-				for (k = 0; k < mine->count; k++)
-				{
-					dpc_ts_list_add(cover, &mine->ts[k]);
-				}
-			}
-		}
-	}
-}
 
 /**
  * Is this the first installed CHILD_SA of its config on this IKE_SA? Only
@@ -149,7 +90,8 @@ static void check_side(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 {
 	const dpc_ts_list_t *cfg, *neg, *other;
 	const dpc_ts_t *peer_ts = NULL;
-	dpc_ts_list_t narrowed, cover, gap;
+	dpc_ts_list_t narrowed, gap;
+	dpc_check_index_t *idx;
 	dpc_finding_t *f;
 	dpc_addr_t src, dst;
 	dpc_route_t route;
@@ -163,39 +105,42 @@ static void check_side(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		return;
 	}
 	dpc_ts_list_init(&narrowed);
-	dpc_ts_list_init(&cover);
 	dpc_ts_list_init(&gap);
 	if (!dpc_ts_list_subtract(cfg, neg, &narrowed) || !narrowed.count)
 	{
 		goto out;
 	}
+	if (!first_of_config(ike, child))
+	{	/* only the first CHILD_SA of a config reports */
+		goto out;
+	}
 	dpc_ts_list_to_str(cfg, cfg_s, sizeof(cfg_s));
 	dpc_ts_list_to_str(neg, neg_s, sizeof(neg_s));
 
-	/* what no installed CHILD_SA (of any IKE_SA) protects either */
-	collect_cover(ctx, local, local ? &child->cfg_remote : &child->cfg_local,
-				  &cover);
-	dpc_ts_list_subtract(cfg, &cover, &gap);
-
-	if (first_of_config(ike, child))
+	/* what no installed CHILD_SA (of any IKE_SA) protects either, worked
+	 * out once per configuration and round */
+	idx = dpc_check_index(ctx);
+	if (!idx || !dpc_check_index_gap(idx, local, cfg, local ?
+							&child->cfg_remote : &child->cfg_local, &gap))
 	{
-		f = dpc_check_add(ctx, "ts-narrowed",
-						  gap.count ? DPC_WARNING : DPC_INFO, ike, child);
-		if (f)
-		{
-			snprintf(f->discrim, sizeof(f->discrim), "%s", side);
-			dpc_finding_message(f, "%s traffic selectors narrowed from %s to "
-								"%s%s", side, cfg_s, neg_s,
-								gap.count ? "" : " (the rest is covered by "
-								"other CHILD_SAs)");
-			dpc_finding_evidence(f, "configured", "%s", cfg_s);
-			dpc_finding_evidence(f, "negotiated", "%s", neg_s);
-			dpc_finding_hint(f, "align %s_ts with the peer's %s_ts (%s) or "
-							 "accept the narrower tunnel", side,
-							 local ? "remote" : "local", neg_s);
-		}
+		goto out;
 	}
-	if (!gap.count || !first_of_config(ike, child))
+	f = dpc_check_add(ctx, "ts-narrowed", gap.count ? DPC_WARNING : DPC_INFO,
+					  ike, child);
+	if (f)
+	{
+		snprintf(f->discrim, sizeof(f->discrim), "%s", side);
+		dpc_finding_message(f, "%s traffic selectors narrowed from %s to "
+							"%s%s", side, cfg_s, neg_s,
+							gap.count ? "" : " (the rest is covered by "
+							"other CHILD_SAs)");
+		dpc_finding_evidence(f, "configured", "%s", cfg_s);
+		dpc_finding_evidence(f, "negotiated", "%s", neg_s);
+		dpc_finding_hint(f, "align %s_ts with the peer's %s_ts (%s) or "
+						 "accept the narrower tunnel", side,
+						 local ? "remote" : "local", neg_s);
+	}
+	if (!gap.count)
 	{
 		goto out;
 	}
@@ -255,7 +200,6 @@ static void check_side(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 					 local ? "remote" : "local", cfg_s, gap_s, gap_s);
 out:
 	dpc_ts_list_clear(&narrowed);
-	dpc_ts_list_clear(&cover);
 	dpc_ts_list_clear(&gap);
 }
 

@@ -21,6 +21,7 @@
 
 #include "dpc_check.h"
 #include "dpc_check_family.h"
+#include "dpc_check_index.h"
 
 #include "facts/xfrm/dpc_xfrm_sad.h"
 #include "facts/xfrm/dpc_xfrm_spd.h"
@@ -145,19 +146,43 @@ typedef struct {
 } flow_dir_t;
 
 /**
+ * The policies whose selector may overlap a direction's flow, in SPD order:
+ * those of the remote side's range (destination out, source in and
+ * forward), from the round's index instead of a scan of the SPD.
+ *
+ * @return			number of positions in pos (freed by the caller), 0 if
+ *					none or out of memory
+ */
+static int candidates(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
+					  const flow_dir_t *fd, uint32_t **pos)
+{
+	dpc_check_index_t *idx = dpc_check_index(ctx);
+	bool out = fd->dir == DPC_XFRM_DIR_OUT;
+	int n;
+
+	*pos = NULL;
+	n = idx ? dpc_check_index_policies(idx, spd, !out, out ? fd->dst : fd->src,
+									   pos) : -1;
+	return n > 0 ? n : 0;
+}
+
+/**
  * The CHILD_SA's own policy of one direction of a pair: an IPsec policy
  * with its reqid, mark and interface id whose selector covers the pair.
  */
-static const dpc_xfrm_policy_t *own_policy(const dpc_xfrm_spd_t *spd,
+static const dpc_xfrm_policy_t *own_policy(dpc_check_ctx_t *ctx,
+										   const dpc_xfrm_spd_t *spd,
 										   const dpc_child_rec_t *child,
 										   const flow_dir_t *fd)
 {
 	const dpc_xfrm_policy_t *pol, *best = NULL;
-	size_t i;
+	uint32_t *pos;
+	int i, n;
 
-	for (i = 0; i < spd->count; i++)
+	n = candidates(ctx, spd, fd, &pos);
+	for (i = 0; i < n; i++)
 	{
-		pol = &spd->policies[i];
+		pol = &spd->policies[pos[i]];
 		if (pol->dir != fd->dir || pol->action != XFRM_POLICY_ALLOW ||
 			pol->type != XFRM_POLICY_TYPE_MAIN ||
 			!has_reqid(pol, child->reqid) ||
@@ -172,6 +197,7 @@ static const dpc_xfrm_policy_t *own_policy(const dpc_xfrm_spd_t *spd,
 			best = pol;
 		}
 	}
+	free(pos);
 	return best;
 }
 
@@ -211,22 +237,9 @@ static bool local_shunt(dpc_check_ctx_t *ctx, const dpc_xfrm_policy_t *pol,
  */
 static bool reqid_in_use(dpc_check_ctx_t *ctx, uint32_t reqid)
 {
-	const dpc_ike_rec_t *ike;
-	int i, j;
+	dpc_check_index_t *idx = dpc_check_index(ctx);
 
-	for (i = 0; i < ctx->tunnels->count; i++)
-	{
-		ike = ctx->tunnels->ikes[i];
-		for (j = 0; ike->state == DPC_STATE_UP && j < ike->n_children; j++)
-		{
-			if (ike->children[j]->state == DPC_STATE_UP &&
-				ike->children[j]->reqid == reqid)
-			{
-				return true;
-			}
-		}
-	}
-	return false;
+	return idx && dpc_check_index_reqid(idx, reqid);
 }
 
 /**
@@ -265,12 +278,13 @@ static const dpc_xfrm_policy_t *shadowing(dpc_check_ctx_t *ctx,
 {
 	const dpc_xfrm_policy_t *pol, *best = NULL;
 	dpc_ts_t src, dst;
-	size_t i;
-	int n = 0;
+	uint32_t *pos;
+	int i, count, n = 0;
 
-	for (i = 0; i < spd->count; i++)
+	count = candidates(ctx, spd, fd, &pos);
+	for (i = 0; i < count; i++)
 	{
-		pol = &spd->policies[i];
+		pol = &spd->policies[pos[i]];
 		if (pol == own || pol->dir != fd->dir ||
 			pol->type != XFRM_POLICY_TYPE_MAIN ||
 			pol->sel.family != fd->src->family ||
@@ -304,6 +318,7 @@ static const dpc_xfrm_policy_t *shadowing(dpc_check_ctx_t *ctx,
 			best = pol;
 		}
 	}
+	free(pos);
 	*others = n ? n - 1 : 0;
 	return best;
 }
@@ -473,7 +488,7 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 			sibling = 0;
 			for (d = 0; d < (tunnel ? 3 : 2); d++)
 			{
-				own = own_policy(spd, child, &dirs[d]);
+				own = own_policy(ctx, spd, child, &dirs[d]);
 				if (own)
 				{
 					sibling = d ? own->priority : sibling;
@@ -482,7 +497,7 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 			for (d = 0; d < (tunnel ? 3 : 2); d++)
 			{
 				fd = &dirs[d];
-				own = own_policy(spd, child, fd);
+				own = own_policy(ctx, spd, child, fd);
 				if (!own)
 				{
 					if (d)

@@ -103,6 +103,17 @@ struct private_dpc_sampler_t {
 	 * The time cap stopped the last sampling
 	 */
 	bool capped;
+
+	/**
+	 * kernel-libipsec: unique id of the last CHILD_SA sampled; the next
+	 * round starts after it
+	 */
+	uint32_t cursor;
+
+	/**
+	 * The last sampling left CHILD_SAs to later rounds
+	 */
+	bool taking_turns;
 };
 
 /**
@@ -348,29 +359,67 @@ static int count_child(private_dpc_sampler_t *this, const sa_ref_t *ref,
 }
 
 /**
- * Remember what was sampled, for the next sampling.
+ * Remember the counters of the CHILD_SAs still installed, for the next
+ * sampling: what was sampled now, else what was sampled before (sorted by
+ * unique id, as refs and samples are).
  */
-static void remember(private_dpc_sampler_t *this, dpc_child_sample_t *samples,
-					 int count)
+static void remember(private_dpc_sampler_t *this, const sa_ref_t *refs,
+					 int count, const dpc_child_sample_t *samples, int n)
 {
+	const dpc_sample_t *old;
 	last_t *last;
-	int i, n = 0;
+	int i, j = 0, k = 0;
 
 	last = count ? calloc(count, sizeof(*last)) : NULL;
 	for (i = 0; last && i < count; i++)
 	{
-		last[n].child_id = samples[i].child_id;
-		last[n++].sample = samples[i].sample;
+		if (j < n && samples[j].child_id == refs[i].child_id)
+		{
+			last[k].child_id = samples[j].child_id;
+			last[k++].sample = samples[j++].sample;
+		}
+		else if ((old = last_of(this, refs[i].child_id)))
+		{
+			last[k].child_id = refs[i].child_id;
+			last[k++].sample = *old;
+		}
 	}
 	free(this->last);
 	this->last = last;
-	this->n_last = n;
+	this->n_last = k;
+}
+
+/**
+ * kernel-libipsec: the first CHILD_SA of this round's turn, the one after
+ * the last sampled (refs sorted by unique id).
+ */
+static int turn_start(private_dpc_sampler_t *this, const sa_ref_t *refs,
+					  int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+	{
+		if (refs[i].child_id > this->cursor)
+		{
+			return i;
+		}
+	}
+	return 0;
 }
 
 static int cmp_ref(const void *a, const void *b)
 {
 	uint32_t x = ((const sa_ref_t*)a)->child_id;
 	uint32_t y = ((const sa_ref_t*)b)->child_id;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_sample(const void *a, const void *b)
+{
+	uint32_t x = ((const dpc_child_sample_t*)a)->child_id;
+	uint32_t y = ((const dpc_child_sample_t*)b)->child_id;
 
 	return (x > y) - (x < y);
 }
@@ -402,6 +451,22 @@ static void report(private_dpc_sampler_t *this, const dpc_sample_stats_t *st)
 		}
 	}
 	this->capped = st->capped;
+	if ((st->deferred > 0) != this->taking_turns)
+	{
+		if (st->deferred)
+		{
+			DBG1(DBG_CFG, "dataplane-check: %d CHILD_SAs under "
+				 "kernel-libipsec: each round samples the traffic counters "
+				 "of %d of them, in turns", st->children,
+				 DPC_SAMPLER_LIBIPSEC_MAX);
+		}
+		else
+		{
+			DBG1(DBG_CFG, "dataplane-check: traffic counters of all %d "
+				 "CHILD_SAs sampled each round again", st->children);
+		}
+	}
+	this->taking_turns = st->deferred > 0;
 }
 
 METHOD(dpc_sampler_t, sample, int,
@@ -413,7 +478,7 @@ METHOD(dpc_sampler_t, sample, int,
 	dpc_child_sample_t *out;
 	sa_ref_t *refs;
 	time_t now;
-	int count, i, n = 0;
+	int count, i, k, n = 0, turn, start = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	*samples = NULL;
@@ -434,18 +499,32 @@ METHOD(dpc_sampler_t, sample, int,
 	{
 		qsort(refs, count, sizeof(*refs), cmp_ref);
 		now = time_monotonic(NULL);
-		for (i = 0; i < count; i++)
-		{
+		turn = count;
+		if (!sad && count > DPC_SAMPLER_LIBIPSEC_MAX)
+		{	/* a linear search per query: rounds take turns */
+			turn = DPC_SAMPLER_LIBIPSEC_MAX;
+			start = turn_start(this, refs, count);
+			stats->deferred = count - turn;
+		}
+		for (k = 0; k < turn; k++)
+		{	/* in order of unique id from the turn's first */
+			i = (start + k) % count;
 			if (!sad && dpc_budget_over(budget))
 			{	/* one query per SA: the cap applies to them too */
 				stats->capped = TRUE;
-				stats->not_sampled = count - i;
+				stats->not_sampled = turn - k;
 				break;
 			}
 			stats->missing += count_child(this, &refs[i], sad, now, &out[n]);
 			n++;
 		}
-		remember(this, out, n);
+		if (turn < count && n)
+		{	/* the next turn starts after the last one sampled */
+			this->cursor = out[n - 1].child_id;
+		}
+		/* a turn that wrapped around is two runs: in order for remember() */
+		qsort(out, n, sizeof(*out), cmp_sample);
+		remember(this, refs, count, out, n);
 	}
 	stats->sampled = n;
 	free(refs);

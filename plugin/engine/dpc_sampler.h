@@ -22,6 +22,18 @@
 typedef struct dpc_sampler_t dpc_sampler_t;
 
 /**
+ * CHILD_SAs whose counters a round asks kernel-libipsec for. Each query is
+ * a linear search of libipsec's list of SAs, so asking for all of them is
+ * quadratic in tunnels; beyond this many, rounds take turns (in order of
+ * unique id, starting after the last one sampled), so a round costs at
+ * most this many queries per direction, and each CHILD_SA is sampled every
+ * ceil(CHILD_SAs / DPC_SAMPLER_LIBIPSEC_MAX) rounds. The traffic checks
+ * work on the samples' own times, so a CHILD_SA sampled less often is
+ * judged later, never on counters of different ages.
+ */
+#define DPC_SAMPLER_LIBIPSEC_MAX 1000
+
+/**
  * What one sampling did.
  */
 typedef struct {
@@ -31,6 +43,9 @@ typedef struct {
 	int sampled;
 	/** CHILD_SAs not sampled this round: the time cap was reached */
 	int not_sampled;
+	/** CHILD_SAs left to a later round: under kernel-libipsec, rounds take
+	 *  turns beyond DPC_SAMPLER_LIBIPSEC_MAX CHILD_SAs */
+	int deferred;
 	/** the time cap stopped the enumeration (more may not be counted) */
 	bool capped;
 	/** SAs not found in the kernel (their last counters were kept) */

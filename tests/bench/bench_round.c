@@ -17,6 +17,9 @@
  *                                  in the namespace tests/bench/run.sh sets
  *                                  up, with N routes in table 220
  *
+ * N may be a list (1000,10000): each size is measured, then the ratio of
+ * the CPU per CHILD_SA of the last to the first (1.0: linear in tunnels).
+ *
  * Tunnel i protects 10.10.0.0/24 <-> 10.(128 + i / 256).(i % 256).0/24.
  */
 
@@ -121,7 +124,12 @@ static void event(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
 	(*(int*)ctx)++;
 }
 
-int main(int argc, char *argv[])
+/**
+ * Run ROUNDS rounds over n tunnels and print the cost.
+ *
+ * @return			CPU seconds per CHILD_SA per round, < 0 on error
+ */
+static double bench(const char *kind, int n, int rounds)
 {
 	dpc_settings_t settings;
 	dpc_tunnels_t records, copy;
@@ -133,16 +141,9 @@ int main(int argc, char *argv[])
 	dpc_nf_cache_t *nf = NULL;
 	double wall, cpu;
 	bool kernel;
-	int n, rounds, r, i, events = 0;
+	int r, i, events = 0;
 
-	if (argc != 4 || (strcmp(argv[1], "fixture") && strcmp(argv[1], "kernel")))
-	{
-		fprintf(stderr, "usage: %s fixture|kernel TUNNELS ROUNDS\n", argv[0]);
-		return 2;
-	}
-	kernel = !strcmp(argv[1], "kernel");
-	n = atoi(argv[2]);
-	rounds = atoi(argv[3]);
+	kernel = !strcmp(kind, "kernel");
 	dpc_settings_defaults(&settings, "/var/run");
 	settings.traffic_window = 60;
 	dpc_tunnels_init(&records);
@@ -177,7 +178,7 @@ int main(int argc, char *argv[])
 		if (!facts)
 		{
 			perror("kernel facts");
-			return 1;
+			return -1;
 		}
 		dpc_findings_init(&findings);
 		dpc_paths_init(&paths);
@@ -201,29 +202,39 @@ int main(int argc, char *argv[])
 	cpu = cpu_s() - cpu;
 	printf("%s facts: %d CHILD_SAs x %d rounds: %.1f us wall, %.1f us CPU "
 		   "per CHILD_SA per round (%.2f ms per round); %zu active findings\n",
-		   argv[1], n, rounds, wall * 1e6 / ((double)n * rounds),
+		   kind, n, rounds, wall * 1e6 / ((double)n * rounds),
 		   cpu * 1e6 / ((double)n * rounds), wall * 1e3 / rounds,
 		   dpc_store_count(store));
-	/* what the checks concluded, by code */
+	/* what the checks concluded, by code (a few distinct codes) */
 	dpc_findings_init(&findings);
 	dpc_store_get_active(store, &findings);
-	for (i = 0; i < (int)findings.count; i++)
 	{
-		int j, same = 0;
+		const dpc_finding_t *codes[64];
+		int counts[64], n_codes = 0, j;
 
-		for (j = 0; j < i; j++)
+		for (i = 0; i < (int)findings.count; i++)
 		{
-			same += !strcmp(findings.items[j].code, findings.items[i].code);
-		}
-		if (!same)
-		{
-			for (j = i; j < (int)findings.count; j++)
+			for (j = 0; j < n_codes; j++)
 			{
-				same += !strcmp(findings.items[j].code, findings.items[i].code);
+				if (!strcmp(codes[j]->code, findings.items[i].code))
+				{
+					break;
+				}
 			}
-			printf("  %s %s: %d\n",
-				   dpc_severity_name(findings.items[i].severity),
-				   findings.items[i].code, same);
+			if (j == n_codes && n_codes < 64)
+			{
+				codes[n_codes] = &findings.items[i];
+				counts[n_codes++] = 0;
+			}
+			if (j < n_codes)
+			{
+				counts[j]++;
+			}
+		}
+		for (j = 0; j < n_codes; j++)
+		{
+			printf("  %s %s: %d\n", dpc_severity_name(codes[j]->severity),
+				   codes[j]->code, counts[j]);
 		}
 	}
 	dpc_findings_clear(&findings);
@@ -239,5 +250,48 @@ int main(int argc, char *argv[])
 	}
 	dpc_store_destroy(store);
 	dpc_tunnels_clear(&records);
+	return cpu / ((double)n * rounds);
+}
+
+int main(int argc, char *argv[])
+{
+	char *list, *tok, *save = NULL;
+	double cpu, first = 0, last = 0;
+	int n, n_first = 0, n_last = 0;
+
+	if (argc != 4 || (strcmp(argv[1], "fixture") && strcmp(argv[1], "kernel")))
+	{
+		fprintf(stderr, "usage: %s fixture|kernel TUNNELS[,TUNNELS...] "
+				"ROUNDS\n", argv[0]);
+		return 2;
+	}
+	printf("  record sizes: IKE_SA %zu B, CHILD_SA %zu B, finding %zu B\n",
+		   sizeof(dpc_ike_rec_t), sizeof(dpc_child_rec_t),
+		   sizeof(dpc_finding_t));
+	list = strdup(argv[2]);
+	for (tok = strtok_r(list, ",", &save); tok;
+		 tok = strtok_r(NULL, ",", &save))
+	{
+		n = atoi(tok);
+		cpu = n > 0 ? bench(argv[1], n, atoi(argv[3])) : -1;
+		if (cpu < 0)
+		{
+			free(list);
+			return 1;
+		}
+		if (!n_first)
+		{
+			n_first = n;
+			first = cpu;
+		}
+		n_last = n;
+		last = cpu;
+	}
+	free(list);
+	if (n_last != n_first && first > 0)
+	{	/* linear in tunnels: the cost per CHILD_SA stays the same */
+		printf("%s facts: CPU per CHILD_SA at %d / at %d CHILD_SAs: %.2f\n",
+			   argv[1], n_last, n_first, last / first);
+	}
 	return 0;
 }

@@ -993,6 +993,145 @@ START_TEST(test_overlap_tunnel)
 END_TEST
 
 /**
+ * Does any selector of a overlap any selector of b?
+ */
+static bool any_overlap(const dpc_ts_list_t *a, const dpc_ts_list_t *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->count; i++)
+	{
+		for (j = 0; j < b->count; j++)
+		{
+			if (dpc_ts_overlaps(&a->ts[i], &b->ts[j]))
+			{
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/**
+ * ts-overlap-tunnel over many random tunnels (selectors of a small space,
+ * four peers, some SAs down) says what comparing every CHILD_SA with every
+ * other one in tunnel order says: for each CHILD_SA, the first four
+ * installed CHILD_SAs of other IKE_SAs to another peer that overlap it on
+ * both sides.
+ */
+START_TEST(test_overlap_tunnel_random)
+{
+	static const char *peers[] = { "198.51.100.2", "203.0.113.5",
+								   "203.0.113.6", "2001:db8::5" };
+	const dpc_ike_rec_t *a, *b;
+	const dpc_child_rec_t *c, *o;
+	dpc_ike_rec_t ike;
+	dpc_child_rec_t *child;
+	unsigned seed = 11 + _i;
+	char ts[64], discrim[16];
+	bed_t bed;
+	int i, j, k, l, found, expected = 0, reported;
+
+	bed_init(&bed);
+	for (i = 0; i < 60; i++)
+	{
+		dpc_ike_rec_init(&ike);
+		snprintf(ike.name, sizeof(ike.name), "r%d", i);
+		ike.unique_id = 100 + i;
+		ike.state = rand_r(&seed) % 10 ? DPC_STATE_UP : DPC_STATE_DOWN;
+		ike.version = 2;
+		dpc_addr_parse(&ike.local, "192.0.2.2");
+		dpc_addr_parse(&ike.remote, peers[rand_r(&seed) % 4]);
+		ike.established = 1000;
+		for (j = 0; j < 1 + rand_r(&seed) % 2; j++)
+		{
+			child = dpc_ike_rec_add_child(&ike);
+			snprintf(child->name, sizeof(child->name), "c%d", j);
+			child->unique_id = 1000 + i * 10 + j;
+			child->reqid = child->unique_id;
+			child->state = rand_r(&seed) % 8 ? DPC_STATE_UP
+											 : DPC_STATE_REKEYED;
+			snprintf(child->mode, sizeof(child->mode), "TUNNEL");
+			snprintf(ts, sizeof(ts), "10.10.%d.0/%d", rand_r(&seed) % 2,
+					 23 + rand_r(&seed) % 2);
+			bed_set_ts(&child->local, ts);
+			bed_set_ts(&child->cfg_local, ts);
+			snprintf(ts, sizeof(ts), "10.20.%d.%d/%d", rand_r(&seed) % 4,
+					 (rand_r(&seed) % 4) * 64, 22 + rand_r(&seed) % 5);
+			bed_set_ts(&child->remote, ts);
+			if (rand_r(&seed) % 4 == 0)
+			{
+				snprintf(ts, sizeof(ts), "fd00:%x::/48", rand_r(&seed) % 3);
+				bed_add_ts(&child->remote, ts);
+			}
+			bed_set_ts(&child->cfg_remote, "10.20.0.0/16");
+			child->installed = 1000;
+		}
+		dpc_tunnels_add_copy(&bed.tunnels, &ike);
+		dpc_ike_rec_clear(&ike);
+	}
+	bed_run(&bed);
+	for (i = 0; i < bed.tunnels.count; i++)
+	{
+		a = bed.tunnels.ikes[i];
+		for (j = 0; a->state == DPC_STATE_UP && j < a->n_children; j++)
+		{
+			c = a->children[j];
+			if (c->state != DPC_STATE_UP)
+			{
+				continue;
+			}
+			reported = 0;
+			for (k = 0; k < bed.tunnels.count && reported < 4; k++)
+			{
+				b = bed.tunnels.ikes[k];
+				if (b == a || b->state != DPC_STATE_UP ||
+					!dpc_addr_cmp(&a->remote, &b->remote))
+				{
+					continue;
+				}
+				for (l = 0; l < b->n_children && reported < 4; l++)
+				{
+					o = b->children[l];
+					if (o->state != DPC_STATE_UP ||
+						!any_overlap(&c->local, &o->local) ||
+						!any_overlap(&c->remote, &o->remote))
+					{
+						continue;
+					}
+					reported++;
+					expected++;
+					snprintf(discrim, sizeof(discrim), "%u", o->unique_id);
+					for (found = 0; found < (int)bed.findings.count;
+						 found++)
+					{
+						if (!strcmp(bed.findings.items[found].code,
+									"ts-overlap-tunnel") &&
+							bed.findings.items[found].subject.child_id ==
+								c->unique_id &&
+							!strcmp(bed.findings.items[found].discrim, discrim))
+						{
+							break;
+						}
+					}
+					ck_assert_msg(found < (int)bed.findings.count,
+								  "%u overlaps %u: not reported",
+								  c->unique_id, o->unique_id);
+				}
+			}
+		}
+	}
+	for (found = 0, i = 0; i < (int)bed.findings.count; i++)
+	{
+		found += !strcmp(bed.findings.items[i].code, "ts-overlap-tunnel");
+	}
+	ck_assert_int_gt(expected, 0);
+	ck_assert_int_eq(found, expected);
+	bed_free(&bed);
+}
+END_TEST
+
+/**
  * Build an RTM_NEWLINK message the way the kernel lays out one of a
  * tunnel device (rtnl_fill_ifinfo(): IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO
  * with IFLA_INFO_KIND, then IFLA_INFO_DATA from the kind's fill_info()),
@@ -1198,6 +1337,7 @@ Suite *policy_routing_suite(void)
 	tcase_add_test(tc, test_holes_inbound);
 	tcase_add_test(tc, test_overlap_local);
 	tcase_add_test(tc, test_overlap_tunnel);
+	tcase_add_loop_test(tc, test_overlap_tunnel_random, 0, 6);
 	tcase_add_test(tc, test_route_bypasses);
 	tcase_add_test(tc, test_policy_v6);
 	suite_add_tcase(s, tc);

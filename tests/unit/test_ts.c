@@ -10,8 +10,10 @@
 #include "dpc_tests.h"
 
 #include <model/dpc_ts.h>
+#include <model/dpc_range_index.h>
 
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -708,6 +710,86 @@ END_TEST
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/**
+ * A random range of a family in a small space, so ranges overlap often.
+ */
+static void random_range(dpc_ts_t *ts, uint8_t family, unsigned *seed)
+{
+	size_t len = family == AF_INET ? 4 : 16;
+	unsigned a = rand_r(seed) % 512, b = a + rand_r(seed) % 64;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->family = family;
+	ts->to_port = 0xffff;
+	ts->from[len - 2] = a >> 8;
+	ts->from[len - 1] = a & 0xff;
+	ts->to[len - 2] = b >> 8;
+	ts->to[len - 1] = b & 0xff;
+	if (rand_r(seed) % 50 == 0)
+	{	/* now and then the whole space */
+		memset(ts->from, 0, len);
+		memset(ts->to, 0xff, len);
+	}
+}
+
+/**
+ * The index answers what a scan of every range answers: the ids of the
+ * ranges overlapping a query, ascending, once each (ids repeat when a
+ * caller adds several ranges for one item).
+ */
+START_TEST(test_range_index)
+{
+	dpc_range_index_t *idx;
+	dpc_ts_t ranges[300], query[2];
+	uint32_t ids[300], *found;
+	unsigned seed = 7 + _i;
+	int n, i, q, k, expected;
+	bool hit;
+
+	idx = dpc_range_index_create();
+	ck_assert(idx);
+	for (i = 0; i < 300; i++)
+	{
+		random_range(&ranges[i], i % 3 ? AF_INET : AF_INET6, &seed);
+		ids[i] = i / 2;
+		ck_assert(dpc_range_index_add(idx, &ranges[i], ids[i]));
+	}
+	ck_assert_int_eq(dpc_range_index_count(idx), 300);
+	for (q = 0; q < 200; q++)
+	{
+		random_range(&query[0], q % 2 ? AF_INET : AF_INET6, &seed);
+		random_range(&query[1], AF_INET, &seed);
+		n = dpc_range_index_query(idx, query, 1 + q % 2, &found);
+		ck_assert_int_ge(n, 0);
+		for (expected = 0, k = 0; k < 150; k++)
+		{	/* id k: ranges 2k and 2k + 1 */
+			hit = false;
+			for (i = 2 * k; i < 2 * k + 2; i++)
+			{
+				hit |= dpc_ts_overlaps(&ranges[i], &query[0]) ||
+					   (q % 2 && dpc_ts_overlaps(&ranges[i], &query[1]));
+			}
+			if (hit)
+			{
+				ck_assert_int_lt(expected, n);
+				ck_assert_int_eq(found[expected], k);
+				expected++;
+			}
+		}
+		ck_assert_int_eq(n, expected);
+		free(found);
+	}
+	/* ranges added after a query are found */
+	random_range(&query[0], AF_INET, &seed);
+	ck_assert(dpc_range_index_add(idx, &query[0], 1000));
+	n = dpc_range_index_query(idx, query, 1, &found);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(found[n - 1], 1000);
+	free(found);
+	dpc_range_index_destroy(idx);
+}
+END_TEST
+
 Suite *ts_suite(void)
 {
 	Suite *s;
@@ -747,6 +829,10 @@ Suite *ts_suite(void)
 	tcase_add_loop_test(tc, test_subtract, 0, N(subtractions));
 	tcase_add_test(tc, test_subtract_appends);
 	tcase_add_test(tc, test_list_subtract);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("range_index");
+	tcase_add_loop_test(tc, test_range_index, 0, 8);
 	suite_add_tcase(s, tc);
 
 	return s;
