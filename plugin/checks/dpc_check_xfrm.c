@@ -633,22 +633,13 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 	if (first_occ)
 	{
 		dpc_xfrm_policy_id_str(first_occ, id, sizeof(id));
-		if (first_occ->n_tmpls)
-		{
-			dpc_finding_evidence(f, "in_its_place", "%s priority %u "
-								 "action %s reqid %u", id,
-								 first_occ->priority,
-								 first_occ->action == XFRM_POLICY_BLOCK ?
-								 "block" : "allow",
-								 first_occ->tmpls[0].reqid);
-		}
-		else
-		{
-			dpc_finding_evidence(f, "in_its_place", "%s priority %u "
-								 "action %s", id, first_occ->priority,
-								 first_occ->action == XFRM_POLICY_BLOCK ?
-								 "block" : "allow");
-		}
+		snprintf(one, sizeof(one), " reqid %u",
+				 first_occ->n_tmpls ? first_occ->tmpls[0].reqid : 0);
+		dpc_finding_evidence(f, "in_its_place", "%s priority %u action %s%s",
+							 id, first_occ->priority,
+							 first_occ->action == XFRM_POLICY_BLOCK ?
+							 "block" : "allow",
+							 first_occ->n_tmpls ? one : "");
 	}
 	dpc_finding_evidence(f, "reqid", "%u", child->reqid);
 	dpc_finding_evidence(f, "mode", "%s", child->mode);
