@@ -492,7 +492,8 @@ static void readd_command(const dpc_ike_rec_t *ike,
 	}
 	snprintf(buf, len, "ip xfrm policy %s src %s/%d dst %s/%d dir %s%s "
 			 "priority %u tmpl%s%s%s%s proto %s reqid %u mode %s",
-			 update ? "update" : "add", s, dpc_ts_prefixlen(fd->src), d, dpc_ts_prefixlen(fd->dst),
+			 update ? "update" : "add", s, dpc_ts_prefixlen(fd->src), d,
+			 dpc_ts_prefixlen(fd->dst),
 			 dpc_xfrm_dir_name(fd->dir), mark, priority,
 			 tunnel ? " src " : "",
 			 tunnel ? (fd->dir == DPC_XFRM_DIR_OUT ? l : r) : "",
