@@ -61,6 +61,8 @@ typedef struct {
 	bool out_blocked;
 	/** inbound traffic is taken by a block policy */
 	bool in_blocked;
+	/** an in or fwd policy's templates do not have the CHILD_SA's mode */
+	bool in_tmpl_mismatch;
 } child_xfrm_t;
 
 /**
@@ -130,6 +132,43 @@ static bool has_reqid(const dpc_xfrm_policy_t *pol, uint32_t reqid)
 		}
 	}
 	return false;
+}
+
+/**
+ * Does one of a policy's templates of a reqid have the CHILD_SA's mode (an
+ * IPComp template carries the tunnel, the ESP one beside it transport)?
+ */
+static bool has_mode(const dpc_xfrm_policy_t *pol,
+					 const dpc_child_rec_t *child)
+{
+	uint8_t mode;
+	int i;
+
+	if (strcmp(child->mode, "TUNNEL") == 0)
+	{
+		mode = XFRM_MODE_TUNNEL;
+	}
+	else if (strcmp(child->mode, "TRANSPORT") == 0)
+	{
+		mode = XFRM_MODE_TRANSPORT;
+	}
+	else if (strcmp(child->mode, "BEET") == 0)
+	{
+		mode = XFRM_MODE_BEET;
+	}
+	else
+	{
+		return true;
+	}
+	for (i = 0; i < pol->n_tmpls; i++)
+	{
+		if ((!child->reqid || pol->tmpls[i].reqid == child->reqid) &&
+			pol->tmpls[i].mode == mode)
+		{
+			return true;
+		}
+	}
+	return pol->tmpls_dropped > 0;
 }
 
 /**
@@ -583,6 +622,10 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 					}
 					continue;
 				}
+				if (d && !has_mode(own, child))
+				{	/* the kernel rejects what the SA decrypted */
+					cx->in_tmpl_mismatch = true;
+				}
 				pol = shadowing(ctx, spd, child, fd, own, &others);
 				if (pol && !reported[d])
 				{
@@ -764,10 +807,13 @@ static bool counter_ties(const char *name, const child_xfrm_t *cx)
 	{
 		return cx->in_sa_missing;
 	}
-	if (strcmp(name, "XfrmInNoPols") == 0 ||
-		strcmp(name, "XfrmInTmplMismatch") == 0)
+	if (strcmp(name, "XfrmInNoPols") == 0)
 	{
 		return cx->in_pol_missing;
+	}
+	if (strcmp(name, "XfrmInTmplMismatch") == 0)
+	{
+		return cx->in_pol_missing || cx->in_tmpl_mismatch;
 	}
 	if (strcmp(name, "XfrmOutPolBlock") == 0)
 	{

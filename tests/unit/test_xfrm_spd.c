@@ -671,6 +671,38 @@ START_TEST(test_check_policy_replaced)
 	ck_assert_int_eq(n, 1);
 	xbed_free(&x);
 
+	/* the fwd policy's template in transport mode, same reqid: no policy
+	 * is missing, the counter is pinned on the CHILD_SA all the same */
+	xbed_init(&x, true, true);
+	drop_handmade(&x);
+	pol = child_policy(&x.spd, DPC_XFRM_DIR_FWD);
+	pol->tmpls[0].mode = XFRM_MODE_TRANSPORT;
+	ck_assert(dpc_xfrm_stat_parse(tmpl_stat_text, strlen(tmpl_stat_text),
+								  &x.stat));
+	x.stat.has_delta = true;
+	x.stat.c[1].grew = x.bed.ctx.now;		/* XfrmInTmplMismatch */
+	bed_run(&x.bed);
+	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-missing"));
+	f = bed_find(&x.bed, "xfrm-errors");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->subject.child_name, "net");
+	ck_assert_str_eq(evidence(f, "counter"), "XfrmInTmplMismatch");
+	xbed_free(&x);
+
+	/* the same counter with the templates right: on the gateway */
+	xbed_init(&x, true, true);
+	drop_handmade(&x);
+	ck_assert(dpc_xfrm_stat_parse(tmpl_stat_text, strlen(tmpl_stat_text),
+								  &x.stat));
+	x.stat.has_delta = true;
+	x.stat.c[1].grew = x.bed.ctx.now;		/* XfrmInTmplMismatch */
+	bed_run(&x.bed);
+	f = bed_find(&x.bed, "xfrm-errors");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(evidence(f, "counter"), "XfrmInTmplMismatch");
+	ck_assert(!f->subject.child_name[0]);
+	xbed_free(&x);
+
 	/* the out policy replaced by a bypass: cleartext, no update hint for
 	 * outbound (the message says what happens) */
 	xbed_init(&x, true, true);

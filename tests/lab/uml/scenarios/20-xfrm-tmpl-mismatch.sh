@@ -9,7 +9,9 @@
 # IPsec policy of the other reqid has its place, XfrmInTmplMismatch; the
 # hint updates it back) and xfrm-errors for XfrmInTmplMismatch on CHILD_SA
 # net; nothing about XFRM on gwA. Running the hint's command brings the
-# pings back and resolves both.
+# pings back and resolves both. Then the template keeps charon's reqid but
+# says transport mode: XfrmInTmplMismatch grows again, xfrm-errors for it
+# on CHILD_SA net, no xfrm-policy-missing; charon's template back heals it.
 . "$UML_DIR/lib.sh"
 
 xstat() { lab_exec "$1" awk -v c="$2" '$1 == c { print $2 }' /proc/net/xfrm_stat; }
@@ -71,5 +73,30 @@ lab_exec gwB $cmd || fail "gwB: '$cmd' failed"
 wait_for_resolved gwB xfrm-policy-missing 30
 n=$(ping_count hostA "$HOSTB_IP" 3)
 [ "$n" = 3 ] && ok "ping hostA -> hostB: 3/3 after the hint's command" || fail "ping hostA -> hostB: ${n:-0}/3 after the fix"
+wait_for_resolved gwB xfrm-errors 40
+
+# the template with charon's reqid but in transport mode: no policy is
+# missing, the tunnel-mode SA fails the template all the same
+lab_exec gwB ip xfrm policy update src "$NET_A" dst "$NET_B" dir fwd priority "$prio" \
+	tmpl src "$tsrc" dst "$tdst" proto esp reqid "$reqid" mode transport ||
+	fail "gwB: ip xfrm policy update (mode transport) failed"
+note "gwB: the fwd policy's template now reqid $reqid mode transport"
+m0=$(xstat gwB XfrmInTmplMismatch)
+got=$(ping_count hostA "$HOSTB_IP" 3)
+m1=$(xstat gwB XfrmInTmplMismatch)
+[ "${got:-0}" = 0 ] && ok "ping hostA -> hostB: 0/3" || fail "ping hostA -> hostB: $got/3, want 0"
+[ "${m1:-0}" -ge $(( ${m0:-0} + 3 )) ] && ok "gwB: XfrmInTmplMismatch ${m0:-0} -> $m1" ||
+	fail "gwB: XfrmInTmplMismatch ${m0:-0} -> ${m1:-0}, want +3"
+wait_for_finding gwB xfrm-errors 30
+errs=$(_last gwB | jq -r '[(.ike_sas // [])[] | (.children // [])[] | select(.name == "net") |
+	(.findings // [])[] | select(.code == "xfrm-errors") | .evidence.counter] | join(",")')
+[[ ,$errs, == *,XfrmInTmplMismatch,* ]] && ok "gwB: xfrm-errors XfrmInTmplMismatch on CHILD_SA net (mode)" ||
+	fail "gwB: xfrm-errors on CHILD_SA net: '$errs', want XfrmInTmplMismatch"
+assert_no_finding gwB xfrm-policy-shadowed xfrm-state-missing
+[ "$(json_count gwB xfrm-policy-missing)" = 0 ] && ok "gwB: no xfrm-policy-missing (the policy is charon's reqid)" ||
+	fail "gwB: xfrm-policy-missing for a policy with charon's reqid"
+lab_exec gwB $cmd || fail "gwB: '$cmd' failed"
+n=$(ping_count hostA "$HOSTB_IP" 3)
+[ "$n" = 3 ] && ok "ping hostA -> hostB: 3/3 with charon's template back" || fail "ping hostA -> hostB: ${n:-0}/3 after the fix"
 wait_for_resolved gwB xfrm-errors 40
 finish
