@@ -62,6 +62,8 @@ typedef struct {
 	bool out_blocked;
 	/** inbound traffic is taken by a block policy */
 	bool in_blocked;
+	/** an in or fwd policy's templates do not have the CHILD_SA's mode */
+	bool in_tmpl_mismatch;
 } child_xfrm_t;
 
 /**
@@ -134,6 +136,43 @@ static bool has_reqid(const dpc_xfrm_policy_t *pol, uint32_t reqid)
 }
 
 /**
+ * Does one of a policy's templates of a reqid have the CHILD_SA's mode (an
+ * IPComp template carries the tunnel, the ESP one beside it transport)?
+ */
+static bool has_mode(const dpc_xfrm_policy_t *pol,
+					 const dpc_child_rec_t *child)
+{
+	uint8_t mode;
+	int i;
+
+	if (strcmp(child->mode, "TUNNEL") == 0)
+	{
+		mode = XFRM_MODE_TUNNEL;
+	}
+	else if (strcmp(child->mode, "TRANSPORT") == 0)
+	{
+		mode = XFRM_MODE_TRANSPORT;
+	}
+	else if (strcmp(child->mode, "BEET") == 0)
+	{
+		mode = XFRM_MODE_BEET;
+	}
+	else
+	{
+		return true;
+	}
+	for (i = 0; i < pol->n_tmpls; i++)
+	{
+		if ((!child->reqid || pol->tmpls[i].reqid == child->reqid) &&
+			pol->tmpls[i].mode == mode)
+		{
+			return true;
+		}
+	}
+	return pol->tmpls_dropped > 0;
+}
+
+/**
  * Selectors and marks of one direction of a pair.
  */
 typedef struct {
@@ -199,6 +238,70 @@ static const dpc_xfrm_policy_t *own_policy(dpc_check_ctx_t *ctx,
 	}
 	free(pos);
 	return best;
+}
+
+/**
+ * The policy that has the place of a CHILD_SA's missing one: the same
+ * direction, selector, mark and interface id (the kernel's key, so adding
+ * the CHILD_SA's fails with EEXIST) but another template or action.
+ */
+static const dpc_xfrm_policy_t *occupant(const dpc_xfrm_spd_t *spd,
+										 const flow_dir_t *fd)
+{
+	const dpc_xfrm_policy_t *pol;
+	dpc_ts_t src, dst;
+	size_t i;
+
+	for (i = 0; i < spd->count; i++)
+	{
+		pol = &spd->policies[i];
+		if (pol->dir != fd->dir || pol->type != XFRM_POLICY_TYPE_MAIN ||
+			pol->sel.family != fd->src->family ||
+			!same_mark(pol, fd->mark, fd->if_id))
+		{
+			continue;
+		}
+		sel_side(&pol->sel, true, &src);
+		sel_side(&pol->sel, false, &dst);
+		if (dpc_ts_is_subset(&src, fd->src) &&
+			dpc_ts_is_subset(fd->src, &src) &&
+			dpc_ts_is_subset(&dst, fd->dst) &&
+			dpc_ts_is_subset(fd->dst, &dst))
+		{
+			return pol;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * What the policy in place of a missing one does to the CHILD_SA's traffic.
+ */
+static void occupant_effect(const dpc_xfrm_policy_t *pol, char *buf,
+							size_t len)
+{
+	bool out = pol->dir == DPC_XFRM_DIR_OUT;
+
+	if (pol->action == XFRM_POLICY_BLOCK)
+	{
+		snprintf(buf, len, "%s traffic is dropped (%s)",
+				 out ? "outbound" : "decrypted",
+				 out ? "XfrmOutPolBlock" : "XfrmInPolBlock");
+	}
+	else if (out && !pol->n_tmpls)
+	{
+		snprintf(buf, len, "outbound traffic leaves in cleartext");
+	}
+	else if (out)
+	{
+		snprintf(buf, len, "outbound traffic is sent into the SA of reqid %u",
+				 pol->tmpls[0].reqid);
+	}
+	else
+	{	/* no template, or one the CHILD_SA's SA does not match */
+		snprintf(buf, len, "decrypted traffic fails its template check and "
+				 "is dropped (XfrmInTmplMismatch)");
+	}
 }
 
 /**
@@ -413,11 +516,13 @@ static void missing_policy_text(const flow_dir_t *fd, char *buf, size_t len)
 
 /**
  * An "ip xfrm policy add" that puts a missing policy back (tunnel mode
- * template between the IKE endpoints, the priority of a sibling).
+ * template between the IKE endpoints, the priority of a sibling), or
+ * "update" where another policy has its place.
  */
 static void readd_command(const dpc_ike_rec_t *ike,
 						  const dpc_child_rec_t *child, const flow_dir_t *fd,
-						  uint32_t priority, char *buf, size_t len)
+						  uint32_t priority, bool update, char *buf,
+						  size_t len)
 {
 	char s[DPC_ADDR_STRLEN], d[DPC_ADDR_STRLEN], l[DPC_ADDR_STRLEN];
 	char r[DPC_ADDR_STRLEN], mark[48] = "";
@@ -439,9 +544,10 @@ static void readd_command(const dpc_ike_rec_t *ike,
 	{
 		snprintf(mark, sizeof(mark), " mark 0x%x mask 0xffffffff", fd->mark);
 	}
-	snprintf(buf, len, "ip xfrm policy add src %s/%d dst %s/%d dir %s%s "
+	snprintf(buf, len, "ip xfrm policy %s src %s/%d dst %s/%d dir %s%s "
 			 "priority %u tmpl%s%s%s%s proto %s reqid %u mode %s",
-			 s, dpc_ts_prefixlen(fd->src), d, dpc_ts_prefixlen(fd->dst),
+			 update ? "update" : "add", s, dpc_ts_prefixlen(fd->src), d,
+			 dpc_ts_prefixlen(fd->dst),
 			 dpc_xfrm_dir_name(fd->dir), mark, priority,
 			 tunnel ? " src " : "",
 			 tunnel ? (fd->dir == DPC_XFRM_DIR_OUT ? l : r) : "",
@@ -459,7 +565,8 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 						   const dpc_child_rec_t *child, child_xfrm_t *cx)
 {
 	char missing[DPC_EVVAL_LEN] = "", one[DPC_EVVAL_LEN], cmd[DPC_HINT_LEN];
-	const dpc_xfrm_policy_t *own, *pol;
+	char effect[DPC_EVVAL_LEN], id[DPC_XFRM_POLICY_STRLEN];
+	const dpc_xfrm_policy_t *own, *pol, *occ, *first_occ = NULL;
 	flow_dir_t dirs[3], *fd;
 	size_t i, j, pairs = 0, n_missing = 0, off = 0;
 	uint32_t sibling = 0;
@@ -508,18 +615,31 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 					{
 						cx->out_pol_missing = true;
 					}
+					occ = occupant(spd, fd);
+					if (occ && occ->action == XFRM_POLICY_BLOCK)
+					{
+						*(d ? &cx->in_blocked : &cx->out_blocked) = true;
+					}
 					missing_policy_text(fd, one, sizeof(one));
 					if (off < sizeof(missing))
 					{
 						off += snprintf(missing + off, sizeof(missing) - off,
 										"%s%s", n_missing ? ", " : "", one);
 					}
-					if (!n_missing++ && d)
+					if (!n_missing++)
 					{
-						readd_command(ike, child, fd, sibling, cmd,
-									  sizeof(cmd));
+						first_occ = occ;
+						if (d)
+						{
+							readd_command(ike, child, fd, sibling, occ != NULL,
+										  cmd, sizeof(cmd));
+						}
 					}
 					continue;
+				}
+				if (d && !has_mode(own, child))
+				{	/* the kernel rejects what the SA decrypted */
+					cx->in_tmpl_mismatch = true;
 				}
 				pol = shadowing(ctx, spd, child, fd, own, &others);
 				if (pol && !reported[d])
@@ -543,12 +663,43 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 	{
 		return;
 	}
-	dpc_finding_message(f, "the kernel has no XFRM policy %s with reqid %u: "
-						"%s", missing, child->reqid,
-						cx->out_pol_missing ?
-						"outbound traffic is not encrypted" :
-						"decrypted traffic is dropped (XfrmInNoPols)");
+	if (first_occ)
+	{	/* replaced rather than deleted */
+		occupant_effect(first_occ, effect, sizeof(effect));
+		if (first_occ->action == XFRM_POLICY_ALLOW && first_occ->n_tmpls)
+		{
+			snprintf(one, sizeof(one), "an IPsec policy of reqid %u",
+					 first_occ->tmpls[0].reqid);
+		}
+		else
+		{
+			snprintf(one, sizeof(one), "a %s policy",
+					 dpc_xfrm_policy_kind(first_occ));
+		}
+		dpc_finding_message(f, "the kernel has no XFRM policy %s with reqid "
+							"%u: %s has its place, %s", missing, child->reqid,
+							one, effect);
+	}
+	else
+	{
+		dpc_finding_message(f, "the kernel has no XFRM policy %s with reqid "
+							"%u: %s", missing, child->reqid,
+							cx->out_pol_missing ?
+							"outbound traffic is not encrypted" :
+							"decrypted traffic is dropped (XfrmInNoPols)");
+	}
 	dpc_finding_evidence(f, "missing", "%s", missing);
+	if (first_occ)
+	{
+		dpc_xfrm_policy_id_str(first_occ, id, sizeof(id));
+		snprintf(one, sizeof(one), " reqid %u",
+				 first_occ->n_tmpls ? first_occ->tmpls[0].reqid : 0);
+		dpc_finding_evidence(f, "in_its_place", "%s priority %u action %s%s",
+							 id, first_occ->priority,
+							 first_occ->action == XFRM_POLICY_BLOCK ?
+							 "block" : "allow",
+							 first_occ->n_tmpls ? one : "");
+	}
 	dpc_finding_evidence(f, "reqid", "%u", child->reqid);
 	dpc_finding_evidence(f, "mode", "%s", child->mode);
 	if (cmd[0] && sibling)
@@ -671,10 +822,13 @@ static bool counter_ties(const char *name, const child_xfrm_t *cx)
 	{
 		return cx->in_sa_missing;
 	}
-	if (strcmp(name, "XfrmInNoPols") == 0 ||
-		strcmp(name, "XfrmInTmplMismatch") == 0)
+	if (strcmp(name, "XfrmInNoPols") == 0)
 	{
 		return cx->in_pol_missing;
+	}
+	if (strcmp(name, "XfrmInTmplMismatch") == 0)
+	{
+		return cx->in_pol_missing || cx->in_tmpl_mismatch;
 	}
 	if (strcmp(name, "XfrmOutPolBlock") == 0)
 	{

@@ -567,6 +567,157 @@ START_TEST(test_check_policy_missing)
 }
 END_TEST
 
+/**
+ * The CHILD_SA's policy of a direction (priority 375423 in spd.hex).
+ */
+static dpc_xfrm_policy_t *child_policy(dpc_xfrm_spd_t *spd,
+									   dpc_xfrm_dir_t dir)
+{
+	size_t i;
+
+	for (i = 0; i < spd->count; i++)
+	{
+		if (spd->policies[i].priority == 375423 &&
+			spd->policies[i].dir == dir)
+		{
+			return &spd->policies[i];
+		}
+	}
+	ck_abort_msg("no policy of priority 375423");
+	return NULL;
+}
+
+/** counters of a gateway whose fwd policy lost its place */
+static const char tmpl_stat_text[] =
+	"XfrmInNoPols            \t0\n"
+	"XfrmInTmplMismatch      \t9\n"
+	"XfrmInPolBlock          \t4\n";
+
+START_TEST(test_check_policy_replaced)
+{
+	dpc_xfrm_policy_t *pol;
+	dpc_finding_t *f;
+	xbed_t x;
+	size_t i;
+	int n = 0;
+
+	if (!FIXTURES_USABLE)
+	{
+		return;
+	}
+	/* the fwd policy replaced (ip xfrm policy update) by one with the
+	 * template of another reqid: the decrypted packets fail its template
+	 * check (XfrmInTmplMismatch), "add" would fail with EEXIST */
+	xbed_init(&x, true, true);
+	drop_handmade(&x);
+	pol = child_policy(&x.spd, DPC_XFRM_DIR_FWD);
+	ck_assert_int_gt(pol->n_tmpls, 0);
+	pol->tmpls[0].reqid = 7;
+	ck_assert(dpc_xfrm_stat_parse(tmpl_stat_text, strlen(tmpl_stat_text),
+								  &x.stat));
+	x.stat.has_delta = true;
+	x.stat.c[1].grew = x.bed.ctx.now;		/* XfrmInTmplMismatch */
+	bed_run(&x.bed);
+	f = bed_find(&x.bed, "xfrm-policy-missing");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(evidence(f, "missing"), "fwd 10.20.1.0/24 -> 10.10.1.0/24");
+	ck_assert(strstr(f->message, "an IPsec policy of reqid 7 has its place"));
+	ck_assert(strstr(f->message, "XfrmInTmplMismatch"));
+	ck_assert(!strstr(f->message, "XfrmInNoPols"));
+	ck_assert_str_eq(evidence(f, "in_its_place"), "src 10.20.1.0/24 dst "
+					 "10.10.1.0/24 dir fwd priority 375423 action allow "
+					 "reqid 7");
+	ck_assert(strstr(f->hint, "ip xfrm policy update src 10.20.1.0/24 dst "
+					 "10.10.1.0/24 dir fwd priority 375423 tmpl src "
+					 "198.51.100.1 dst 192.0.2.2 proto esp reqid 1 mode "
+					 "tunnel"));
+	/* the counter is pinned on the CHILD_SA, with its cause */
+	f = bed_find(&x.bed, "xfrm-errors");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->subject.child_name, "net");
+	ck_assert_str_eq(evidence(f, "counter"), "XfrmInTmplMismatch");
+	ck_assert(strstr(f->message, "template of the inbound policy"));
+	ck_assert(strstr(f->hint, "swanctl --terminate --child net"));
+	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-shadowed"));
+	xbed_free(&x);
+
+	/* replaced by a block policy: XfrmInPolBlock, pinned on the CHILD_SA */
+	xbed_init(&x, true, true);
+	drop_handmade(&x);
+	pol = child_policy(&x.spd, DPC_XFRM_DIR_FWD);
+	pol->action = XFRM_POLICY_BLOCK;
+	pol->n_tmpls = 0;
+	ck_assert(dpc_xfrm_stat_parse(tmpl_stat_text, strlen(tmpl_stat_text),
+								  &x.stat));
+	x.stat.has_delta = true;
+	x.stat.c[2].grew = x.bed.ctx.now;		/* XfrmInPolBlock */
+	bed_run(&x.bed);
+	f = bed_find(&x.bed, "xfrm-policy-missing");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(strstr(f->message, "a block policy has its place, decrypted "
+					 "traffic is dropped (XfrmInPolBlock)"));
+	ck_assert_str_eq(evidence(f, "in_its_place"), "src 10.20.1.0/24 dst "
+					 "10.10.1.0/24 dir fwd priority 375423 action block");
+	for (i = 0; i < x.bed.findings.count; i++)
+	{
+		f = &x.bed.findings.items[i];
+		if (strcmp(f->code, "xfrm-errors") == 0)
+		{
+			n++;
+			ck_assert_str_eq(evidence(f, "counter"), "XfrmInPolBlock");
+			ck_assert_str_eq(f->subject.child_name, "net");
+		}
+	}
+	ck_assert_int_eq(n, 1);
+	xbed_free(&x);
+
+	/* the fwd policy's template in transport mode, same reqid: no policy
+	 * is missing, the counter is pinned on the CHILD_SA all the same */
+	xbed_init(&x, true, true);
+	drop_handmade(&x);
+	pol = child_policy(&x.spd, DPC_XFRM_DIR_FWD);
+	pol->tmpls[0].mode = XFRM_MODE_TRANSPORT;
+	ck_assert(dpc_xfrm_stat_parse(tmpl_stat_text, strlen(tmpl_stat_text),
+								  &x.stat));
+	x.stat.has_delta = true;
+	x.stat.c[1].grew = x.bed.ctx.now;		/* XfrmInTmplMismatch */
+	bed_run(&x.bed);
+	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-missing"));
+	f = bed_find(&x.bed, "xfrm-errors");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->subject.child_name, "net");
+	ck_assert_str_eq(evidence(f, "counter"), "XfrmInTmplMismatch");
+	xbed_free(&x);
+
+	/* the same counter with the templates right: on the gateway */
+	xbed_init(&x, true, true);
+	drop_handmade(&x);
+	ck_assert(dpc_xfrm_stat_parse(tmpl_stat_text, strlen(tmpl_stat_text),
+								  &x.stat));
+	x.stat.has_delta = true;
+	x.stat.c[1].grew = x.bed.ctx.now;		/* XfrmInTmplMismatch */
+	bed_run(&x.bed);
+	f = bed_find(&x.bed, "xfrm-errors");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(evidence(f, "counter"), "XfrmInTmplMismatch");
+	ck_assert(!f->subject.child_name[0]);
+	xbed_free(&x);
+
+	/* the out policy replaced by a bypass: cleartext, no update hint for
+	 * outbound (the message says what happens) */
+	xbed_init(&x, true, true);
+	drop_handmade(&x);
+	pol = child_policy(&x.spd, DPC_XFRM_DIR_OUT);
+	pol->n_tmpls = 0;
+	bed_run(&x.bed);
+	f = bed_find(&x.bed, "xfrm-policy-missing");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(strstr(f->message, "a bypass policy has its place, outbound "
+					 "traffic leaves in cleartext"));
+	xbed_free(&x);
+}
+END_TEST
+
 START_TEST(test_check_ipv6)
 {
 	dpc_child_rec_t *child;
@@ -749,6 +900,7 @@ Suite *xfrm_spd_suite(void)
 	tcase_add_test(tc, test_check_libipsec_silent);
 	tcase_add_test(tc, test_check_shadowed);
 	tcase_add_test(tc, test_check_policy_missing);
+	tcase_add_test(tc, test_check_policy_replaced);
 	tcase_add_test(tc, test_check_ipv6);
 	tcase_add_test(tc, test_check_state_missing);
 	tcase_add_test(tc, test_check_acquire_state);

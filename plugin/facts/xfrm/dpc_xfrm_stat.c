@@ -51,8 +51,10 @@ static const dpc_xfrm_stat_info_t infos[] = {
 	  "decrypted packets whose SA does not match the template of the "
 	  "inbound policy (SAs correct, policy wrong: other reqid, mode or "
 	  "tunnel addresses)",
-	  "compare the 'ip xfrm policy' templates of dir in/fwd with "
-	  "'ip xfrm state'; reinstall the CHILD_SA" },
+	  "compare the templates of the in/fwd policies ('ip xfrm policy') "
+	  "with the SAs ('ip xfrm state'); charon reinstalls its policies "
+	  "with the CHILD_SA (swanctl --terminate --child NAME, then "
+	  "--initiate)" },
 	{ "XfrmInNoPols", true,
 	  "decrypted packets for which no inbound policy exists (SAs correct, "
 	  "policy missing, e.g. route-based tunnels without the policy or with "

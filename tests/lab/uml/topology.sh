@@ -10,6 +10,15 @@
 #  10.10.1.10  10.10.1.1 192.0.2.2  192.0.2.1 198.51.100.1  198.51.100.2 10.20.1.1  10.20.1.10
 #                            (iptables-legacy MASQUERADE on "out" unless LAB_NAT=0)
 #
+# Dual stack (LAB_IPV6=1; off by default, so the IPv4 scenarios are
+# unchanged): the netns tier's IPv6 addresses on every link, no DAD, no
+# router advertisements, IPv6 forwarding on (hosts too, as for IPv4); the
+# router forwards IPv6 without NAT. The child net carries both families
+# (local_ts/remote_ts list the IPv4 and the IPv6 LAN); IKE and ESP stay on
+# IPv4 through the NAT:
+#
+#  fd10::10    fd10::1  2001:db8:a::2  2001:db8:a::1  2001:db8:b::1  2001:db8:b::2  2001:db8:20::1  2001:db8:20::10
+#
 # Same names and addresses as the netns tier (tests/lab/lab.env). gwB has no
 # default route: it reaches gwA only through the NATed 198.51.100.1. One
 # charon per gateway (IKEv2 PSK, connection s2s, child net, 10.10.1.0/24 <->
@@ -39,7 +48,9 @@
 #                       (e.g. "mark_in = 42" and "mark_out = 42" for a VTI)
 #   LAB_NAT (1)         0: the router only routes (plain ESP, no NAT-T)
 #   LAB_INITIATE (1)    0: lab_up does not initiate
+#   LAB_IPV6 (0)        1: dual-stack LANs and selectors (see above)
 #   GWA_LOCAL_TS GWA_REMOTE_TS GWB_LOCAL_TS GWB_REMOTE_TS   traffic selectors
+#                       (default: the LANs, both families with LAB_IPV6=1)
 #   LAB_PSK, LAB_PREFIX (namespace prefix, dpclab), CHARON, SWANCTL
 #
 # Per gateway, $LAB_RUN/gwX/ holds strongswan.conf, swanctl/swanctl.conf,
@@ -53,6 +64,7 @@ LAB_OUT=${LAB_OUT:-/mnt/out}
 LAB_RUN=$LAB_OUT/lab
 LAB_PREFIX=${LAB_PREFIX:-dpclab}
 LAB_NAT=${LAB_NAT:-1}
+LAB_IPV6=${LAB_IPV6:-0}
 LAB_START_TIMEOUT=${LAB_START_TIMEOUT:-20}
 CHARON=${CHARON:-/usr/lib/ipsec/charon}
 SWANCTL=${SWANCTL:-/usr/sbin/swanctl}
@@ -76,11 +88,19 @@ GWB_LAN_IP=10.20.1.1
 HOSTB_IP=10.20.1.10
 NET_A=10.10.1.0/24
 NET_B=10.20.1.0/24
-
-GWA_LOCAL_TS=${GWA_LOCAL_TS:-$NET_A}
-GWA_REMOTE_TS=${GWA_REMOTE_TS:-$NET_B}
-GWB_LOCAL_TS=${GWB_LOCAL_TS:-$NET_B}
-GWB_REMOTE_TS=${GWB_REMOTE_TS:-$NET_A}
+# IPv6 (LAB_IPV6=1), the netns tier's addresses
+HOSTA_IP6=fd10::10
+GWA_LAN_IP6=fd10::1
+GWA_WAN_IP6=2001:db8:a::2
+NAT_IN_IP6=2001:db8:a::1
+NAT_OUT_IP6=2001:db8:b::1
+GWB_WAN_IP6=2001:db8:b::2
+GWB_LAN_IP6=2001:db8:20::1
+HOSTB_IP6=2001:db8:20::10
+NET_A6=fd10::/64
+NET_B6=2001:db8:20::/64
+NET_WANA6=2001:db8:a::/64
+# the selectors are settled in lab_up (LAB_IPV6 may come as its knob)
 LAB_PSK=${LAB_PSK:-lab-only-psk-0123456789abcdef}
 
 # --- helpers -------------------------------------------------------------------
@@ -116,12 +136,27 @@ lab_since() { local d; d=$(( $(lab_elapsed_ms "$1") / 100 )); echo "$((d / 10)).
 # once in UML's own namespace and inherited by the new ones
 # (net.core.devconf_inherit_init_net=1): forwarding on (the hosts forward
 # too, which none of the tests depends on), rp_filter off. IPv6 is off on
-# every interface through the ipv6 module's disable_ipv6=1 (uml-common.sh).
+# every interface through the ipv6 module's disable_ipv6=1 (uml-common.sh)
+# unless LAB_IPV6=1: then it is on, with forwarding, without DAD and router
+# advertisements, set the same way before any link exists (disable_ipv6 in
+# each namespace too).
 lab_net_up() {
-	local err=0
+	local err=0 v6="" ns
+	[ "$LAB_IPV6" = 0 ] || v6="net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0
+		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
+		net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1"
+	# shellcheck disable=SC2086
 	sysctl -qw net.core.devconf_inherit_init_net=1 net.ipv4.ip_forward=1 \
-		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 $v6 || return 1
 	printf 'netns add %s\n' $LAB_NAMESPACES | ip -batch - || return 1
+	# the ipv6 module's disable_ipv6=1 is forced onto every new
+	# namespace's "default": undo it there before the links exist
+	if [ "$LAB_IPV6" != 0 ]; then
+		for ns in $LAB_NAMESPACES; do
+			ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=0 || return 1
+		done
+	fi
 	ip -n "$NS_GWA" -batch - <<-END || err=1
 		link set lo up
 		link add lan type veth peer name eth0 netns $NS_HOSTA
@@ -160,7 +195,40 @@ lab_net_up() {
 		link set eth0 up
 		route add default via $GWB_LAN_IP
 	END
+	[ "$LAB_IPV6" = 0 ] || lab_net6_up || err=1
 	[ $err = 0 ] || echo "lab_net_up: a step failed (see above)" >&2
+	return $err
+}
+
+# lab_net6_up: the IPv6 addresses and routes of the dual-stack lab (the
+# links exist and are up, with their link-local addresses: a router sends
+# neighbour solicitations for forwarded packets from its link-local address
+# only); gwB, as for IPv4, has only a route to gwA's WAN. The sysctls came
+# from UML's own namespace (lab_net_up) before the links were made.
+lab_net6_up() {
+	local err=0
+	ip -n "$NS_GWA" -6 -batch - <<-END || err=1
+		addr add $GWA_LAN_IP6/64 dev lan nodad
+		addr add $GWA_WAN_IP6/64 dev wan nodad
+		route add default via $NAT_IN_IP6
+	END
+	ip -n "$NS_NAT" -6 -batch - <<-END || err=1
+		addr add $NAT_IN_IP6/64 dev in nodad
+		addr add $NAT_OUT_IP6/64 dev out nodad
+	END
+	ip -n "$NS_GWB" -6 -batch - <<-END || err=1
+		addr add $GWB_WAN_IP6/64 dev wan nodad
+		addr add $GWB_LAN_IP6/64 dev lan nodad
+		route add $NET_WANA6 via $NAT_OUT_IP6
+	END
+	ip -n "$NS_HOSTA" -6 -batch - <<-END || err=1
+		addr add $HOSTA_IP6/64 dev eth0 nodad
+		route add default via $GWA_LAN_IP6
+	END
+	ip -n "$NS_HOSTB" -6 -batch - <<-END || err=1
+		addr add $HOSTB_IP6/64 dev eth0 nodad
+		route add default via $GWB_LAN_IP6
+	END
 	return $err
 }
 
@@ -283,8 +351,15 @@ lab_down() {
 }
 
 lab_up() {
-	local t0 gw p i pre=""
+	local t0 gw p i pre="" ts_a=$NET_A ts_b=$NET_B
 	t0=$(lab_now)
+	case $LAB_IPV6 in
+	0) ;;
+	1) ts_a=$NET_A,$NET_A6 ts_b=$NET_B,$NET_B6 ;;
+	*) echo "lab_up: LAB_IPV6 must be 0 or 1" >&2; return 1 ;;
+	esac
+	GWA_LOCAL_TS=${GWA_LOCAL_TS:-$ts_a} GWA_REMOTE_TS=${GWA_REMOTE_TS:-$ts_b}
+	GWB_LOCAL_TS=${GWB_LOCAL_TS:-$ts_b} GWB_REMOTE_TS=${GWB_REMOTE_TS:-$ts_a}
 	mkdir -p "$LAB_RUN" || return 1
 	lab_net_up || return 1
 	if [ "$LAB_NAT" = 1 ]; then
@@ -309,7 +384,7 @@ lab_up() {
 			cat "$LAB_RUN/$gw/load-all.out" >&2; echo "lab_up: swanctl --load-all failed on $gw" >&2; return 1
 		done
 	done
-	echo "lab up in $(lab_since "$t0")s (kernel-netlink, nat=$LAB_NAT, charon pids $(lab_charon_pid gwA) $(lab_charon_pid gwB))"
+	echo "lab up in $(lab_since "$t0")s (kernel-netlink, nat=$LAB_NAT, ipv6=$LAB_IPV6, charon pids $(lab_charon_pid gwA) $(lab_charon_pid gwB))"
 	[ "${LAB_INITIATE:-1}" = 1 ] || return 0
 	t0=$(lab_now)
 	if lab_initiate >"$LAB_RUN/gwA/initiate.out" 2>&1; then
