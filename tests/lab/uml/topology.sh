@@ -319,8 +319,9 @@ lab_initiate() {
 	lab_swanctl gwA --initiate --child net --timeout "${1:-30}"
 }
 
-# stop both charons (SIGTERM, SIGKILL after 5 s); 1 if one was gone already,
-# crashed or had to be killed. The rest of the lab dies with UML.
+# stop both charons (SIGTERM, SIGKILL after 15 s: UML's clock crawls when the
+# host is loaded; the netns lab's shutdown-long-round holds the plugin to 5 s);
+# 1 if one was gone already, crashed or had to be killed. The rest of the lab dies with UML.
 lab_down() {
 	local gw pid i rc=0 pids=""
 	for gw in gwA gwB; do
@@ -334,7 +335,7 @@ lab_down() {
 	done
 	for p in $pids; do
 		gw=${p%%:*}; pid=${p#*:}
-		for (( i = 0; i < 100; i++ )); do kill -0 "$pid" 2>/dev/null || break; lab_sleep 0.05; done
+		for (( i = 0; i < 300; i++ )); do kill -0 "$pid" 2>/dev/null || break; lab_sleep 0.05; done
 		if kill -0 "$pid" 2>/dev/null; then
 			echo "lab_down: charon of $gw ignored SIGTERM, killing it" >&2
 			kill -KILL "$pid" 2>/dev/null; rc=1
