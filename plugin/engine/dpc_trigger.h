@@ -15,11 +15,13 @@
 #ifndef DPC_TRIGGER_H_
 #define DPC_TRIGGER_H_
 
+#include "model/dpc_change.h"
+
 typedef struct dpc_trigger_t dpc_trigger_t;
 
 /**
- * Asks for a check round: all that sources of change (the bus listener)
- * need of the rounds, so they do not depend on what a round reads and
+ * Asks for a check round: all that sources of change (the bus listener,
+ * the kernel watcher) need of the rounds, so they do not depend on what a round reads and
  * reports (implemented by dpc_round_t).
  */
 struct dpc_trigger_t {
@@ -29,6 +31,16 @@ struct dpc_trigger_t {
 	 * pending are served by it. Never blocks, safe from bus hooks.
 	 */
 	void (*trigger)(dpc_trigger_t *this);
+
+	/**
+	 * Report a kernel change: a round after the settle delay (coalesced
+	 * with pending requests) checks the tunnels it concerns. Never blocks
+	 * (a bounded list of changes; when it is full, the round checks every
+	 * tunnel).
+	 *
+	 * @param change	the change
+	 */
+	void (*changed)(dpc_trigger_t *this, const dpc_change_t *change);
 };
 
 #endif /** DPC_TRIGGER_H_ @}*/

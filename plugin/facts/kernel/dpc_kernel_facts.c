@@ -588,6 +588,24 @@ METHOD(dpc_facts_t, get_sysctl, bool,
 	return entry->ok;
 }
 
+/*
+ * Described in header
+ */
+bool dpc_kernel_facts_sysctl_at(dpc_facts_t *facts, size_t i,
+								const char **path, int *value, bool *ok)
+{
+	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
+
+	if (i >= this->nsysctls)
+	{
+		return FALSE;
+	}
+	*path = this->sysctls[i].path;
+	*value = this->sysctls[i].value;
+	*ok = this->sysctls[i].ok;
+	return TRUE;
+}
+
 /**
  * Addresses the kernel will not use.
  */
