@@ -438,6 +438,10 @@ static void note_mss(private_dpc_round_t *this, dpc_check_ctx_t *ctx)
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
 		ike = ctx->tunnels->ikes[i];
+		if (ctx->recheck && !ctx->recheck[i])
+		{	/* not checked: no path worked out, its clamp stays */
+			continue;
+		}
 		for (j = 0; ike->state == DPC_STATE_UP && j < ike->n_children; j++)
 		{
 			child = ike->children[j];
@@ -949,7 +953,7 @@ static void schedule_triggered(private_dpc_round_t *this, bool schedule,
 }
 
 METHOD(dpc_trigger_t, trigger, void,
-	private_dpc_round_t *this)
+	private_dpc_round_t *this, uint32_t ike_id)
 {
 	uint32_t settle;
 	bool schedule;
@@ -958,8 +962,8 @@ METHOD(dpc_trigger_t, trigger, void,
 	schedule = !this->pending;
 	this->pending = TRUE;
 	/* a record changed: its tunnel, and those compared with it for
-	 * coverage and overlap, are checked again, so all of them */
-	this->pending_changes->all = TRUE;
+	 * coverage and overlap, are checked again */
+	dpc_pending_record(this->pending_changes, ike_id);
 	settle = this->settings.settle_ms;
 	this->mutex->unlock(this->mutex);
 

@@ -37,10 +37,10 @@ typedef void (*dpc_round_event_cb_t)(void *ctx, dpc_event_type_t type,
  * Check rounds: sample traffic counters, read the system facts, run the
  * checks over the tracked tunnels and report what changed.
  *
- * A periodic round, a round on demand and one after a change of a record
- * check every tunnel; a round after kernel changes only (dpc_trigger_t
- * changed()) checks the tunnels they concern, unless the netfilter ruleset
- * or a sysctl changed too, and the findings of the others stay.
+ * A periodic round and a round on demand check every tunnel; a round after
+ * changes of records (dpc_trigger_t trigger()) and of the kernel (changed())
+ * checks the tunnels they concern, unless the netfilter ruleset or a sysctl
+ * changed too, and the findings of the others stay.
  *
  * Rounds run in processor jobs (periodic, after a settle delay, or on
  * demand from the query socket), one at a time, each within a wall clock

@@ -27,10 +27,15 @@ typedef struct dpc_trigger_t dpc_trigger_t;
 struct dpc_trigger_t {
 
 	/**
-	 * Ask for a round after the settle delay; requests made while one is
-	 * pending are served by it. Never blocks, safe from bus hooks.
+	 * Ask for a round after the settle delay because a record changed;
+	 * requests made while one is pending are served by it. The round checks
+	 * that IKE_SA's tunnel and those compared with it (every tunnel for
+	 * 0). Never blocks, safe from bus hooks.
+	 *
+	 * @param ike_id	unique id of the IKE_SA whose record changed, 0 if
+	 *					unknown
 	 */
-	void (*trigger)(dpc_trigger_t *this);
+	void (*trigger)(dpc_trigger_t *this, uint32_t ike_id);
 
 	/**
 	 * Report a kernel change: a round after the settle delay (coalesced

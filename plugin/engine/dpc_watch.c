@@ -88,7 +88,7 @@ struct private_dpc_watch_t {
 	/**
 	 * Receive buffer, used by the thread only
 	 */
-	uint8_t buf[MSGBUF];
+	uint8_t buf[MSGBUF] __attribute__((aligned(8)));
 };
 
 /**
@@ -126,10 +126,13 @@ static int open_socket(int protocol, const unsigned *groups, int count)
 /**
  * Report every change in one datagram.
  */
-static void datagram(private_dpc_watch_t *this, int protocol, size_t len)
+static void datagram(private_dpc_watch_t *this, int protocol, size_t size)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr*)this->buf;
 	dpc_change_t change;
+	/* signed: NLMSG_NEXT() takes the aligned length, which may pass the
+	 * end of a malformed last message */
+	int len = size;
 
 	for (; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len))
 	{

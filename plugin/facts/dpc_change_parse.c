@@ -26,7 +26,7 @@ static const void *find_attr(const struct nlmsghdr *nlh, size_t hdrlen,
 							 uint16_t type, size_t *plen)
 {
 	const uint8_t *p, *end;
-	const struct nlattr *a;
+	struct nlattr a;
 	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen);
 
 	if (nlh->nlmsg_len < off)
@@ -37,17 +37,17 @@ static const void *find_attr(const struct nlmsghdr *nlh, size_t hdrlen,
 	end = (const uint8_t*)nlh + nlh->nlmsg_len;
 	while (end - p >= (ptrdiff_t)NLA_HDRLEN)
 	{
-		a = (const struct nlattr*)p;
-		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - p)
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > end - p)
 		{
 			return NULL;
 		}
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
+		if ((a.nla_type & NLA_TYPE_MASK) == type)
 		{
-			*plen = a->nla_len - NLA_HDRLEN;
+			*plen = a.nla_len - NLA_HDRLEN;
 			return p + NLA_HDRLEN;
 		}
-		p += NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a.nla_len);
 	}
 	return NULL;
 }
@@ -81,18 +81,19 @@ static void prefix(dpc_ts_t *ts, uint8_t family, const void *addr,
  */
 static bool parse_route(const struct nlmsghdr *nlh, dpc_change_t *c)
 {
-	const struct rtmsg *rtm = NLMSG_DATA(nlh);
+	struct rtmsg rtm;
 	const void *dst;
 	size_t len = 0;
 
 	c->kind = DPC_CHANGE_ROUTE;
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(rtm)))
 	{
 		c->all = true;
 		return true;
 	}
-	dst = find_attr(nlh, sizeof(*rtm), RTA_DST, &len);
-	prefix(&c->src, rtm->rtm_family, dst, len, dst ? rtm->rtm_dst_len : 0);
+	memcpy(&rtm, NLMSG_DATA(nlh), sizeof(rtm));
+	dst = find_attr(nlh, sizeof(rtm), RTA_DST, &len);
+	prefix(&c->src, rtm.rtm_family, dst, len, dst ? rtm.rtm_dst_len : 0);
 	c->all = !c->src.family;
 	return true;
 }
@@ -102,22 +103,23 @@ static bool parse_route(const struct nlmsghdr *nlh, dpc_change_t *c)
  */
 static bool parse_addr(const struct nlmsghdr *nlh, dpc_change_t *c)
 {
-	const struct ifaddrmsg *ifa = NLMSG_DATA(nlh);
+	struct ifaddrmsg ifa;
 	const void *addr;
 	size_t len = 0;
 
 	c->kind = DPC_CHANGE_ADDR;
 	c->all = true;
-	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifa)))
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(ifa)))
 	{
-		addr = find_attr(nlh, sizeof(*ifa), IFA_LOCAL, &len);
+		memcpy(&ifa, NLMSG_DATA(nlh), sizeof(ifa));
+		addr = find_attr(nlh, sizeof(ifa), IFA_LOCAL, &len);
 		if (!addr)
 		{
-			addr = find_attr(nlh, sizeof(*ifa), IFA_ADDRESS, &len);
+			addr = find_attr(nlh, sizeof(ifa), IFA_ADDRESS, &len);
 		}
 		if (addr)
 		{
-			prefix(&c->src, ifa->ifa_family, addr, len, ifa->ifa_prefixlen);
+			prefix(&c->src, ifa.ifa_family, addr, len, ifa.ifa_prefixlen);
 		}
 	}
 	return true;
@@ -189,10 +191,40 @@ static void state(const struct xfrm_usersa_info *sa, dpc_change_t *c)
 	c->all = !c->spi && !c->daddr.family;
 }
 
+/**
+ * The policy selector at data (len bytes), if it holds one.
+ */
+static void policy_at(const void *data, size_t len, dpc_change_t *c)
+{
+	struct xfrm_userpolicy_info pol;
+
+	if (data && len >= sizeof(pol))
+	{
+		memcpy(&pol, data, sizeof(pol));
+		selector(&pol.sel, 0, c);
+	}
+}
+
+/**
+ * The state at data (len bytes), if it holds one.
+ */
+static void state_at(const void *data, size_t len, dpc_change_t *c)
+{
+	struct xfrm_usersa_info sa;
+
+	if (data && len >= sizeof(sa))
+	{
+		memcpy(&sa, data, sizeof(sa));
+		state(&sa, c);
+	}
+}
+
 static bool parse_xfrm(const struct nlmsghdr *nlh, dpc_change_t *c)
 {
 	size_t plen = NLMSG_PAYLOAD(nlh, 0), alen = 0;
 	const void *data = NLMSG_DATA(nlh), *attr;
+	struct xfrm_userpolicy_id pid;
+	struct xfrm_usersa_id id;
 
 	c->all = true;
 	switch (nlh->nlmsg_type)
@@ -200,35 +232,26 @@ static bool parse_xfrm(const struct nlmsghdr *nlh, dpc_change_t *c)
 		case XFRM_MSG_NEWPOLICY:
 		case XFRM_MSG_UPDPOLICY:
 			c->kind = DPC_CHANGE_XFRM_POLICY;
-			if (plen >= sizeof(struct xfrm_userpolicy_info))
-			{
-				selector(&((const struct xfrm_userpolicy_info*)data)->sel,
-						 0, c);
-			}
+			policy_at(data, plen, c);
 			return true;
 		case XFRM_MSG_DELPOLICY:
 			c->kind = DPC_CHANGE_XFRM_POLICY;
 			/* the id may carry an index only, the policy follows */
-			attr = find_attr(nlh, sizeof(struct xfrm_userpolicy_id),
-							 XFRMA_POLICY, &alen);
+			attr = find_attr(nlh, sizeof(pid), XFRMA_POLICY, &alen);
 			if (attr && alen >= sizeof(struct xfrm_userpolicy_info))
 			{
-				selector(&((const struct xfrm_userpolicy_info*)attr)->sel,
-						 0, c);
+				policy_at(attr, alen, c);
 			}
-			else if (plen >= sizeof(struct xfrm_userpolicy_id))
+			else if (plen >= sizeof(pid))
 			{
-				selector(&((const struct xfrm_userpolicy_id*)data)->sel,
-						 0, c);
+				memcpy(&pid, data, sizeof(pid));
+				selector(&pid.sel, 0, c);
 			}
 			return true;
 		case XFRM_MSG_POLEXPIRE:
+			/* struct xfrm_user_polexpire starts with the policy */
 			c->kind = DPC_CHANGE_XFRM_POLICY;
-			if (plen >= sizeof(struct xfrm_user_polexpire))
-			{
-				selector(&((const struct xfrm_user_polexpire*)data)->pol.sel,
-						 0, c);
-			}
+			policy_at(data, plen, c);
 			return true;
 		case XFRM_MSG_FLUSHPOLICY:
 			c->kind = DPC_CHANGE_XFRM_POLICY;
@@ -236,34 +259,27 @@ static bool parse_xfrm(const struct nlmsghdr *nlh, dpc_change_t *c)
 		case XFRM_MSG_NEWSA:
 		case XFRM_MSG_UPDSA:
 			c->kind = DPC_CHANGE_XFRM_STATE;
-			if (plen >= sizeof(struct xfrm_usersa_info))
-			{
-				state(data, c);
-			}
+			state_at(data, plen, c);
 			return true;
 		case XFRM_MSG_DELSA:
 			c->kind = DPC_CHANGE_XFRM_STATE;
-			attr = find_attr(nlh, sizeof(struct xfrm_usersa_id), XFRMA_SA,
-							 &alen);
+			attr = find_attr(nlh, sizeof(id), XFRMA_SA, &alen);
 			if (attr && alen >= sizeof(struct xfrm_usersa_info))
 			{
-				state(attr, c);
+				state_at(attr, alen, c);
 			}
-			else if (plen >= sizeof(struct xfrm_usersa_id))
+			else if (plen >= sizeof(id))
 			{
-				const struct xfrm_usersa_id *id = data;
-
-				c->spi = ntohl(id->spi);
-				xfrm_addr(&c->daddr, id->family, &id->daddr);
+				memcpy(&id, data, sizeof(id));
+				c->spi = ntohl(id.spi);
+				xfrm_addr(&c->daddr, id.family, &id.daddr);
 				c->all = !c->spi && !c->daddr.family;
 			}
 			return true;
 		case XFRM_MSG_EXPIRE:
+			/* struct xfrm_user_expire starts with the state */
 			c->kind = DPC_CHANGE_XFRM_EXPIRE;
-			if (plen >= sizeof(struct xfrm_user_expire))
-			{
-				state(&((const struct xfrm_user_expire*)data)->state, c);
-			}
+			state_at(data, plen, c);
 			return true;
 		case XFRM_MSG_FLUSHSA:
 			c->kind = DPC_CHANGE_XFRM_STATE;

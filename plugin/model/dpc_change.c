@@ -32,10 +32,7 @@ const char *dpc_change_kind_name(dpc_change_kind_t kind)
 	return "unknown";
 }
 
-/**
- * Does a selector list overlap a prefix?
- */
-static bool list_overlaps(const dpc_ts_list_t *list, const dpc_ts_t *p)
+bool dpc_change_list_overlaps(const dpc_ts_list_t *list, const dpc_ts_t *p)
 {
 	size_t i;
 
@@ -54,10 +51,10 @@ static bool list_overlaps(const dpc_ts_list_t *list, const dpc_ts_t *p)
  */
 static bool child_overlaps(const dpc_child_rec_t *child, const dpc_ts_t *p)
 {
-	return list_overlaps(&child->local, p) ||
-		   list_overlaps(&child->remote, p) ||
-		   list_overlaps(&child->cfg_local, p) ||
-		   list_overlaps(&child->cfg_remote, p);
+	return dpc_change_list_overlaps(&child->local, p) ||
+		   dpc_change_list_overlaps(&child->remote, p) ||
+		   dpc_change_list_overlaps(&child->cfg_local, p) ||
+		   dpc_change_list_overlaps(&child->cfg_remote, p);
 }
 
 /**

@@ -100,6 +100,11 @@ typedef struct {
 const char *dpc_change_kind_name(dpc_change_kind_t kind);
 
 /**
+ * Does any selector of a list overlap a selector?
+ */
+bool dpc_change_list_overlaps(const dpc_ts_list_t *list, const dpc_ts_t *ts);
+
+/**
  * Does a change concern a tunnel (an IKE_SA and its CHILD_SAs)?
  *
  * - every tunnel: rules, addresses, links, the nftables ruleset, an

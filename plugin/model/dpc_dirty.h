@@ -13,9 +13,9 @@
  *
  * Which tunnels a round checks again (pure, libc only, not locked).
  *
- * Kernel changes wait in a bounded list (dpc_pending_t) until a round takes
- * them; the round turns them into the set of tunnels they concern
- * (dpc_dirty_t), checks those and the gateway-wide questions only, and
+ * Kernel changes and the IKE_SAs whose records changed wait in bounded
+ * lists (dpc_pending_t) until a round takes them; the round turns them into
+ * the set of tunnels they concern (dpc_dirty_t), checks those and the gateway-wide questions only, and
  * merges its findings into the store within that scope, so the findings of
  * the other tunnels stay.
  */
@@ -29,6 +29,10 @@
 /** most changes waiting for a round; more make it check every tunnel */
 #define DPC_PENDING_MAX 256
 
+/** most changed records waiting for a round; more make it check every
+ *  tunnel */
+#define DPC_PENDING_RECORDS 64
+
 /**
  * Changes waiting for a round.
  */
@@ -37,6 +41,10 @@ typedef struct {
 	dpc_change_t changes[DPC_PENDING_MAX];
 	/** number of changes */
 	size_t count;
+	/** unique ids of the IKE_SAs whose records changed */
+	uint32_t records[DPC_PENDING_RECORDS];
+	/** number of records */
+	size_t n_records;
 	/** every tunnel must be checked (a record changed, a full round was
 	 *  asked for, or the list overflowed) */
 	bool all;
@@ -46,6 +54,12 @@ typedef struct {
  * Add a change (an overflow makes the round check every tunnel).
  */
 void dpc_pending_add(dpc_pending_t *p, const dpc_change_t *c);
+
+/**
+ * Add an IKE_SA whose record changed (an IKE_SA or CHILD_SA event); 0 for
+ * one not known, or an overflow, make the round check every tunnel.
+ */
+void dpc_pending_record(dpc_pending_t *p, uint32_t ike_id);
 
 /**
  * Empty the list.
@@ -69,7 +83,11 @@ typedef struct {
 } dpc_dirty_t;
 
 /**
- * Work out the tunnels a round checks.
+ * Work out the tunnels a round checks: those the kernel changes concern
+ * (dpc_change_mark()), and for each changed record its tunnel and those
+ * compared with it (coverage and overlap): of the same config, or with a
+ * local or remote selector overlapping one of its own. A record missing
+ * from the snapshot makes it check every tunnel.
  *
  * @param d			receives the set (dpc_dirty_clear() it)
  * @param p			the changes the round took (NULL: none)

@@ -629,6 +629,70 @@ START_TEST(test_store_scope)
 }
 END_TEST
 
+START_TEST(test_dirty_records)
+{
+	dpc_pending_t *p;
+	dpc_dirty_t d;
+	two_t t;
+
+	two_init(&t);
+	snprintf(t.ike[0].name, sizeof(t.ike[0].name), "site-a");
+	snprintf(t.ike[1].name, sizeof(t.ike[1].name), "site-b");
+	p = calloc(1, sizeof(*p));
+	ck_assert(p);
+
+	/* A's record changed: A only (B's selectors and config are apart) */
+	dpc_pending_record(p, 1);
+	dpc_pending_record(p, 1);
+	ck_assert_uint_eq(p->n_records, 1);
+	ck_assert(dpc_dirty_build(&d, p, &t.tunnels, false, NULL));
+	ck_assert(!d.all);
+	ck_assert(d.flags[0] && !d.flags[1]);
+	dpc_dirty_clear(&d);
+
+	/* the same config: compared for coverage, both */
+	snprintf(t.ike[1].name, sizeof(t.ike[1].name), "site-a");
+	ck_assert(dpc_dirty_build(&d, p, &t.tunnels, false, NULL));
+	ck_assert(d.flags[0] && d.flags[1]);
+	dpc_dirty_clear(&d);
+	snprintf(t.ike[1].name, sizeof(t.ike[1].name), "site-b");
+
+	/* B's configured remote selector overlaps A's: both */
+	{
+		dpc_ts_t ts;
+
+		ck_assert(dpc_ts_parse(&ts, "10.20.0.0/16"));
+		ck_assert(dpc_ts_list_add(&t.child[1].cfg_remote, &ts));
+		ck_assert(dpc_dirty_build(&d, p, &t.tunnels, false, NULL));
+		ck_assert(d.flags[0] && d.flags[1]);
+		dpc_dirty_clear(&d);
+		dpc_ts_list_clear(&t.child[1].cfg_remote);
+	}
+
+	/* a record the snapshot does not hold: every tunnel */
+	dpc_pending_reset(p);
+	dpc_pending_record(p, 99);
+	ck_assert(dpc_dirty_build(&d, p, &t.tunnels, false, NULL));
+	ck_assert(d.all);
+	dpc_dirty_clear(&d);
+
+	/* an unknown IKE_SA (0) and an overflow: every tunnel */
+	dpc_pending_reset(p);
+	dpc_pending_record(p, 0);
+	ck_assert(p->all);
+	dpc_pending_reset(p);
+	for (uint32_t id = 1; id <= DPC_PENDING_RECORDS; id++)
+	{
+		dpc_pending_record(p, id);
+	}
+	ck_assert(!p->all);
+	dpc_pending_record(p, DPC_PENDING_RECORDS + 1);
+	ck_assert(p->all);
+	free(p);
+	two_clear(&t);
+}
+END_TEST
+
 START_TEST(test_kind_names)
 {
 	ck_assert_str_eq(dpc_change_kind_name(DPC_CHANGE_ROUTE), "route");
@@ -651,6 +715,7 @@ Suite *change_suite(void)
 	tcase_add_test(tc, test_dirty_routes);
 	tcase_add_test(tc, test_dirty_kinds);
 	tcase_add_test(tc, test_dirty_build);
+	tcase_add_test(tc, test_dirty_records);
 	tcase_add_test(tc, test_store_scope);
 	tcase_add_test(tc, test_kind_names);
 	suite_add_tcase(s, tc);
