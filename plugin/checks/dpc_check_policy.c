@@ -35,20 +35,23 @@ static const char *tunnel_dev(dpc_check_ctx_t *ctx)
 }
 
 /**
- * Name of a table as "ip" prints it.
+ * Name of a table as "ip" prints it, written into buf.
  */
 static const char *table_name(uint32_t table, char *buf, size_t len)
 {
 	switch (table)
 	{
 		case 254:
-			return "main";
+			snprintf(buf, len, "main");
+			break;
 		case 253:
-			return "default";
+			snprintf(buf, len, "default");
+			break;
 		default:
 			snprintf(buf, len, "%u", table);
-			return buf;
+			break;
 	}
+	return buf;
 }
 
 /**

@@ -23,14 +23,39 @@
  * conf.IF.rp_filter, except for packets with a secpath (decrypted by XFRM
  * on a policy-based tunnel, or on an xfrm interface). Outer ESP/UDP
  * packets have none, nor have decrypted packets on kernel-libipsec's TUN
- * device or on a VTI device (its receive path scrubs the packet). An input route
- * question ("ip route get DST from SRC iif IF") runs the same check: for a
- * forwarded packet it fails with EXDEV exactly when rp_filter drops it; for
- * a packet to the gateway itself ip_route_input_slow() reports the failure
- * as a martian source, EINVAL, which the reverse route and the sysctls then
- * have to confirm (strict mode and the way back leaving through another
- * interface, or no way back at all).
+ * device or on a VTI device (its receive path scrubs the packet). The
+ * reverse lookup passes when the way back uses the arrival interface;
+ * otherwise strict mode drops, and loose mode drops too when there is no
+ * way back at all or when the arrival interface has no IPv4 address
+ * (__fib_validate_source() then goes straight to its "last resort", which
+ * fails in either mode): kernel-libipsec's TUN device has none unless it
+ * carries a virtual IP.
+ * An input route question ("ip route get DST from SRC iif IF") runs the same
+ * check. Kernels before the drop reasons answer a forwarded packet's
+ * rp_filter failure with EXDEV; later ones, and every kernel for a packet
+ * to the gateway itself (a martian source), answer EINVAL, which the
+ * reverse route, the sysctls and the interface's addresses then have to
+ * confirm.
  */
+
+/**
+ * Does the interface have an IPv4 address (the kernel's "no_addr" test)?
+ */
+static bool has_ipv4(dpc_check_ctx_t *ctx, const char *ifname)
+{
+	const nfsim_ifaddr_t *addrs;
+	size_t i, n;
+
+	n = ctx->facts->get_addrs(ctx->facts, &addrs);
+	for (i = 0; i < n; i++)
+	{
+		if (addrs[i].family == AF_INET && dpc_streq(addrs[i].ifname, ifname))
+		{
+			return true;
+		}
+	}
+	return false;
+}
 
 /**
  * Does rp_filter drop the packet of an input question the kernel answered
@@ -66,7 +91,11 @@ static bool rpf_drops(dpc_check_ctx_t *ctx, const dpc_route_query_t *q,
 	{	/* no way back fails loose mode too */
 		return true;
 	}
-	return mode == 1 && !dpc_streq(reverse->oif, q->iif);
+	if (dpc_streq(reverse->oif, q->iif))
+	{
+		return false;
+	}
+	return mode == 1 || !has_ipv4(ctx, q->iif);
 }
 
 /**
@@ -99,6 +128,21 @@ static void report(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	dpc_finding_evidence(f, name, "%d", dev);
 	dpc_finding_evidence(f, "route", "%s", route->text);
 	dpc_finding_evidence(f, "reverse_route", "%s", reverse->text);
+	if (!has_ipv4(ctx, q->iif))
+	{	/* loose mode fails on an interface without an IPv4 address */
+		dpc_finding_evidence(f, "iif_ipv4", "none");
+		dpc_finding_hint(f, "%s has no IPv4 address, so loose mode drops "
+						 "these packets too: route %s via %s for the "
+						 "reverse lookup (made without the packet's mark and "
+						 "input interface), or turn "
+						 "rp_filter off for %s ('sysctl -w "
+						 "net.ipv4.conf.all.rp_filter=0 "
+						 "net.ipv4.conf.%s.rp_filter=0', the effective value "
+						 "is the higher of the two; keep strict mode on the "
+						 "other interfaces one by one)", q->iif, src, q->iif,
+						 q->iif, q->iif);
+		return;
+	}
 	dpc_finding_hint(f, "use loose mode on %s: 'sysctl -w "
 					 "net.ipv4.conf.%s.rp_filter=2' (the effective value is "
 					 "the higher of all and %s, so lower "

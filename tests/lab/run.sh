@@ -9,6 +9,11 @@
 #      DPC_LAB_SCENARIO_TIMEOUT  seconds per scenario (180; a scenario may say
 #                  "# timeout: N" in its header)
 #      DPC_LAB_VERBOSE=1  print every scenario's output, not only failures
+#      DPC_LAB_JOBS  lanes run at once (1): each lane is a lab of its own
+#                  (prefix <prefix>1, <prefix>2, ..., scratch <scratch>/laneN)
+#                  taking every Nth scenario; a scenario whose header says
+#                  "# exclusive" (it measures time or memory) runs alone after
+#                  the lanes
 # Results (logs, configs, output of each scenario) stay in
 # ${DPC_LAB_SCRATCH:-${TMPDIR:-/tmp}/dpclab}/results/<scenario>/.
 set -uo pipefail
@@ -50,6 +55,49 @@ else
 	done
 fi
 
+# lanes: the scenarios shared out to DPC_LAB_JOBS runs of this script, each
+# with its own namespaces and scratch; exclusive ones run alone afterwards
+JOBS=${DPC_LAB_JOBS:-1}
+if [ "$JOBS" -gt 1 ] && [ -z "${DPC_LAB_LANE:-}" ]; then
+	shared=""; alone=""
+	for s in $list; do
+		if grep -q '^# exclusive' "$HERE/scenarios/$s.sh"; then
+			alone="$alone $s"
+		else
+			shared="$shared $s"
+		fi
+	done
+	T0=$(lab_now)
+	mkdir -p "$RESULTS"
+	pids=""; i=0
+	for lane in $(seq 1 "$JOBS"); do
+		mine=$(printf '%s\n' $shared | awk -v n="$JOBS" -v l="$lane" 'NR % n == l % n')
+		[ -n "$mine" ] || continue
+		DPC_LAB_LANE=$lane DPC_LAB_PREFIX=$LAB_PREFIX$lane \
+			DPC_LAB_SCRATCH=$LAB_SCRATCH/lane$lane DPC_LAB_RUN= \
+			DPC_LAB_RESULTS=$RESULTS DPC_LAB_LOCKED= \
+			"$BASH" "${BASH_SOURCE[0]}" $mine >"$RESULTS/.lane$lane.out" 2>&1 &
+		pids="$pids $!"
+	done
+	rc=0
+	for p in $pids; do wait "$p" || rc=1; done
+	if [ -n "$alone" ]; then
+		DPC_LAB_LANE=alone "$BASH" "${BASH_SOURCE[0]}" $alone >"$RESULTS/.alone.out" 2>&1 || rc=1
+	fi
+	passed=0; failed=0
+	for f in "$RESULTS"/.lane*.out "$RESULTS/.alone.out"; do
+		[ -f "$f" ] || continue
+		sed '/^lab scenarios took /d; /^[0-9]* passed, [0-9]* failed$/d' "$f"
+		n=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$f")
+		[ -n "$n" ] || { echo "run.sh: ${f##*/}: a lane did not finish"; rc=1; continue; }
+		passed=$((passed + ${n% *})); failed=$((failed + ${n#* }))
+	done
+	echo "lab scenarios took $(lab_since "$T0")s in $JOBS lanes"
+	echo "$passed passed, $failed failed"
+	[ $rc = 0 ] && [ $failed = 0 ]
+	exit
+fi
+
 cleanup() { "$HERE/down.sh" >/dev/null 2>&1 || "$HERE/down.sh" >&2; }
 trap 'echo "run.sh: interrupted" >&2; cleanup; exit 130' INT TERM
 
@@ -67,8 +115,8 @@ for s in $list; do
 	SCEN_NAME=$s timeout -k 30 "$t" bash "$f" >"$out" 2>&1
 	rc=$?
 	# the scenario tears its lab down; this makes sure of it
-	if ! "$HERE/down.sh" >"$RESULTS/.down.out" 2>&1; then
-		cat "$RESULTS/.down.out" >>"$out"; rc=1
+	if ! "$HERE/down.sh" >"$RESULTS/.down-$LAB_PREFIX.out" 2>&1; then
+		cat "$RESULTS/.down-$LAB_PREFIX.out" >>"$out"; rc=1
 	fi
 	dt=$(lab_since "$t1")
 	[ $rc = 124 ] && echo "  FAIL timed out after ${t}s" >>"$out"

@@ -366,6 +366,23 @@ START_TEST(test_policy_table)
 						  "ip route add 10.20.1.0/24 dev ipsec0 table 100"));
 	bed_free(&bed);
 
+	/* the answer from table main: named in the message and the hint */
+	bed_pr(&bed, &pr);
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "lan", 0, DPC_RT_UNICAST,
+						"wan", "192.0.2.1", 254);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(&bed);
+	f = bed_find(&bed, "route-policy-table");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, " to table main, "));
+	ck_assert_ptr_nonnull(strstr(f->hint,
+						  "ip route add 10.20.1.0/24 dev ipsec0 table main'"));
+	bed_free(&bed);
+
 	/* policy-based XFRM encrypts whatever the route: silent */
 	bed_pr(&bed, &pr);
 	fixture_facts_reset_routes(bed.facts);
@@ -553,10 +570,61 @@ START_TEST(test_rp_filter)
 	ck_assert_str_eq(f->discrim, "inner");
 	ck_assert(has_evidence(f, "net.ipv4.conf.all.rp_filter", "0"));
 	ck_assert(has_evidence(f, "net.ipv4.conf.ipsec0.rp_filter", "1"));
-	ck_assert_ptr_nonnull(strstr(f->hint, "net.ipv4.conf.ipsec0.rp_filter=2"));
+	/* kernel-libipsec's TUN without an address: loose mode fails too */
+	ck_assert(has_evidence(f, "iif_ipv4", "none"));
+	ck_assert_ptr_null(strstr(f->hint, "rp_filter=2"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "net.ipv4.conf.ipsec0.rp_filter=0"));
 	/* inbound-undeliverable is not claimed for it */
 	ck_assert_ptr_null(bed_find(&bed, "inbound-undeliverable"));
+	/* with an address on it, loose mode is the fix */
+	fixture_facts_addr(bed.facts, "10.99.0.1", "ipsec0");
+	bed_run(&bed);
+	f = bed_find(&bed, "rp-filter-drop");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(!has_evidence(f, "iif_ipv4", "none"));
+	ck_assert_ptr_nonnull(strstr(f->hint, "net.ipv4.conf.ipsec0.rp_filter=2"));
 	bed_free(&bed);
+
+	/* kernels with drop reasons answer EINVAL for a forwarded packet too:
+	 * strict mode drops; loose mode drops only while ipsec0 has no IPv4
+	 * address (the kernel's last resort); a way back through ipsec0 or
+	 * rp_filter off passes */
+	for (i = 0; i < 6; i++)
+	{
+		bool drops = i == 0 || i == 1 || i == 2;
+
+		bed_init(&bed);
+		fixture_facts_reset_routes(bed.facts);
+		fixture_facts_route(bed.facts, "10.10.1.0/24", "ipsec0", EINVAL, 0,
+							"", NULL, 0);
+		/* the way back (no mark, no iif) leaves via wan; the LAN's
+		 * traffic enters ipsec0 */
+		fixture_facts_route(bed.facts, "10.20.1.0/24", "", 0, DPC_RT_UNICAST,
+							i == 4 ? "ipsec0" : "wan", "192.0.2.1", 254);
+		fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0,
+							DPC_RT_UNICAST, "ipsec0", NULL, 220);
+		fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0,
+							DPC_RT_UNICAST, "lan", NULL, 254);
+		fixture_facts_sysctl(bed.facts, "net/ipv4/conf/all/rp_filter",
+							 i == 0 ? 1 : i == 5 ? 0 : 2);
+		fixture_facts_sysctl(bed.facts, "net/ipv4/conf/ipsec0/rp_filter", 0);
+		if (i == 2 || i == 3)
+		{	/* strict with an address drops; loose with one passes */
+			fixture_facts_addr(bed.facts, "10.99.0.1", "ipsec0");
+			fixture_facts_sysctl(bed.facts, "net/ipv4/conf/all/rp_filter",
+								 i == 2 ? 1 : 2);
+		}
+		bed_run(&bed);
+		f = bed_find(&bed, "rp-filter-drop");
+		ck_assert_msg(drops == (f != NULL), "case %d", i);
+		if (f)
+		{
+			ck_assert_str_eq(f->discrim, "inner");
+			ck_assert_ptr_nonnull(strstr(f->message, "leaves via wan"));
+			ck_assert(has_evidence(f, "iif_ipv4", "none") == (i != 2));
+		}
+		bed_free(&bed);
+	}
 
 	/* the peer's packets on wan */
 	bed_init(&bed);

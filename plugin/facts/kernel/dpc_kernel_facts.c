@@ -9,25 +9,18 @@
 
 #include "dpc_kernel_facts.h"
 #include "facts/rtnl/dpc_rtnl.h"
-#include "facts/xfrm/dpc_xfrm.h"
+#include "facts/rtnl/dpc_rtnl_tables.h"
+#include "facts/sysctl/dpc_sysctl_cache.h"
+#include "facts/xfrm/dpc_xfrm_reader.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <linux/rtnetlink.h>
 
 #include <utils/utils.h>
-
-/** longest sysctl path accepted (below /proc/sys/) */
-#define SYSCTL_PATH_MAX 128
-
-/** longest sysctl value read */
-#define SYSCTL_VALUE_MAX 32
 
 /** first size of the route cache (a power of two) */
 #define ROUTE_CACHE_MIN 64
@@ -59,18 +52,6 @@ typedef struct {
 	/** the answer */
 	dpc_route_t route;
 } route_entry_t;
-
-/**
- * A cached sysctl.
- */
-typedef struct {
-	/** path below /proc/sys */
-	char path[SYSCTL_PATH_MAX];
-	/** readable and an integer */
-	bool ok;
-	/** the value */
-	int value;
-} sysctl_entry_t;
 
 typedef struct private_dpc_kernel_facts_t private_dpc_kernel_facts_t;
 
@@ -171,14 +152,9 @@ struct private_dpc_kernel_facts_t {
 	int route_errno;
 
 	/**
-	 * Cached sysctls.
+	 * Sysctls read this round.
 	 */
-	sysctl_entry_t *sysctls;
-
-	/**
-	 * Number of cached sysctls.
-	 */
-	size_t nsysctls;
+	dpc_sysctl_cache_t *sysctls;
 
 	/**
 	 * What the round may spend, NULL for no limit
@@ -186,65 +162,14 @@ struct private_dpc_kernel_facts_t {
 	const dpc_budget_t *budget;
 
 	/**
-	 * The SAD, valid if sad_errno is 0 and sad_asked
+	 * XFRM reads of the round, NULL unless the data plane is XFRM
 	 */
-	dpc_xfrm_sad_t sad;
+	dpc_xfrm_reader_t *xfrm;
 
 	/**
-	 * The SAD was read for this round
+	 * Rule and route dumps of the round
 	 */
-	bool sad_asked;
-
-	/**
-	 * errno of reading the SAD, 0 if it was read
-	 */
-	int sad_errno;
-
-	/**
-	 * The SPD, valid if spd_errno is 0 and sad_asked (read with the SAD)
-	 */
-	dpc_xfrm_spd_t spd;
-
-	/**
-	 * errno of reading the SPD, 0 if it was read
-	 */
-	int spd_errno;
-
-	/**
-	 * The XFRM drop counters, valid if stat_asked and stat_errno is 0
-	 */
-	dpc_xfrm_stat_t stat;
-
-	/**
-	 * The counters were read for this round
-	 */
-	bool stat_asked;
-
-	/**
-	 * errno of reading the counters, 0 if they were read
-	 */
-	int stat_errno;
-
-	/**
-	 * The counters of the previous round, NULL if not kept
-	 */
-	dpc_xfrm_stat_t *stat_last;
-
-	/**
-	 * Rules and routes of IPv4 [0] and IPv6 [1], read on demand
-	 */
-	struct {
-		/** dumped this round */
-		bool asked;
-		/** the rules */
-		dpc_rule_t *rules;
-		/** number of rules */
-		size_t nrules;
-		/** the routes */
-		dpc_rtentry_t *routes;
-		/** number of routes */
-		size_t nroutes;
-	} rt[2];
+	dpc_rtnl_tables_t *tables;
 };
 
 /**
@@ -468,124 +393,10 @@ METHOD(dpc_facts_t, route_get, bool,
 	return TRUE;
 }
 
-/**
- * Accept a sysctl path: relative, no empty, "." or ".." components, no
- * whitespace.
- */
-static bool sysctl_path_ok(const char *path)
-{
-	const char *c, *start = path;
-	size_t len;
-
-	len = strnlen(path, SYSCTL_PATH_MAX);
-	if (!len || len >= SYSCTL_PATH_MAX)
-	{
-		return FALSE;
-	}
-	for (c = path; ; c++)
-	{
-		if (*c == '/' || *c == '\0')
-		{
-			len = c - start;
-			if (!len || (len == 1 && start[0] == '.') ||
-				(len == 2 && start[0] == '.' && start[1] == '.'))
-			{
-				return FALSE;
-			}
-			if (*c == '\0')
-			{
-				return TRUE;
-			}
-			start = c + 1;
-		}
-		else if ((unsigned char)*c <= ' ' || *c == 0x7f)
-		{
-			return FALSE;
-		}
-	}
-}
-
-/**
- * Read /proc/sys/<path> as a single integer.
- */
-static bool read_sysctl(const char *path, int *value)
-{
-	char file[sizeof("/proc/sys/") + SYSCTL_PATH_MAX];
-	char buf[SYSCTL_VALUE_MAX + 1], *end;
-	ssize_t len;
-	long val;
-	int fd;
-
-	if (!sysctl_path_ok(path))
-	{
-		return FALSE;
-	}
-	snprintf(file, sizeof(file), "/proc/sys/%s", path);
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-	{
-		return FALSE;
-	}
-	do
-	{
-		len = read(fd, buf, sizeof(buf));
-	}
-	while (len < 0 && errno == EINTR);
-	close(fd);
-	if (len <= 0 || len > SYSCTL_VALUE_MAX)
-	{	/* empty, unreadable or too long for one integer */
-		return FALSE;
-	}
-	buf[len] = '\0';
-	errno = 0;
-	val = strtol(buf, &end, 10);
-	if (end == buf || errno || val < INT_MIN || val > INT_MAX)
-	{
-		return FALSE;
-	}
-	while (*end == '\n' || *end == ' ')
-	{
-		end++;
-	}
-	if (*end)
-	{	/* several values (e.g. "4096 131072 6291456") or text */
-		return FALSE;
-	}
-	*value = val;
-	return TRUE;
-}
-
 METHOD(dpc_facts_t, get_sysctl, bool,
 	private_dpc_kernel_facts_t *this, const char *path, int *value)
 {
-	sysctl_entry_t *entry, *grown;
-	size_t i;
-
-	for (i = 0; i < this->nsysctls; i++)
-	{
-		entry = &this->sysctls[i];
-		if (strncmp(entry->path, path, sizeof(entry->path)) == 0)
-		{
-			*value = entry->value;
-			return entry->ok;
-		}
-	}
-	if (strnlen(path, SYSCTL_PATH_MAX) >= SYSCTL_PATH_MAX)
-	{
-		return FALSE;
-	}
-	grown = realloc(this->sysctls, (this->nsysctls + 1) * sizeof(*grown));
-	if (!grown)
-	{
-		return read_sysctl(path, value);
-	}
-	this->sysctls = grown;
-	entry = &this->sysctls[this->nsysctls++];
-	memset(entry, 0, sizeof(*entry));
-	strcpy(entry->path, path);
-	entry->ok = read_sysctl(path, &entry->value);
-	*value = entry->value;
-	return entry->ok;
+	return this->sysctls->get(this->sysctls, path, value);
 }
 
 /*
@@ -596,14 +407,7 @@ bool dpc_kernel_facts_sysctl_at(dpc_facts_t *facts, size_t i,
 {
 	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
 
-	if (i >= this->nsysctls)
-	{
-		return FALSE;
-	}
-	*path = this->sysctls[i].path;
-	*value = this->sysctls[i].value;
-	*ok = this->sysctls[i].ok;
-	return TRUE;
+	return this->sysctls->at(this->sysctls, i, path, value, ok);
 }
 
 /**
@@ -752,123 +556,34 @@ METHOD(dpc_facts_t, get_ruleset, const nfsim_ruleset_t*,
 METHOD(dpc_facts_t, get_sad, const dpc_xfrm_sad_t*,
 	private_dpc_kernel_facts_t *this)
 {
-	int err;
-
-	if (this->dataplane != DPC_DATAPLANE_XFRM)
+	if (!this->xfrm)
 	{
 		errno = ENOTSUP;
 		return NULL;
 	}
-	if (!this->sad_asked)
-	{	/* one dump of each for the whole round, one after the other */
-		this->sad_asked = TRUE;
-		err = dpc_xfrm_dump_sad(&this->sad, this->budget);
-		this->sad_errno = -err;
-		if (err)
-		{
-			dpc_xfrm_sad_clear(&this->sad);
-		}
-		err = dpc_xfrm_dump_spd(&this->spd, this->budget);
-		this->spd_errno = -err;
-		if (err)
-		{
-			dpc_xfrm_spd_clear(&this->spd);
-		}
-	}
-	if (this->sad_errno)
-	{
-		errno = this->sad_errno;
-		return NULL;
-	}
-	return &this->sad;
+	return this->xfrm->get_sad(this->xfrm);
 }
 
 METHOD(dpc_facts_t, get_spd, const dpc_xfrm_spd_t*,
 	private_dpc_kernel_facts_t *this)
 {
-	if (!get_sad(this) && errno == ENOTSUP)
+	if (!this->xfrm)
 	{
+		errno = ENOTSUP;
 		return NULL;
 	}
-	if (this->spd_errno)
-	{
-		errno = this->spd_errno;
-		return NULL;
-	}
-	return &this->spd;
-}
-
-/**
- * Read /proc/net/xfrm_stat into a buffer.
- *
- * @return			bytes read, -1 with errno set
- */
-static ssize_t read_xfrm_stat(char *buf, size_t len)
-{
-	ssize_t n, total = 0;
-	int fd;
-
-	fd = open("/proc/net/xfrm_stat", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-	{
-		return -1;
-	}
-	while ((size_t)total < len)
-	{
-		n = read(fd, buf + total, len - total);
-		if (n < 0 && errno == EINTR)
-		{
-			continue;
-		}
-		if (n <= 0)
-		{
-			break;
-		}
-		total += n;
-	}
-	close(fd);
-	return total;
+	return this->xfrm->get_spd(this->xfrm);
 }
 
 METHOD(dpc_facts_t, get_xfrm_stat, const dpc_xfrm_stat_t*,
 	private_dpc_kernel_facts_t *this)
 {
-	char buf[DPC_XFRM_STAT_FILE_MAX];
-	ssize_t n;
-
-	if (this->dataplane != DPC_DATAPLANE_XFRM)
+	if (!this->xfrm)
 	{
 		errno = ENOTSUP;
 		return NULL;
 	}
-	if (!this->stat_asked)
-	{
-		this->stat_asked = TRUE;
-		n = read_xfrm_stat(buf, sizeof(buf));
-		if (n < 0)
-		{
-			this->stat_errno = errno ? errno : EIO;
-		}
-		else if (!dpc_xfrm_stat_parse(buf, n, &this->stat))
-		{
-			this->stat_errno = ENODATA;
-		}
-		else if (this->stat_last)
-		{
-			if (this->stat_last->count)
-			{
-				dpc_xfrm_stat_delta(&this->stat, this->stat_last,
-									time_monotonic(NULL));
-			}
-			*this->stat_last = this->stat;
-		}
-	}
-	if (this->stat_errno)
-	{
-		errno = this->stat_errno;
-		return NULL;
-	}
-	return &this->stat;
+	return this->xfrm->get_stat(this->xfrm);
 }
 
 /*
@@ -879,7 +594,10 @@ void dpc_kernel_facts_keep_xfrm_stat(dpc_facts_t *facts,
 {
 	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
 
-	this->stat_last = last;
+	if (this->xfrm)
+	{
+		this->xfrm->keep_stat(this->xfrm, last);
+	}
 }
 
 METHOD(dpc_facts_t, get_addrs, size_t,
@@ -909,60 +627,18 @@ METHOD(dpc_facts_t, get_addrs, size_t,
 	return this->nnfaddrs;
 }
 
-/**
- * Dump the rules and routes of a family once a round.
- */
-static int read_policy_routing(private_dpc_kernel_facts_t *this,
-							   uint8_t family)
-{
-	int i = family == AF_INET6 ? 1 : 0;
-	bool truncated;
-	size_t j;
-
-	if (this->rt[i].asked)
-	{
-		return i;
-	}
-	this->rt[i].asked = TRUE;
-	if (!this->rtnl->dump_rules(this->rtnl, family, &this->rt[i].rules,
-								&this->rt[i].nrules, &truncated))
-	{
-		this->rt[i].nrules = 0;
-	}
-	if (!this->rtnl->dump_routes(this->rtnl, family, &this->rt[i].routes,
-								 &this->rt[i].nroutes, &truncated))
-	{
-		this->rt[i].nroutes = 0;
-	}
-	for (j = 0; j < this->rt[i].nroutes; j++)
-	{
-		if (this->rt[i].routes[j].oif_index)
-		{
-			index_name(this, this->rt[i].routes[j].oif_index,
-					   this->rt[i].routes[j].oif);
-		}
-	}
-	return i;
-}
-
 METHOD(dpc_facts_t, get_rules, size_t,
 	private_dpc_kernel_facts_t *this, uint8_t family,
 	const dpc_rule_t **rules)
 {
-	int i = read_policy_routing(this, family);
-
-	*rules = this->rt[i].rules;
-	return this->rt[i].nrules;
+	return this->tables->get_rules(this->tables, family, rules);
 }
 
 METHOD(dpc_facts_t, get_routes, size_t,
 	private_dpc_kernel_facts_t *this, uint8_t family,
 	const dpc_rtentry_t **routes)
 {
-	int i = read_policy_routing(this, family);
-
-	*routes = this->rt[i].routes;
-	return this->rt[i].nroutes;
+	return this->tables->get_routes(this->tables, family, routes);
 }
 
 METHOD(dpc_facts_t, get_links, size_t,
@@ -975,21 +651,14 @@ METHOD(dpc_facts_t, get_links, size_t,
 METHOD(dpc_facts_t, destroy, void,
 	private_dpc_kernel_facts_t *this)
 {
-	int i;
-
-	for (i = 0; i < 2; i++)
-	{
-		free(this->rt[i].rules);
-		free(this->rt[i].routes);
-	}
+	DESTROY_IF(this->tables);
+	DESTROY_IF(this->xfrm);
 	free(this->nfaddrs);
-	dpc_xfrm_sad_clear(&this->sad);
-	dpc_xfrm_spd_clear(&this->spd);
 	DESTROY_IF(this->rtnl);
 	free(this->links);
 	free(this->addrs);
 	free(this->routes);
-	free(this->sysctls);
+	DESTROY_IF(this->sysctls);
 	free(this);
 }
 
@@ -1032,6 +701,7 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 		.nf = nf,
 		.budget = budget,
 	);
+	this->sysctls = dpc_sysctl_cache_create();
 	if (tun_name)
 	{
 		snprintf(this->tun, sizeof(this->tun), "%s", tun_name);
@@ -1050,6 +720,11 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 	if (this->nlinks)
 	{
 		qsort(this->links, this->nlinks, sizeof(dpc_link_t), link_cmp);
+	}
+	this->tables = dpc_rtnl_tables_create(this->rtnl, &this->map);
+	if (dataplane == DPC_DATAPLANE_XFRM)
+	{
+		this->xfrm = dpc_xfrm_reader_create(budget);
 	}
 	return &this->public;
 }

@@ -523,6 +523,25 @@ static bool dump(private_dpc_rtnl_t *this, struct nlmsghdr *req,
 }
 
 /**
+ * Build a dump request of type for a family: the netlink header and the
+ * zeroed family header of hdrlen bytes, whose first byte is the family in
+ * each of ifinfomsg, ifaddrmsg, rtmsg and fib_rule_hdr.
+ */
+static struct nlmsghdr *dump_request(char *buf, uint16_t type, size_t hdrlen,
+									 uint8_t family)
+{
+	struct nlmsghdr *nlh;
+	uint8_t *hdr;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	hdr[0] = family;
+	return nlh;
+}
+
+/**
  * Parser of link dump entries.
  */
 static int parse_link(const struct nlmsghdr *nlh, void *slot)
@@ -540,13 +559,8 @@ METHOD(dpc_rtnl_t, dump_links, bool,
 	};
 	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
+	nlh = dump_request(req, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	if (!dump(this, nlh, &d))
 	{
@@ -584,15 +598,9 @@ METHOD(dpc_rtnl_t, dump_addrs, bool,
 		.parse = parse_addr,
 	};
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct ifaddrmsg *ifa;
 
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_UNSPEC;
-	if (!dump(this, nlh, &d))
+	if (!dump(this, dump_request(req, RTM_GETADDR, sizeof(struct ifaddrmsg),
+								 AF_UNSPEC), &d))
 	{
 		return FALSE;
 	}
@@ -620,15 +628,9 @@ METHOD(dpc_rtnl_t, dump_rules, bool,
 		.max = DPC_RTNL_MAX_RULES,
 	};
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct fib_rule_hdr *frh;
 
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETRULE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-	frh->family = family;
-	if (!dump(this, nlh, &d))
+	if (!dump(this, dump_request(req, RTM_GETRULE,
+								 sizeof(struct fib_rule_hdr), family), &d))
 	{
 		return FALSE;
 	}
@@ -678,15 +680,9 @@ METHOD(dpc_rtnl_t, dump_routes, bool,
 		.max = DPC_RTNL_MAX_ROUTES,
 	};
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
 
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = family;
-	if (!dump(this, nlh, &d))
+	if (!dump(this, dump_request(req, RTM_GETROUTE, sizeof(struct rtmsg),
+								 family), &d))
 	{
 		return FALSE;
 	}

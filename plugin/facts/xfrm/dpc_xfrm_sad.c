@@ -8,6 +8,7 @@
  */
 
 #include "dpc_xfrm_sad.h"
+#include "dpc_xfrm_attr.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,25 +39,22 @@ static bool parse_attrs(const uint8_t *p, size_t len, dpc_xfrm_sa_t *sa)
 	struct xfrm_lifetime_cur cur;
 	struct xfrm_encap_tmpl encap;
 	struct xfrm_mark mark;
-	struct rtattr rta;
-	size_t alen, plen;
+	dpc_xfrm_attr_iter_t it;
+	const uint8_t *data;
+	uint16_t atype;
+	size_t plen;
 
-	while (len >= sizeof(rta))
+	dpc_xfrm_attr_init(&it, p, len);
+	while (dpc_xfrm_attr_next(&it, &atype, &data, &plen))
 	{
-		memcpy(&rta, p, sizeof(rta));
-		if (rta.rta_len < sizeof(rta) || rta.rta_len > len)
-		{
-			return false;
-		}
-		plen = rta.rta_len - RTA_LENGTH(0);
-		switch (rta.rta_type & NLA_TYPE_MASK)
+		switch (atype)
 		{
 			case XFRMA_MARK:
 				if (plen < sizeof(mark))
 				{
 					return false;
 				}
-				memcpy(&mark, p + RTA_LENGTH(0), sizeof(mark));
+				memcpy(&mark, data, sizeof(mark));
 				sa->id.mark_value = mark.v;
 				sa->id.mark_mask = mark.m;
 				break;
@@ -65,7 +63,7 @@ static bool parse_attrs(const uint8_t *p, size_t len, dpc_xfrm_sa_t *sa)
 				{
 					return false;
 				}
-				memcpy(&sa->if_id, p + RTA_LENGTH(0), sizeof(sa->if_id));
+				memcpy(&sa->if_id, data, sizeof(sa->if_id));
 				break;
 			case XFRMA_ENCAP:
 				/* the ports are what matters, the original address may be
@@ -75,7 +73,7 @@ static bool parse_attrs(const uint8_t *p, size_t len, dpc_xfrm_sa_t *sa)
 					return false;
 				}
 				memset(&encap, 0, sizeof(encap));
-				memcpy(&encap, p + RTA_LENGTH(0),
+				memcpy(&encap, data,
 					   plen < sizeof(encap) ? plen : sizeof(encap));
 				sa->encap_type = encap.encap_type;
 				sa->encap_sport = ntohs(encap.encap_sport);
@@ -93,7 +91,7 @@ static bool parse_attrs(const uint8_t *p, size_t len, dpc_xfrm_sa_t *sa)
 				{
 					return false;
 				}
-				memcpy(&cur, p + RTA_LENGTH(0), sizeof(cur));
+				memcpy(&cur, data, sizeof(cur));
 				sa->bytes = cur.bytes;
 				sa->packets = cur.packets;
 				sa->add_time = cur.add_time;
@@ -102,15 +100,8 @@ static bool parse_attrs(const uint8_t *p, size_t len, dpc_xfrm_sa_t *sa)
 			default:
 				break;
 		}
-		alen = RTA_ALIGN(rta.rta_len);
-		if (alen >= len)
-		{
-			break;
-		}
-		p += alen;
-		len -= alen;
 	}
-	return true;
+	return !it.bad;
 }
 
 bool dpc_xfrm_parse_sa(const struct nlmsghdr *nlh, size_t len,

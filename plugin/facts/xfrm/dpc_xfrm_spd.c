@@ -8,6 +8,7 @@
  */
 
 #include "dpc_xfrm_spd.h"
+#include "dpc_xfrm_attr.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,32 +71,29 @@ static bool parse_attrs(const uint8_t *p, size_t len, dpc_xfrm_policy_t *pol)
 {
 	struct xfrm_userpolicy_type type;
 	struct xfrm_mark mark;
-	struct rtattr rta;
-	size_t alen, plen;
+	dpc_xfrm_attr_iter_t it;
+	const uint8_t *data;
+	uint16_t atype;
+	size_t plen;
 
-	while (len >= sizeof(rta))
+	dpc_xfrm_attr_init(&it, p, len);
+	while (dpc_xfrm_attr_next(&it, &atype, &data, &plen))
 	{
-		memcpy(&rta, p, sizeof(rta));
-		if (rta.rta_len < sizeof(rta) || rta.rta_len > len)
-		{
-			return false;
-		}
-		plen = rta.rta_len - RTA_LENGTH(0);
-		switch (rta.rta_type & NLA_TYPE_MASK)
+		switch (atype)
 		{
 			case XFRMA_TMPL:
 				if (plen % sizeof(struct xfrm_user_tmpl))
 				{
 					return false;
 				}
-				take_tmpls(p + RTA_LENGTH(0), plen, pol);
+				take_tmpls(data, plen, pol);
 				break;
 			case XFRMA_MARK:
 				if (plen < sizeof(mark))
 				{
 					return false;
 				}
-				memcpy(&mark, p + RTA_LENGTH(0), sizeof(mark));
+				memcpy(&mark, data, sizeof(mark));
 				pol->mark_value = mark.v;
 				pol->mark_mask = mark.m;
 				break;
@@ -104,28 +102,21 @@ static bool parse_attrs(const uint8_t *p, size_t len, dpc_xfrm_policy_t *pol)
 				{
 					return false;
 				}
-				memcpy(&pol->if_id, p + RTA_LENGTH(0), sizeof(pol->if_id));
+				memcpy(&pol->if_id, data, sizeof(pol->if_id));
 				break;
 			case XFRMA_POLICY_TYPE:
 				if (plen < sizeof(type))
 				{
 					return false;
 				}
-				memcpy(&type, p + RTA_LENGTH(0), sizeof(type));
+				memcpy(&type, data, sizeof(type));
 				pol->type = type.type;
 				break;
 			default:
 				break;
 		}
-		alen = RTA_ALIGN(rta.rta_len);
-		if (alen >= len)
-		{
-			break;
-		}
-		p += alen;
-		len -= alen;
 	}
-	return true;
+	return !it.bad;
 }
 
 bool dpc_xfrm_parse_policy(const struct nlmsghdr *nlh, size_t len,

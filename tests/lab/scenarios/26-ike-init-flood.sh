@@ -1,4 +1,5 @@
 #!/bin/bash
+# exclusive: it measures time or memory, so it runs alone (DPC_LAB_JOBS)
 # IKE_SA_INIT flood: 1,024 source addresses (on hostB, routed by gwB) each
 # make gwB's charon create a half-open IKE_SA (cookies answered). With the
 # plugin, charon's RSS must grow at most 1 MiB more than with the same flood

@@ -1,4 +1,5 @@
 #!/bin/bash
+# exclusive: it measures time or memory, so it runs alone (DPC_LAB_JOBS)
 # timeout: 420
 # Socket load on gwA (charon.threads = 12, DPD every 2s on both gateways,
 # 5,000 nftables rules whose generation changes 20 times a second, so that

@@ -1,4 +1,5 @@
 #!/bin/bash
+# exclusive: it measures time or memory, so it runs alone (DPC_LAB_JOBS)
 # Shutdown during a long round: with 150,000 nftables rules (dumping them
 # alone takes the kernel seconds) and a round budget of an hour, SIGTERM
 # while a round reads the ruleset: charon exits within 5 s, the round is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# exclusive: it measures time or memory, so it runs alone (DPC_LAB_JOBS)
 # What a round may cost. gwA: a ruleset above ruleset_max_elements is not
 # judged, and the plugin says so (one log line, a gateway-wide
 # ruleset-uncertain info finding) instead of reporting a rule it did not

@@ -1,4 +1,5 @@
 #!/bin/bash
+# exclusive: it measures time (detection latency), so it runs alone (DPC_LAB_JOBS)
 # Kernel changes are reported within seconds with the default interval (30 s):
 # each kind of change the plugin watches, made at a moment unrelated to the
 # round grid, is reported (log line) within 5 s of the command and resolved

@@ -1,0 +1,144 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dpc_rtnl_tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include <utils/utils.h>
+
+typedef struct private_dpc_rtnl_tables_t private_dpc_rtnl_tables_t;
+
+/**
+ * Private data of the rule and route dumps of a round.
+ */
+struct private_dpc_rtnl_tables_t {
+
+	/**
+	 * Public interface.
+	 */
+	dpc_rtnl_tables_t public;
+
+	/**
+	 * rtnetlink client, not owned.
+	 */
+	dpc_rtnl_t *rtnl;
+
+	/**
+	 * Interface names of the round, not owned.
+	 */
+	dpc_ifmap_t *map;
+
+	/**
+	 * Rules and routes of IPv4 [0] and IPv6 [1], read on demand
+	 */
+	struct {
+		/** dumped this round */
+		bool asked;
+		/** the rules */
+		dpc_rule_t *rules;
+		/** number of rules */
+		size_t nrules;
+		/** the routes */
+		dpc_rtentry_t *routes;
+		/** number of routes */
+		size_t nroutes;
+	} rt[2];
+};
+
+/**
+ * Dump the rules and routes of a family once a round.
+ */
+static int read_family(private_dpc_rtnl_tables_t *this, uint8_t family)
+{
+	int i = family == AF_INET6 ? 1 : 0;
+	dpc_rtentry_t *route;
+	bool truncated;
+	size_t j;
+
+	if (this->rt[i].asked)
+	{
+		return i;
+	}
+	this->rt[i].asked = TRUE;
+	if (!this->rtnl->dump_rules(this->rtnl, family, &this->rt[i].rules,
+								&this->rt[i].nrules, &truncated))
+	{
+		this->rt[i].nrules = 0;
+	}
+	if (!this->rtnl->dump_routes(this->rtnl, family, &this->rt[i].routes,
+								 &this->rt[i].nroutes, &truncated))
+	{
+		this->rt[i].nroutes = 0;
+	}
+	for (j = 0; j < this->rt[i].nroutes; j++)
+	{
+		route = &this->rt[i].routes[j];
+		if (route->oif_index &&
+			!this->map->get_name(this->map, route->oif_index, route->oif))
+		{
+			snprintf(route->oif, IF_NAMESIZE, "if%u", route->oif_index);
+		}
+	}
+	return i;
+}
+
+METHOD(dpc_rtnl_tables_t, get_rules, size_t,
+	private_dpc_rtnl_tables_t *this, uint8_t family,
+	const dpc_rule_t **rules)
+{
+	int i = read_family(this, family);
+
+	*rules = this->rt[i].rules;
+	return this->rt[i].nrules;
+}
+
+METHOD(dpc_rtnl_tables_t, get_routes, size_t,
+	private_dpc_rtnl_tables_t *this, uint8_t family,
+	const dpc_rtentry_t **routes)
+{
+	int i = read_family(this, family);
+
+	*routes = this->rt[i].routes;
+	return this->rt[i].nroutes;
+}
+
+METHOD(dpc_rtnl_tables_t, destroy, void,
+	private_dpc_rtnl_tables_t *this)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+	{
+		free(this->rt[i].rules);
+		free(this->rt[i].routes);
+	}
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+dpc_rtnl_tables_t *dpc_rtnl_tables_create(dpc_rtnl_t *rtnl, dpc_ifmap_t *map)
+{
+	private_dpc_rtnl_tables_t *this;
+
+	INIT(this,
+		.public = {
+			.get_rules = _get_rules,
+			.get_routes = _get_routes,
+			.destroy = _destroy,
+		},
+		.rtnl = rtnl,
+		.map = map,
+	);
+	return &this->public;
+}
