@@ -653,6 +653,38 @@ static void print_ike(FILE *out, const dpc_vici_node_t *ike)
 	}
 }
 
+/**
+ * The kernel changes seen and the rounds run, if the plugin says.
+ */
+static void print_triggers(FILE *out, const dpc_vici_node_t *t)
+{
+	static const char *kinds[] = {
+		"route", "rule", "addr", "link", "xfrm_policy", "xfrm_state",
+		"xfrm_expire", "nft", "overrun",
+	};
+	size_t i;
+
+	if (!t)
+	{
+		return;
+	}
+	fprintf(out, "rounds: %s full, %s incremental, the last checked %s of "
+			"%s tunnels\n", str(t, "rounds_full"),
+			str(t, "rounds_incremental"), str(t, "rechecked_last"),
+			str(t, "tunnels_last"));
+	if (strcmp(str(t, "watch_kernel"), "yes"))
+	{
+		fputs("kernel changes: not watched\n", out);
+		return;
+	}
+	fputs("kernel changes:", out);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	{
+		fprintf(out, " %s %s", kinds[i], str(t, kinds[i]));
+	}
+	fprintf(out, " (%s concerned no tunnel)\n", str(t, "changes_unmatched"));
+}
+
 void dpc_cli_print_status(FILE *out, const dpc_vici_node_t *status)
 {
 	const dpc_vici_node_t *ikes, *ike, *top;
@@ -664,6 +696,7 @@ void dpc_cli_print_status(FILE *out, const dpc_vici_node_t *status)
 			"last check %s\n", str(status, "version"),
 			str(status, "strongswan"), str(status, "dataplane"),
 			*last ? last : "never");
+	print_triggers(out, dpc_vici_get(status, "triggers"));
 	top = dpc_vici_get(status, "findings");
 	if (top && top->first)
 	{

@@ -13,6 +13,7 @@
 #include "engine/dpc_query.h"
 #include "engine/dpc_registry.h"
 #include "engine/dpc_round.h"
+#include "engine/dpc_watch.h"
 #include "model/dpc_settings.h"
 
 #include <daemon.h>
@@ -51,7 +52,40 @@ struct private_dataplane_check_plugin_t {
 	 * Answers the query socket, NULL if the socket could not be created
 	 */
 	dpc_query_t *query;
+
+	/**
+	 * Watches the kernel for changes, NULL if off (watch_kernel = no)
+	 */
+	dpc_watch_t *watch;
+
+	/**
+	 * The plugin's features are registered
+	 */
+	bool registered;
 };
+
+/**
+ * Start or stop watching the kernel as the settings say.
+ */
+static void set_watch(private_dataplane_check_plugin_t *this, bool on)
+{
+	if (on && !this->watch)
+	{
+		this->watch = dpc_watch_create(&this->round->trigger);
+		if (!this->watch)
+		{
+			DBG1(DBG_CFG, "dataplane-check: cannot watch the kernel for "
+				 "changes, rounds run after IKE events and every interval "
+				 "only");
+		}
+	}
+	else if (!on && this->watch)
+	{
+		this->watch->destroy(this->watch);
+		this->watch = NULL;
+	}
+	this->round->set_watching(this->round, this->watch != NULL);
+}
 
 /**
  * Fetch a raw option from strongswan.conf.
@@ -109,11 +143,15 @@ static bool plugin_cb(private_dataplane_check_plugin_t *this,
 				 "findings are only logged", settings.socket);
 		}
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
+		set_watch(this, settings.watch_kernel);
+		this->registered = TRUE;
 		this->round->start(this->round);
 	}
 	else
 	{	/* a round still running stops at once */
 		this->round->abort(this->round);
+		set_watch(this, FALSE);
+		this->registered = FALSE;
 		charon->bus->remove_listener(charon->bus, &this->listener->listener);
 		DESTROY_IF(this->query);
 		this->query = NULL;
@@ -140,12 +178,17 @@ METHOD(plugin_t, reload, bool,
 	load_settings(&settings);
 	this->registry->set_settings(this->registry, &settings);
 	this->round->set_settings(this->round, &settings);
+	if (this->registered)
+	{	/* watch as the settings say now */
+		set_watch(this, settings.watch_kernel);
+	}
 	return TRUE;
 }
 
 METHOD(plugin_t, destroy, void,
 	private_dataplane_check_plugin_t *this)
 {
+	DESTROY_IF(this->watch);
 	DESTROY_IF(this->query);
 	this->listener->destroy(this->listener);
 	this->round->destroy(this->round);
@@ -191,6 +234,12 @@ plugin_t *dataplane_check_plugin_create()
 		return NULL;
 	}
 	this->round = dpc_round_create(this->registry, &settings);
+	if (!this->round)
+	{
+		this->registry->destroy(this->registry);
+		free(this);
+		return NULL;
+	}
 	this->listener = dpc_listener_create(this->registry,
 										 &this->round->trigger);
 

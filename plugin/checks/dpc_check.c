@@ -166,6 +166,10 @@ void dpc_check_all(dpc_check_ctx_t *ctx)
 	}
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
+		if (ctx->recheck && !ctx->recheck[i])
+		{	/* unchanged: its findings stay in the store */
+			continue;
+		}
 		if (ctx->tunnels->ikes[i]->state == DPC_STATE_UP)
 		{
 			check_ike(ctx, ctx->tunnels->ikes[i]);

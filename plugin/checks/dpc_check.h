@@ -47,6 +47,10 @@ typedef struct {
 	uint8_t family;
 	/** monotonic time of the round */
 	time_t now;
+	/** one flag per tunnel of tunnels: the tunnels dpc_check_all() checks
+	 *  (the others stay in tunnels for coverage and overlap questions);
+	 *  NULL: all of them */
+	const bool *recheck;
 	/** where findings go */
 	dpc_findings_t *out;
 	/** what the checks ask about all tunnels, indexed once per round
@@ -57,8 +61,9 @@ typedef struct {
 
 /**
  * Run every family of checks (dpc_check_family.h) on the gateway, then on
- * every IKE_SA that is up and its CHILD_SAs that are up; findings are
- * appended to ctx->out (codes in settings->disable are skipped).
+ * every IKE_SA that is up and its CHILD_SAs that are up (of those flagged
+ * in ctx->recheck, if set); findings are appended to ctx->out (codes in
+ * settings->disable are skipped).
  *
  * @param ctx		the check context
  */

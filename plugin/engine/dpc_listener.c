@@ -318,7 +318,8 @@ METHOD(listener_t, ike_updown, bool,
 		ike2rec(ike_sa, &rec);
 		this->registry->ike_set(this->registry, &rec);
 		dpc_ike_rec_clear(&rec);
-		this->trigger->trigger(this->trigger);
+		this->trigger->trigger(this->trigger,
+							   ike_sa->get_unique_id(ike_sa));
 	}
 	else
 	{
@@ -338,7 +339,7 @@ METHOD(listener_t, ike_rekey, bool,
 	this->registry->ike_rekey(this->registry, old->get_unique_id(old), &rec,
 							  time_monotonic(NULL));
 	dpc_ike_rec_clear(&rec);
-	this->trigger->trigger(this->trigger);
+	this->trigger->trigger(this->trigger, new->get_unique_id(new));
 	return TRUE;
 }
 
@@ -352,7 +353,7 @@ METHOD(listener_t, ike_update, bool,
 	host2addr(remote, &r);
 	this->registry->ike_update(this->registry, ike_sa->get_unique_id(ike_sa),
 							   &l, &r, time_monotonic(NULL));
-	this->trigger->trigger(this->trigger);
+	this->trigger->trigger(this->trigger, ike_sa->get_unique_id(ike_sa));
 	return TRUE;
 }
 
@@ -375,7 +376,8 @@ METHOD(listener_t, child_updown, bool,
 									 ike_sa->get_unique_id(ike_sa), &rec);
 		}
 		dpc_child_rec_clear(&rec);
-		this->trigger->trigger(this->trigger);
+		this->trigger->trigger(this->trigger,
+							   ike_sa->get_unique_id(ike_sa));
 	}
 	else
 	{
@@ -402,7 +404,7 @@ METHOD(listener_t, child_rekey, bool,
 								old->get_unique_id(old), &rec,
 								time_monotonic(NULL));
 	dpc_child_rec_clear(&rec);
-	this->trigger->trigger(this->trigger);
+	this->trigger->trigger(this->trigger, ike_sa->get_unique_id(ike_sa));
 	return TRUE;
 }
 
@@ -474,7 +476,7 @@ static void record_alert(private_dpc_listener_t *this, ike_sa_t *ike_sa,
 	this->registry->add_alert(this->registry, ike_sa->get_unique_id(ike_sa),
 							  ike_sa->get_name(ike_sa), &alert,
 							  authenticated(ike_sa));
-	this->trigger->trigger(this->trigger);
+	this->trigger->trigger(this->trigger, ike_sa->get_unique_id(ike_sa));
 }
 
 /**
@@ -625,7 +627,7 @@ static void ts_unacceptable(private_dpc_listener_t *this, ike_sa_t *ike_sa)
 	this->registry->add_alert(this->registry, ike_sa->get_unique_id(ike_sa),
 							  ike_sa->get_name(ike_sa), &alert,
 							  authenticated(ike_sa));
-	this->trigger->trigger(this->trigger);
+	this->trigger->trigger(this->trigger, ike_sa->get_unique_id(ike_sa));
 }
 
 METHOD(listener_t, message_hook, bool,

@@ -88,7 +88,7 @@ struct private_dpc_query_t {
  * What the plugin says about itself in reports.
  */
 static void report_info(private_dpc_query_t *this, dpc_report_info_t *info,
-						time_t last)
+						time_t last, dpc_change_stats_t *changes)
 {
 	dpc_table_stats_t stats;
 
@@ -105,6 +105,11 @@ static void report_info(private_dpc_query_t *this, dpc_report_info_t *info,
 		.now = time_monotonic(NULL),
 		.now_wall = time(NULL),
 	};
+	if (changes)
+	{
+		this->round->get_change_stats(this->round, changes);
+		info->changes = changes;
+	}
 }
 
 /**
@@ -146,6 +151,7 @@ static chunk_t failed(const char *errmsg)
 METHOD(dpc_query_t, status, chunk_t,
 	private_dpc_query_t *this)
 {
+	dpc_change_stats_t changes;
 	dpc_report_info_t info;
 	dpc_findings_t findings;
 	dpc_tunnels_t tunnels;
@@ -158,7 +164,7 @@ METHOD(dpc_query_t, status, chunk_t,
 	this->round->get_state(this->round, &findings, NULL, &last);
 	this->registry->snapshot(this->registry, &tunnels);
 	drop_stubs(&tunnels);
-	report_info(this, &info, last);
+	report_info(this, &info, last, &changes);
 	if (!dpc_report_status(&info, &tunnels, &findings, &msg, &len))
 	{
 		msg = NULL;
@@ -183,7 +189,7 @@ METHOD(dpc_query_t, version, chunk_t,
 	uint8_t *msg;
 	size_t len;
 
-	report_info(this, &info, 0);
+	report_info(this, &info, 0, NULL);
 	if (!dpc_report_version(&info, &msg, &len))
 	{
 		return chunk_empty;

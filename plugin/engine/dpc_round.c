@@ -16,6 +16,7 @@
 #include "checks/dpc_check_mss.h"
 #include "trace/dpc_trace.h"
 #include "facts/kernel/dpc_kernel_facts.h"
+#include "model/dpc_dirty.h"
 
 #include <daemon.h>
 #include <processing/jobs/callback_job.h>
@@ -27,6 +28,26 @@
 
 /** shortest delay before a triggered round retries while one runs, ms */
 #define MIN_RETRY_MS 100
+
+/** most sysctls compared between rounds; with more, a round triggered by a
+ *  kernel change checks every tunnel */
+#define MAX_SYSCTLS 512
+
+/** longest sysctl path compared */
+#define SYSCTL_PATH_LEN 128
+
+/**
+ * A sysctl a round read, to see whether it changed by the next one (no
+ * notification tells).
+ */
+typedef struct {
+	/** path below /proc/sys */
+	char path[SYSCTL_PATH_LEN];
+	/** its value */
+	int value;
+	/** it was readable */
+	bool ok;
+} sysctl_memo_t;
 
 typedef struct private_dpc_round_t private_dpc_round_t;
 
@@ -177,6 +198,37 @@ struct private_dpc_round_t {
 	 * The last round ran out of its budget
 	 */
 	bool over_budget;
+
+	/**
+	 * Kernel changes waiting for the next round (under mutex)
+	 */
+	dpc_pending_t *pending_changes;
+
+	/**
+	 * The other list, swapped in when a round takes the changes (used by
+	 * the running round only)
+	 */
+	dpc_pending_t *taken_changes;
+
+	/**
+	 * Counters of changes and rounds (under mutex)
+	 */
+	dpc_change_stats_t stats;
+
+	/**
+	 * The sysctls the last complete round read (running round only)
+	 */
+	sysctl_memo_t *sysctls;
+
+	/**
+	 * Number of entries in sysctls
+	 */
+	size_t n_sysctls;
+
+	/**
+	 * sysctls holds all that the last complete round read
+	 */
+	bool sysctls_valid;
 };
 
 /**
@@ -334,6 +386,8 @@ typedef struct {
 	void *ctx;
 	/** the round's journal_fields setting */
 	bool journal_fields;
+	/** the tunnels the round checked */
+	const dpc_dirty_t *dirty;
 } event_ctx_t;
 
 static bool alive_cb(void *ctx, const dpc_subject_t *subject)
@@ -341,6 +395,14 @@ static bool alive_cb(void *ctx, const dpc_subject_t *subject)
 	event_ctx_t *ev = ctx;
 
 	return ev->this->registry->is_alive(ev->this->registry, subject);
+}
+
+static bool scope_cb(void *ctx, const dpc_subject_t *subject)
+{
+	event_ctx_t *ev = ctx;
+
+	return !ev->dirty || dpc_dirty_in_scope(ev->dirty, subject) ||
+		   !alive_cb(ctx, subject);
 }
 
 static void event_cb(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
@@ -376,6 +438,10 @@ static void note_mss(private_dpc_round_t *this, dpc_check_ctx_t *ctx)
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
 		ike = ctx->tunnels->ikes[i];
+		if (ctx->recheck && !ctx->recheck[i])
+		{	/* not checked: no path worked out, its clamp stays */
+			continue;
+		}
 		for (j = 0; ike->state == DPC_STATE_UP && j < ike->n_children; j++)
 		{
 			child = ike->children[j];
@@ -472,16 +538,20 @@ static void release_running(private_dpc_round_t *this)
  */
 static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
 					  time_t now, dpc_findings_t *active, bool want_active,
-					  bool journal_fields)
+					  bool journal_fields, const dpc_dirty_t *dirty)
 {
-	event_ctx_t ev = { .this = this, .journal_fields = journal_fields };
+	event_ctx_t ev = {
+		.this = this,
+		.journal_fields = journal_fields,
+		.dirty = dirty,
+	};
 	dpc_store_events_t events;
 	time_t last;
 	bool merged;
 
 	this->store_lock->lock(this->store_lock);
-	merged = dpc_store_merge(this->store, findings, now, time(NULL), alive_cb,
-							 &ev, &events);
+	merged = dpc_store_merge_scope(this->store, findings, now, time(NULL),
+								   alive_cb, scope_cb, &ev, &events);
 	this->last = last = time(NULL);
 	if (want_active)
 	{
@@ -501,17 +571,167 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
 }
 
 /**
+ * Did a sysctl the last complete round read change since? Reads them again
+ * (a few small files: no notification tells).
+ */
+static bool sysctls_changed(private_dpc_round_t *this, dpc_facts_t *facts)
+{
+	sysctl_memo_t *m;
+	int value;
+	size_t i;
+
+	if (!this->sysctls_valid)
+	{
+		return TRUE;
+	}
+	for (i = 0; i < this->n_sysctls; i++)
+	{
+		m = &this->sysctls[i];
+		value = 0;
+		if (facts->sysctl(facts, m->path, &value) != m->ok ||
+			(m->ok && value != m->value))
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/**
+ * Remember the sysctls a complete round read.
+ */
+static void remember_sysctls(private_dpc_round_t *this, dpc_facts_t *facts)
+{
+	const char *path;
+	int value;
+	bool ok;
+	size_t i;
+
+	this->sysctls_valid = this->sysctls != NULL;
+	for (i = 0; dpc_kernel_facts_sysctl_at(facts, i, &path, &value, &ok);
+		 i++)
+	{
+		if (!this->sysctls || i >= MAX_SYSCTLS ||
+			strlen(path) >= SYSCTL_PATH_LEN)
+		{
+			this->sysctls_valid = FALSE;
+			break;
+		}
+		snprintf(this->sysctls[i].path, SYSCTL_PATH_LEN, "%s", path);
+		this->sysctls[i].value = value;
+		this->sysctls[i].ok = ok;
+	}
+	this->n_sysctls = this->sysctls_valid ? i : 0;
+}
+
+/**
+ * Take the kernel changes that wait (the caller is the running round).
+ */
+static dpc_pending_t *take_changes(private_dpc_round_t *this)
+{
+	dpc_pending_t *taken;
+
+	this->mutex->lock(this->mutex);
+	taken = this->pending_changes;
+	this->pending_changes = this->taken_changes;
+	dpc_pending_reset(this->pending_changes);
+	this->taken_changes = taken;
+	this->mutex->unlock(this->mutex);
+	return taken;
+}
+
+/**
+ * Work out the tunnels a round checks: every one in a full round, after a
+ * change of a record (or of notifications lost), of the netfilter ruleset
+ * (iptables-legacy has no notification: its signature is compared) or of
+ * a sysctl; else those the kernel changes concern.
+ */
+static void find_dirty(private_dpc_round_t *this, dpc_facts_t *facts,
+					   const dpc_tunnels_t *tunnels, bool full,
+					   dpc_dirty_t *dirty)
+{
+	dpc_pending_t *changes;
+	uint64_t unmatched = 0;
+
+	changes = take_changes(this);
+	if (!full && !changes->all)
+	{
+		facts->get_ruleset(facts);
+		full = this->nf->get_generation(this->nf) != this->nf_generation ||
+			   sysctls_changed(this, facts);
+	}
+	dpc_dirty_build(dirty, changes, tunnels, full, &unmatched);
+
+	this->mutex->lock(this->mutex);
+	this->stats.changes_unmatched += unmatched;
+	this->mutex->unlock(this->mutex);
+}
+
+/**
+ * Count a complete round.
+ */
+static void count_round(private_dpc_round_t *this, const dpc_dirty_t *dirty)
+{
+	this->mutex->lock(this->mutex);
+	if (dirty->all)
+	{
+		this->stats.rounds_full++;
+	}
+	else
+	{
+		this->stats.rounds_incremental++;
+	}
+	this->stats.rechecked_last = dirty->dirty;
+	this->stats.tunnels_last = dirty->count;
+	this->mutex->unlock(this->mutex);
+}
+
+/**
+ * The tunnels of a snapshot that a round checks (references borrowed from
+ * the snapshot: free only sub->ikes).
+ */
+static void dirty_view(const dpc_tunnels_t *tunnels, const dpc_dirty_t *dirty,
+					   dpc_tunnels_t *sub)
+{
+	int i;
+
+	*sub = *tunnels;
+	if (dirty->all || !dirty->flags)
+	{
+		sub->ikes = NULL;
+		return;
+	}
+	sub->ikes = calloc(dirty->dirty + 1, sizeof(sub->ikes[0]));
+	sub->count = 0;
+	for (i = 0; sub->ikes && i < tunnels->count; i++)
+	{
+		if (dirty->flags[i])
+		{
+			sub->ikes[sub->count++] = tunnels->ikes[i];
+		}
+	}
+	if (!sub->ikes)
+	{	/* out of memory: paths of all (more work, same verdicts) */
+		*sub = *tunnels;
+		sub->ikes = NULL;
+	}
+}
+
+/**
  * One round, by the caller that became the running one; lets the next run
  * when done.
+ *
+ * @param full		check every tunnel (else those kernel changes concern)
  */
-static void run_taken(private_dpc_round_t *this)
+static void run_taken(private_dpc_round_t *this, bool full)
 {
 	dpc_settings_t settings;
-	dpc_tunnels_t tunnels;
+	dpc_tunnels_t tunnels, sub;
 	dpc_findings_t findings, active;
 	dpc_paths_t paths;
 	dpc_check_ctx_t ctx;
 	dpc_facts_t *facts;
+	dpc_dirty_t dirty;
 	time_t now, last;
 
 	this->mutex->lock(this->mutex);
@@ -539,10 +759,13 @@ static void run_taken(private_dpc_round_t *this)
 	dpc_findings_init(&findings);
 	dpc_findings_init(&active);
 	dpc_paths_init(&paths);
+	memset(&dirty, 0, sizeof(dirty));
+	memset(&sub, 0, sizeof(sub));
 	this->registry->snapshot(this->registry, &tunnels);
 
 	if (!facts)
 	{
+		take_changes(this);
 		if (!this->facts_failed)
 		{
 			DBG1(DBG_CFG, "dataplane-check: cannot read kernel state over "
@@ -553,14 +776,18 @@ static void run_taken(private_dpc_round_t *this)
 	else
 	{
 		this->facts_failed = FALSE;
-		/* what the packets of each CHILD_SA look like, once for all checks */
-		dpc_paths_build(&paths, facts, &tunnels);
+		find_dirty(this, facts, &tunnels, full, &dirty);
+		dirty_view(&tunnels, &dirty, &sub);
+		/* what the packets of each CHILD_SA checked look like, once for all
+		 * checks */
+		dpc_paths_build(&paths, facts, sub.ikes ? &sub : &tunnels);
 		ctx = (dpc_check_ctx_t){
 			.settings = &settings,
 			.facts = facts,
 			.tunnels = &tunnels,
 			.paths = &paths,
 			.now = now,
+			.recheck = dirty.all ? NULL : dirty.flags,
 			.out = &findings,
 		};
 		dpc_check_all(&ctx);
@@ -572,10 +799,13 @@ static void run_taken(private_dpc_round_t *this)
 		ruleset_not_judged(this, &ctx);
 		note_mss(this, &ctx);
 		nf_errors(this);
+		remember_sysctls(this, facts);
 		facts->destroy(facts);
 
 		last = publish(this, &findings, now, &active,
-					   settings.metrics_file[0], settings.journal_fields);
+					   settings.metrics_file[0], settings.journal_fields,
+					   &dirty);
+		count_round(this, &dirty);
 
 		/* one round runs at a time (busy), so is the writing */
 		if (settings.metrics_file[0])
@@ -585,6 +815,8 @@ static void run_taken(private_dpc_round_t *this)
 	}
 
 done:
+	free(sub.ikes);
+	dpc_dirty_clear(&dirty);
 	dpc_paths_clear(&paths);
 	dpc_findings_clear(&active);
 	dpc_findings_clear(&findings);
@@ -596,7 +828,7 @@ METHOD(dpc_round_t, run, void,
 	private_dpc_round_t *this)
 {
 	take_running(this);
-	run_taken(this);
+	run_taken(this, TRUE);
 }
 
 /**
@@ -614,7 +846,7 @@ static job_requeue_t triggered_round(private_dpc_round_t *this)
 	this->mutex->lock(this->mutex);
 	this->pending = FALSE;
 	this->mutex->unlock(this->mutex);
-	run_taken(this);
+	run_taken(this, FALSE);
 	return JOB_REQUEUE_NONE;
 }
 
@@ -648,7 +880,7 @@ static job_requeue_t periodic_round(periodic_t *job)
 	{	/* as a triggered round: never block a worker */
 		return JOB_RESCHEDULE_MS(retry);
 	}
-	run_taken(this);
+	run_taken(this, TRUE);
 	if (__atomic_load_n(&this->aborting, __ATOMIC_ACQUIRE))
 	{	/* charon shuts down */
 		return JOB_REQUEUE_NONE;
@@ -703,18 +935,13 @@ static void schedule_periodic(private_dpc_round_t *this)
 						JOB_PRIO_LOW), interval);
 }
 
-METHOD(dpc_trigger_t, trigger, void,
-	private_dpc_round_t *this)
+/**
+ * Schedule the triggered round after the settle delay, unless one is
+ * pending already (to call without the mutex held).
+ */
+static void schedule_triggered(private_dpc_round_t *this, bool schedule,
+							   uint32_t settle)
 {
-	uint32_t settle;
-	bool schedule;
-
-	this->mutex->lock(this->mutex);
-	schedule = !this->pending;
-	this->pending = TRUE;
-	settle = this->settings.settle_ms;
-	this->mutex->unlock(this->mutex);
-
 	if (schedule)
 	{
 		lib->scheduler->schedule_job_ms(lib->scheduler,
@@ -723,6 +950,60 @@ METHOD(dpc_trigger_t, trigger, void,
 						(callback_job_cancel_t)cancel_triggered,
 						JOB_PRIO_LOW), settle);
 	}
+}
+
+METHOD(dpc_trigger_t, trigger, void,
+	private_dpc_round_t *this, uint32_t ike_id)
+{
+	uint32_t settle;
+	bool schedule;
+
+	this->mutex->lock(this->mutex);
+	schedule = !this->pending;
+	this->pending = TRUE;
+	/* a record changed: its tunnel, and those compared with it for
+	 * coverage and overlap, are checked again */
+	dpc_pending_record(this->pending_changes, ike_id);
+	settle = this->settings.settle_ms;
+	this->mutex->unlock(this->mutex);
+
+	schedule_triggered(this, schedule, settle);
+}
+
+METHOD(dpc_trigger_t, changed, void,
+	private_dpc_round_t *this, const dpc_change_t *change)
+{
+	uint32_t settle;
+	bool schedule;
+
+	this->mutex->lock(this->mutex);
+	schedule = !this->pending;
+	this->pending = TRUE;
+	if ((unsigned)change->kind < DPC_CHANGE_KINDS)
+	{
+		this->stats.changes[change->kind]++;
+	}
+	dpc_pending_add(this->pending_changes, change);
+	settle = this->settings.settle_ms;
+	this->mutex->unlock(this->mutex);
+
+	schedule_triggered(this, schedule, settle);
+}
+
+METHOD(dpc_round_t, get_change_stats, void,
+	private_dpc_round_t *this, dpc_change_stats_t *stats)
+{
+	this->mutex->lock(this->mutex);
+	*stats = this->stats;
+	this->mutex->unlock(this->mutex);
+}
+
+METHOD(dpc_round_t, set_watching, void,
+	private_dpc_round_t *this, bool watching)
+{
+	this->mutex->lock(this->mutex);
+	this->stats.watching = watching;
+	this->mutex->unlock(this->mutex);
 }
 
 METHOD(dpc_round_t, start, void,
@@ -859,6 +1140,9 @@ METHOD(dpc_round_t, destroy, void,
 	}
 	this->mutex->unlock(this->mutex);
 	this->sampler->destroy(this->sampler);
+	free(this->pending_changes);
+	free(this->taken_changes);
+	free(this->sysctls);
 	DESTROY_IF(this->nf);
 	dpc_store_destroy(this->store);
 	this->mutex->destroy(this->mutex);
@@ -880,7 +1164,10 @@ dpc_round_t *dpc_round_create(dpc_registry_t *registry,
 		.public = {
 			.trigger = {
 				.trigger = _trigger,
+				.changed = _changed,
 			},
+			.get_change_stats = _get_change_stats,
+			.set_watching = _set_watching,
 			.run = _run,
 			.start = _start,
 			.set_settings = _set_settings,
@@ -901,6 +1188,14 @@ dpc_round_t *dpc_round_create(dpc_registry_t *registry,
 		.store_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.event_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
+		.pending_changes = calloc(1, sizeof(dpc_pending_t)),
+		.taken_changes = calloc(1, sizeof(dpc_pending_t)),
+		.sysctls = calloc(MAX_SYSCTLS, sizeof(sysctl_memo_t)),
 	);
+	if (!this->pending_changes || !this->taken_changes)
+	{
+		destroy(this);
+		return NULL;
+	}
 	return &this->public;
 }

@@ -35,7 +35,12 @@ typedef void (*dpc_round_event_cb_t)(void *ctx, dpc_event_type_t type,
 
 /**
  * Check rounds: sample traffic counters, read the system facts, run the
- * checks over every tracked tunnel and report what changed.
+ * checks over the tracked tunnels and report what changed.
+ *
+ * A periodic round and a round on demand check every tunnel; a round after
+ * changes of records (dpc_trigger_t trigger()) and of the kernel (changed())
+ * checks the tunnels they concern, unless the netfilter ruleset or a sysctl
+ * changed too, and the findings of the others stay.
  *
  * Rounds run in processor jobs (periodic, after a settle delay, or on
  * demand from the query socket), one at a time, each within a wall clock
@@ -95,6 +100,16 @@ struct dpc_round_t {
 	 */
 	bool (*trace)(dpc_round_t *this, const dpc_trace_query_t *q,
 				  dpc_trace_result_t *res);
+
+	/**
+	 * Get the counters of kernel changes and rounds.
+	 */
+	void (*get_change_stats)(dpc_round_t *this, dpc_change_stats_t *stats);
+
+	/**
+	 * Say whether the kernel is watched (for the counters).
+	 */
+	void (*set_watching)(dpc_round_t *this, bool watching);
 
 	/**
 	 * Register the receiver of finding events (one, NULL to unset).

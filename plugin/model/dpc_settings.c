@@ -44,6 +44,7 @@ void dpc_settings_defaults(dpc_settings_t *s, const char *piddir)
 	s->max_records = DPC_MAX_RECORDS_DEFAULT;
 	s->half_open_timeout = 30;
 	s->journal_fields = 1;
+	s->watch_kernel = 1;
 
 	s->metrics_mode = 0640;
 	s->round_budget_ms = 10000;
@@ -283,6 +284,8 @@ static const opt_t options[] = {
 	NUM("charon.half_open_timeout", OPT_DURATION, half_open_timeout, 0,
 		"expected a duration like 30s"),
 	NUM("journal_fields", OPT_BOOL, journal_fields, 0,
+		"expected yes or no"),
+	NUM("watch_kernel", OPT_BOOL, watch_kernel, 0,
 		"expected yes or no"),
 };
 

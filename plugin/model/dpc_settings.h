@@ -89,6 +89,9 @@ typedef struct {
 	/** 1: findings as journal entries with fields under charon-systemd,
 	 *  0: only through charon's bus (1) */
 	uint32_t journal_fields;
+	/** 1: rounds after kernel changes (routes, rules, addresses, links,
+	 *  XFRM, nftables), 0: only after IKE events and periodically (1) */
+	uint32_t watch_kernel;
 } dpc_settings_t;
 
 /** longest accepted interval, seconds (one day: the rounds are a safety

@@ -222,6 +222,10 @@ typedef struct {
 	/** new index of each active finding (old and appended), SLOT_FREE if
 	 *  it leaves */
 	size_t *map;
+	/** the subjects the round checked, NULL for all */
+	dpc_store_scope_cb_t in_scope;
+	/** context of in_scope */
+	void *ctx;
 } merge_t;
 
 static void merge_free(merge_t *m)
@@ -241,6 +245,17 @@ static inline bool first_in_round(const merge_t *m, const dpc_findings_t *round,
 }
 
 /**
+ * Does active finding f leave the store: missing from the round, which
+ * checked its subject?
+ */
+static inline bool leaves(const merge_t *m, const dpc_findings_t *round,
+						  const dpc_finding_t *f)
+{
+	return index_find(&m->in_round, round->items, f) == SLOT_FREE &&
+		   (!m->in_scope || m->in_scope(m->ctx, &f->subject));
+}
+
+/**
  * Count what leaves and what comes, and allocate for it.
  */
 static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
@@ -249,7 +264,6 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
 	dpc_findings_t *act = &store->active;
 	size_t i, n_new = 0, n_events;
 
-	memset(m, 0, sizeof(*m));
 	m->orig = act->count;
 	if (!index_build(&m->in_round, round->items, round->count) ||
 		!index_build(&m->in_store, act->items, act->count))
@@ -258,8 +272,7 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
 	}
 	for (i = 0; i < act->count; i++)
 	{
-		m->n_gone += index_find(&m->in_round, round->items,
-								&act->items[i]) == SLOT_FREE;
+		m->n_gone += leaves(m, round, &act->items[i]);
 	}
 	for (i = 0; i < round->count; i++)
 	{
@@ -293,7 +306,7 @@ static void merge_resolve(dpc_store_t *store, const dpc_findings_t *round,
 	{
 		f = &store->active.items[i];
 		m->map[i] = 0;
-		if (index_find(&m->in_round, round->items, f) != SLOT_FREE)
+		if (!leaves(m, round, f))
 		{
 			continue;
 		}
@@ -402,7 +415,19 @@ bool dpc_store_merge(dpc_store_t *store, const dpc_findings_t *round,
 					 time_t now, time_t wall, dpc_store_alive_cb_t alive,
 					 void *ctx, dpc_store_events_t *events)
 {
-	merge_t m;
+	return dpc_store_merge_scope(store, round, now, wall, alive, NULL, ctx,
+								 events);
+}
+
+bool dpc_store_merge_scope(dpc_store_t *store, const dpc_findings_t *round,
+						   time_t now, time_t wall, dpc_store_alive_cb_t alive,
+						   dpc_store_scope_cb_t in_scope, void *ctx,
+						   dpc_store_events_t *events)
+{
+	merge_t m = {
+		.in_scope = in_scope,
+		.ctx = ctx,
+	};
 
 	memset(events, 0, sizeof(*events));
 	dpc_findings_init(&events->gone);

@@ -113,6 +113,28 @@ bool dpc_store_merge(dpc_store_t *store, const dpc_findings_t *round,
 					 void *ctx, dpc_store_events_t *events);
 
 /**
+ * Tells whether a round looked at a finding's subject: an active finding
+ * missing from a round resolves only if it did.
+ *
+ * @return			TRUE if the round checked the subject again
+ */
+typedef bool (*dpc_store_scope_cb_t)(void *ctx, const dpc_subject_t *subject);
+
+/**
+ * Merge the result of a round that checked only some subjects, as
+ * dpc_store_merge() does, except that an active finding missing from the
+ * round resolves (or is dropped) only if in_scope() says the round checked
+ * its subject; the findings of the others stay as they are.
+ *
+ * @param in_scope	the subjects the round checked (NULL: all)
+ * @return			FALSE if out of memory: nothing changed, no events
+ */
+bool dpc_store_merge_scope(dpc_store_t *store, const dpc_findings_t *round,
+						   time_t now, time_t wall, dpc_store_alive_cb_t alive,
+						   dpc_store_scope_cb_t in_scope, void *ctx,
+						   dpc_store_events_t *events);
+
+/**
  * Report the events of a merge, in order, and free them.
  *
  * @param event		receives each event (NULL: just free them)

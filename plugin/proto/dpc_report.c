@@ -374,6 +374,31 @@ static void add_ike(status_t *st, int idx, const dpc_ike_rec_t *ike)
 }
 
 /**
+ * The counters of kernel changes and rounds.
+ */
+static void add_triggers(dpc_vici_builder_t *b, const dpc_change_stats_t *c)
+{
+	int i;
+
+	dpc_vici_begin_section(b, "triggers");
+	dpc_vici_add_kv_str(b, "watch_kernel", c->watching ? "yes" : "no");
+	for (i = 0; i < DPC_CHANGE_KINDS; i++)
+	{
+		dpc_vici_add_kvf(b, dpc_change_kind_name(i), "%llu",
+						 (unsigned long long)c->changes[i]);
+	}
+	dpc_vici_add_kvf(b, "changes_unmatched", "%llu",
+					 (unsigned long long)c->changes_unmatched);
+	dpc_vici_add_kvf(b, "rounds_full", "%llu",
+					 (unsigned long long)c->rounds_full);
+	dpc_vici_add_kvf(b, "rounds_incremental", "%llu",
+					 (unsigned long long)c->rounds_incremental);
+	dpc_vici_add_kvf(b, "rechecked_last", "%u", c->rechecked_last);
+	dpc_vici_add_kvf(b, "tunnels_last", "%u", c->tunnels_last);
+	dpc_vici_end_section(b);
+}
+
+/**
  * Add the top-level findings, leaving out what does not fit.
  */
 static void add_top_findings(status_t *st)
@@ -448,6 +473,10 @@ bool dpc_report_status(const dpc_report_info_t *info,
 	dpc_vici_add_kvf(&st.b, "refused", "%llu",
 					 (unsigned long long)info->records_refused);
 	dpc_vici_end_section(&st.b);
+	if (info->changes)
+	{
+		add_triggers(&st.b, info->changes);
+	}
 	add_top_findings(&st);
 
 	dpc_vici_begin_section(&st.b, "ike_sas");

@@ -20,6 +20,10 @@
  * @code
  * version, strongswan, dataplane, last_round, now   (keys)
  * records { tracked max half_open refused }   what the plugin keeps
+ * triggers { watch_kernel route rule addr link xfrm_policy xfrm_state
+ *            xfrm_expire nft overrun changes_unmatched rounds_full
+ *            rounds_incremental rechecked_last tunnels_last }
+ *                                       kernel changes seen and rounds run
  * findings { 0 { <finding> } ... }     gateway-wide and orphaned findings
  * ike_sas {
  *   0 {
@@ -57,6 +61,7 @@
 #include "dpc_vici_msg.h"
 #include "model/dpc_record.h"
 #include "model/dpc_store.h"
+#include "model/dpc_change.h"
 
 /** room kept free in a status message for what follows the IKE_SAs */
 #define DPC_REPORT_RESERVE 1024
@@ -85,6 +90,8 @@ typedef struct {
 	uint32_t half_open;
 	/** records refused because of the limit, since the start */
 	uint64_t records_refused;
+	/** counters of kernel changes and rounds, NULL to leave them out */
+	const dpc_change_stats_t *changes;
 } dpc_report_info_t;
 
 /**

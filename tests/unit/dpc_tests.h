@@ -41,5 +41,6 @@ Suite *registry_suite(void);
 Suite *oom_suite(void);
 Suite *journal_suite(void);
 Suite *ipv6_suite(void);
+Suite *change_suite(void);
 
 #endif /* DPC_TESTS_H_ */

@@ -273,7 +273,7 @@ START_TEST(test_hooks_during_report)
 	up(r, 2, 0);
 	child_up(r, 2, 21);
 	r->child_down(r, 1, 11, 500);
-	round->trigger.trigger(&round->trigger);
+	round->trigger.trigger(&round->trigger, 0);
 	dpc_tunnels_init(&snap);
 	ck_assert(r->snapshot(r, &snap));
 	dpc_tunnels_clear(&snap);

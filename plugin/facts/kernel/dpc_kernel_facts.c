@@ -399,6 +399,17 @@ METHOD(dpc_facts_t, get_sysctl, bool,
 	return this->sysctls->get(this->sysctls, path, value);
 }
 
+/*
+ * Described in header
+ */
+bool dpc_kernel_facts_sysctl_at(dpc_facts_t *facts, size_t i,
+								const char **path, int *value, bool *ok)
+{
+	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
+
+	return this->sysctls->at(this->sysctls, i, path, value, ok);
+}
+
 /**
  * Addresses the kernel will not use.
  */

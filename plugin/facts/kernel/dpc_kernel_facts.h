@@ -62,4 +62,19 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
 void dpc_kernel_facts_keep_xfrm_stat(dpc_facts_t *facts,
 									 dpc_xfrm_stat_t *last);
 
+/**
+ * The i-th sysctl read so far through these facts, so a caller can read the
+ * same ones again in a later round and see whether they changed.
+ *
+ * @param facts			facts of dpc_kernel_facts_create()
+ * @param i				index, from 0
+ * @param path			receives the path below /proc/sys (valid as long
+ *						as the facts)
+ * @param value			receives its value (0 if unreadable)
+ * @param ok			receives whether it was readable
+ * @return				FALSE if fewer than i + 1 were read
+ */
+bool dpc_kernel_facts_sysctl_at(dpc_facts_t *facts, size_t i,
+								const char **path, int *value, bool *ok);
+
 #endif /** DPC_KERNEL_FACTS_H_ @}*/

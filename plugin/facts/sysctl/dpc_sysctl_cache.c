@@ -180,6 +180,20 @@ METHOD(dpc_sysctl_cache_t, get, bool,
 	return entry->ok;
 }
 
+METHOD(dpc_sysctl_cache_t, at, bool,
+	private_dpc_sysctl_cache_t *this, size_t i, const char **path,
+	int *value, bool *ok)
+{
+	if (i >= this->nsysctls)
+	{
+		return FALSE;
+	}
+	*path = this->sysctls[i].path;
+	*value = this->sysctls[i].value;
+	*ok = this->sysctls[i].ok;
+	return TRUE;
+}
+
 METHOD(dpc_sysctl_cache_t, destroy, void,
 	private_dpc_sysctl_cache_t *this)
 {
@@ -197,6 +211,7 @@ dpc_sysctl_cache_t *dpc_sysctl_cache_create(void)
 	INIT(this,
 		.public = {
 			.get = _get,
+			.at = _at,
 			.destroy = _destroy,
 		},
 	);

@@ -20,6 +20,7 @@
 #define DPC_SYSCTL_CACHE_H_
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct dpc_sysctl_cache_t dpc_sysctl_cache_t;
 
@@ -37,6 +38,19 @@ struct dpc_sysctl_cache_t {
 	 *					one integer
 	 */
 	bool (*get)(dpc_sysctl_cache_t *this, const char *path, int *value);
+
+	/**
+	 * The i-th sysctl read so far, so a caller can read the same ones again
+	 * in a later round and see whether they changed.
+	 *
+	 * @param i			index, from 0
+	 * @param path		receives the path (valid as long as the cache)
+	 * @param value		receives its value (0 if unreadable)
+	 * @param ok		receives whether it was readable
+	 * @return			FALSE if fewer than i + 1 were read
+	 */
+	bool (*at)(dpc_sysctl_cache_t *this, size_t i, const char **path,
+			   int *value, bool *ok);
 
 	/**
 	 * Destroy the cache.
