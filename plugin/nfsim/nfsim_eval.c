@@ -164,6 +164,52 @@ static nfsim_verdict_t map_verdict(int code)
 }
 
 /**
+ * End a rule whose guard fails as running its leading expressions would:
+ * the same registers, budget, stop checks and verdict (NFT_BREAK).
+ *
+ * @return			false if the rule must be run instead
+ */
+static bool skip_rule(nfsim_ctx_t *ctx, const nfsim_rule_t *r)
+{
+	const nfsim_guard_t *g = &r->guard;
+	uint8_t d[NFSIM_GUARD_MAX], u[NFSIM_GUARD_MAX];
+	unsigned long b;
+	uint32_t off;
+	unsigned i;
+
+	if (!g->complete || ctx->stopped || ctx->budget < g->nexprs)
+	{
+		return false;
+	}
+	for (b = ctx->budget; ctx->stop && b > ctx->budget - g->nexprs; b--)
+	{
+		if (b % NFSIM_STOP_EVERY == 0)
+		{	/* run_rule() asks the stop callback there */
+			return false;
+		}
+	}
+	off = g->base == NFT_PAYLOAD_TRANSPORT_HEADER ? ctx->img.thoff : 0;
+	if (!nfsim_image_read(&ctx->img, off + g->offset, g->len, d, u))
+	{
+		return false;
+	}
+	for (i = 0; g->masked && i < g->len; i++)
+	{
+		d[i] &= g->mask[i];
+		u[i] &= g->mask[i];
+	}
+	if (nfsim_cmp_tri(d, u, NFT_CMP_EQ, g->value, g->len) != NFSIM_NO)
+	{
+		return false;
+	}
+	nfsim_reg_store_masked(ctx, g->reg, d, u, g->len);
+	ctx->budget -= g->nexprs;
+	ctx->expr = r->exprs[g->nexprs - 1];
+	ctx->verdict = NFT_BREAK;
+	return true;
+}
+
+/**
  * Run the expressions of a rule until one of them ends it: ctx->verdict
  * says how (NFT_CONTINUE if all matched).
  */
@@ -173,6 +219,10 @@ static void run_rule(nfsim_ctx_t *ctx, const nfsim_rule_t *r)
 
 	ctx->rule = r;
 	ctx->verdict = NFT_CONTINUE;
+	if (!ctx->no_guards && skip_rule(ctx, r))
+	{
+		return;
+	}
 	for (i = 0; i < r->nexprs; i++)
 	{
 		ctx->expr = r->exprs[i];
@@ -303,6 +353,7 @@ static void run_init(const nfsim_ruleset_t *rs, nfsim_ctx_t *ctx,
 	ctx->budget = NFSIM_EXPR_BUDGET;
 	ctx->stop = rs->stop;
 	ctx->stop_ctx = rs->stop_ctx;
+	ctx->no_guards = rs->no_guards;
 	res->verdict = NFSIM_VERDICT_CONTINUE;
 }
 

@@ -64,6 +64,35 @@ typedef struct {
 typedef bool (*nfsim_jump_cb_t)(const nfsim_chain_t *target, void *user);
 
 /**
+ * A rule's leading test of constant packet bytes: load (payload), an
+ * optional mask (bitwise), equality with a constant (cmp). The evaluation
+ * skips a rule whose complete guard fails without running its expressions, leaving
+ * the registers as they would have.
+ */
+#define NFSIM_GUARD_MAX 16
+
+typedef struct {
+	/** expressions of the rule it stands for */
+	uint8_t nexprs;
+	/** the guard is complete (ends with the constant) */
+	bool complete;
+	/** a mask applies */
+	bool masked;
+	/** payload base (NFT_PAYLOAD_NETWORK_HEADER or _TRANSPORT_HEADER) */
+	uint8_t base;
+	/** register offset loaded, masked and compared */
+	uint8_t reg;
+	/** bytes */
+	uint8_t len;
+	/** offset from the base */
+	uint32_t offset;
+	/** the mask (masked) */
+	uint8_t mask[NFSIM_GUARD_MAX];
+	/** the constant the masked bytes must equal */
+	uint8_t value[NFSIM_GUARD_MAX];
+} nfsim_guard_t;
+
+/**
  * An nf_tables expression an expression kind is decoded from.
  */
 typedef struct {
@@ -94,6 +123,10 @@ struct nfsim_expr_ops_t {
 	 *  after finalize): make each edge for which closes() says it closes a
 	 *  loop undecidable, and return how many there were */
 	unsigned (*jumps)(nfsim_expr_t *e, nfsim_jump_cb_t closes, void *user);
+	/** extend a rule's guard by this expression (optional): return false
+	 *  if it does not fit the guard built so far (guard->nexprs counts the
+	 *  expressions taken, the guard is complete once it has a constant) */
+	bool (*guard)(const nfsim_expr_t *e, nfsim_guard_t *guard);
 	/** the nf_tables expressions decoded into this kind, terminated by an
 	 *  entry without name; NULL if none (built by constructors only) */
 	const nfsim_expr_decoder_t *decoders;

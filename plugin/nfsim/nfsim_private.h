@@ -67,6 +67,8 @@ struct nfsim_ruleset_t {
 	nfsim_stop_cb_t stop;
 	/** its context */
 	void *stop_ctx;
+	/** evaluations run every expression, rule guards unused */
+	bool no_guards;
 };
 
 /**
@@ -151,6 +153,9 @@ struct nfsim_rule_t {
 	size_t nexprs;
 	/** allocated expression slots */
 	size_t exprs_size;
+	/** its leading test of packet bytes (after finalize; complete if
+	 *  there is one) */
+	nfsim_guard_t guard;
 };
 
 /**
@@ -300,6 +305,8 @@ struct nfsim_ctx_t {
 	void *stop_ctx;
 	/** the stop callback asked to stop */
 	bool stopped;
+	/** run every expression, ignoring rule guards */
+	bool no_guards;
 	/** conntrack status bits NAT bindings of this hook set (NAT chains
 	 *  of higher priority run first) */
 	uint32_t ct_nat_status;

@@ -415,6 +415,41 @@ static unsigned finalize_chain(nfsim_chain_t *c)
 }
 
 /**
+ * Build the guard of each rule of a table from its leading expressions.
+ */
+static void guard_table(nfsim_table_t *t)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < t->nchains; i++)
+	{
+		nfsim_chain_t *c = t->chains[i];
+
+		for (j = 0; j < c->nrules; j++)
+		{
+			nfsim_rule_t *r = c->rules[j];
+			nfsim_guard_t g;
+
+			memset(&g, 0, sizeof(g));
+			for (k = 0; k < r->nexprs && !g.complete; k++)
+			{
+				const nfsim_expr_ops_t *ops = r->exprs[k]->ops;
+
+				if (!ops->guard || !ops->guard(r->exprs[k], &g))
+				{
+					break;
+				}
+			}
+			if (!g.complete)
+			{
+				memset(&g, 0, sizeof(g));
+			}
+			r->guard = g;
+		}
+	}
+}
+
+/**
  * Finalize the sets, then the chains of a table.
  *
  * @return			number of unresolvable references
@@ -517,6 +552,10 @@ unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs)
 		bad += finalize_table(rs->tables[i]);
 	}
 	bad += cut_loops(rs);
+	for (i = 0; i < rs->ntables; i++)
+	{
+		guard_table(rs->tables[i]);
+	}
 	for (h = 0; h < NFSIM_HOOK_MAX; h++)
 	{
 		order_hook(rs, h);
@@ -739,6 +778,14 @@ const char *nfsim_nat_name(nfsim_nat_type_t type)
 	};
 
 	return type <= NFSIM_NAT_REDIRECT ? names[type] : "unknown";
+}
+
+void nfsim_ruleset_set_guards(nfsim_ruleset_t *rs, bool use)
+{
+	if (rs)
+	{
+		rs->no_guards = !use;
+	}
 }
 
 void nfsim_ruleset_set_stop(nfsim_ruleset_t *rs, nfsim_stop_cb_t stop,

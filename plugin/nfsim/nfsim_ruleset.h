@@ -185,6 +185,17 @@ bool nfsim_set_add_elem(nfsim_set_t *set, const void *key, uint32_t key_len,
 unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs);
 
 /**
+ * Let evaluations skip a rule whose leading test of constant packet bytes
+ * (payload, optional mask, equality) fails without running its expressions
+ * (the default), or make them run every expression. The outcome is the
+ * same either way; the switch exists to compare the two.
+ *
+ * @param rs		ruleset
+ * @param use		true to use the guards
+ */
+void nfsim_ruleset_set_guards(nfsim_ruleset_t *rs, bool use);
+
+/**
  * Register (or with NULL remove) the callback nfsim_eval() asks every few
  * thousand expressions, and before it starts, whether to stop.
  *

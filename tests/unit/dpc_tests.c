@@ -16,7 +16,7 @@ int main(void)
 	Suite *(*suites[])(void) = {
 		ts_suite, store_suite, settings_suite, vici_msg_suite,
 		rtnl_parse_suite, checks_suite, traffic_suite, report_suite,
-		metrics_suite, nfsim_suite, nf_checks_suite, firewalld_suite,
+		metrics_suite, nfsim_suite, nfsim_guard_suite, nf_checks_suite, firewalld_suite,
 		nf_managers_suite, trace_suite,
 		vici_frame_suite, socket_suite,
 		budget_suite, xfrm_sad_suite, xfrm_spd_suite, policy_routing_suite,

@@ -17,6 +17,7 @@
 #include <check.h>
 
 Suite *ts_suite(void);
+Suite *nfsim_guard_suite(void);
 Suite *esp_mtu_suite(void);
 Suite *store_suite(void);
 Suite *settings_suite(void);

@@ -266,10 +266,36 @@ static const nfsim_expr_decoder_t decoders[] = {
 	{ NULL, NULL },
 };
 
+static bool guard(const nfsim_expr_t *e, nfsim_guard_t *g)
+{
+	const bitwise_t *bitwise = nfsim_expr_data(e);
+	uint32_t i;
+
+	if (g->nexprs != 1 || g->masked || bitwise->op != NFT_BITWISE_BOOL ||
+		bitwise->sreg != g->reg || bitwise->dreg != g->reg ||
+		bitwise->len != g->len || bitwise->mask.len < g->len ||
+		bitwise->xor.len < g->len)
+	{
+		return false;
+	}
+	for (i = 0; i < g->len; i++)
+	{
+		if (bitwise->xor.data[i])
+		{
+			return false;
+		}
+		g->mask[i] = bitwise->mask.data[i];
+	}
+	g->masked = true;
+	g->nexprs++;
+	return true;
+}
+
 const nfsim_expr_ops_t nfsim_expr_bitwise_ops = {
 	.name = "bitwise",
 	.data_len = sizeof(bitwise_t),
 	.eval = eval,
 	.render = render,
+	.guard = guard,
 	.decoders = decoders,
 };

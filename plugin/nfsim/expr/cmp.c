@@ -301,10 +301,26 @@ static const nfsim_expr_decoder_t decoders[] = {
 	{ NULL, NULL },
 };
 
+static bool guard(const nfsim_expr_t *e, nfsim_guard_t *g)
+{
+	const cmp_t *cmp = nfsim_expr_data(e);
+
+	if (!g->nexprs || g->complete || cmp->op != NFT_CMP_EQ ||
+		cmp->sreg != g->reg || cmp->data.len != g->len)
+	{
+		return false;
+	}
+	memcpy(g->value, cmp->data.data, g->len);
+	g->complete = true;
+	g->nexprs++;
+	return true;
+}
+
 const nfsim_expr_ops_t nfsim_expr_cmp_ops = {
 	.name = "cmp",
 	.data_len = sizeof(cmp_t),
 	.eval = eval,
 	.render = render,
+	.guard = guard,
 	.decoders = decoders,
 };

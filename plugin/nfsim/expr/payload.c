@@ -322,10 +322,30 @@ static const nfsim_expr_decoder_t decoders[] = {
 	{ NULL, NULL },
 };
 
+static bool guard(const nfsim_expr_t *e, nfsim_guard_t *g)
+{
+	const payload_t *payload = nfsim_expr_data(e);
+
+	if (g->nexprs || payload->set || !payload->len ||
+		payload->len > NFSIM_GUARD_MAX ||
+		(payload->base != NFT_PAYLOAD_NETWORK_HEADER &&
+		 payload->base != NFT_PAYLOAD_TRANSPORT_HEADER))
+	{
+		return false;
+	}
+	g->base = payload->base;
+	g->offset = payload->offset;
+	g->len = payload->len;
+	g->reg = payload->dreg;
+	g->nexprs = 1;
+	return true;
+}
+
 const nfsim_expr_ops_t nfsim_expr_payload_ops = {
 	.name = "payload",
 	.data_len = sizeof(payload_t),
 	.eval = eval,
 	.render = render,
+	.guard = guard,
 	.decoders = decoders,
 };
