@@ -34,6 +34,7 @@
 typedef struct {
 	union {
 		struct nlmsghdr nlh;
+		uint64_t align;		/* family headers with 64-bit members */
 		uint8_t bytes[2048];
 	} u;
 } msg_t;
@@ -196,11 +197,16 @@ START_TEST(test_parse_xfrm)
 	id = msg_init(&m, XFRM_MSG_DELSA, sizeof(*id));
 	id->family = AF_INET;
 	id->spi = htonl(0xc1234567);
-	sa = msg_attr(&m, XFRMA_SA, NULL, sizeof(*sa));
-	memset(sa, 0, sizeof(*sa));
-	sa->family = AF_INET;
-	sa->id.spi = htonl(0xc1234567);
-	inet_pton(AF_INET, "192.0.2.2", &sa->saddr.a4);
+	{	/* copied in: the attribute's payload is 4-byte aligned only, as
+		 * in the kernel's messages */
+		struct xfrm_usersa_info state;
+
+		memset(&state, 0, sizeof(state));
+		state.family = AF_INET;
+		state.id.spi = htonl(0xc1234567);
+		inet_pton(AF_INET, "192.0.2.2", &state.saddr.a4);
+		msg_attr(&m, XFRMA_SA, &state, sizeof(state));
+	}
 	ck_assert(parse(NETLINK_XFRM, &m, &c));
 	ck_assert_int_eq(c.kind, DPC_CHANGE_XFRM_STATE);
 	ck_assert_uint_eq(c.spi, 0xc1234567);
