@@ -26,7 +26,7 @@ dpc_finding_t *dpc_check_add(dpc_check_ctx_t *ctx, const char *code,
 	dpc_subject_t subject;
 	dpc_finding_t *f;
 
-	if (dpc_settings_is_disabled(ctx->settings, code))
+	if (ctx->muted || dpc_settings_is_disabled(ctx->settings, code))
 	{
 		return NULL;
 	}

@@ -51,6 +51,10 @@ typedef struct {
 	 *  (the others stay in tunnels for coverage and overlap questions);
 	 *  NULL: all of them */
 	const bool *recheck;
+	/** set by a gateway-wide check while it looks at a tunnel that
+	 *  recheck leaves out: its facts count for gateway-wide judgements,
+	 *  its findings stay in the store (dpc_check_add() returns NULL) */
+	bool muted;
 	/** where findings go */
 	dpc_findings_t *out;
 	/** what the checks ask about all tunnels, indexed once per round

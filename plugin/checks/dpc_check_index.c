@@ -13,9 +13,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /** configurations whose coverage a round remembers */
 #define MAX_GAPS 256
+
+/**
+ * Questions of a kind answered by looking at every CHILD_SA or policy
+ * before that kind is indexed: an incremental round asks a few (about the
+ * tunnels it re-checks), and building an index costs more than a few
+ * scans; a full round asks thousands.
+ */
+#define SCANS_BEFORE_INDEX 8
 
 /**
  * The coverage of one configured side.
@@ -33,6 +42,12 @@ typedef struct {
  * Private data.
  */
 struct dpc_check_index_t {
+	/** every tracked tunnel, not owned */
+	const dpc_tunnels_t *tunnels;
+	/** questions about CHILD_SAs and policies answered by a scan */
+	unsigned sa_scans, reqid_scans, policy_scans;
+	/** the CHILD_SAs are indexed */
+	bool sas_indexed;
 	/** installed CHILD_SAs in tunnel order; ids of the indexes below */
 	dpc_check_sa_t *sas;
 	/** number of installed CHILD_SAs */
@@ -65,15 +80,34 @@ static bool index_sas(dpc_check_index_t *idx, const dpc_tunnels_t *tunnels)
 {
 	const dpc_ike_rec_t *ike;
 	const dpc_child_rec_t *child;
-	size_t n = 0, k;
+	size_t n = 0, k, ranges[2][2] = {};
 	int i, j;
 
 	for (i = 0; i < tunnels->count; i++)
 	{
-		if (tunnels->ikes[i]->state == DPC_STATE_UP)
+		ike = tunnels->ikes[i];
+		if (ike->state != DPC_STATE_UP)
 		{
-			n += tunnels->ikes[i]->n_children;
+			continue;
 		}
+		n += ike->n_children;
+		for (j = 0; j < ike->n_children; j++)
+		{	/* selectors per side and family, allocated once */
+			child = ike->children[j];
+			for (k = 0; k < child->local.count; k++)
+			{
+				ranges[0][child->local.ts[k].family == AF_INET6]++;
+			}
+			for (k = 0; k < child->remote.count; k++)
+			{
+				ranges[1][child->remote.ts[k].family == AF_INET6]++;
+			}
+		}
+	}
+	for (k = 0; k < 2; k++)
+	{
+		dpc_range_index_reserve(idx->sides[k], AF_INET, ranges[k][0]);
+		dpc_range_index_reserve(idx->sides[k], AF_INET6, ranges[k][1]);
 	}
 	idx->sas = calloc(n ? n : 1, sizeof(dpc_check_sa_t));
 	idx->reqids = calloc(n ? n : 1, sizeof(uint32_t));
@@ -126,14 +160,144 @@ dpc_check_index_t *dpc_check_index(dpc_check_ctx_t *ctx)
 		return NULL;
 	}
 	ctx->index = idx;
-	idx->sides[0] = dpc_range_index_create();
-	idx->sides[1] = dpc_range_index_create();
-	if (!idx->sides[0] || !idx->sides[1] || !index_sas(idx, ctx->tunnels))
-	{
-		dpc_check_index_free(ctx);
-		return NULL;
-	}
+	idx->tunnels = ctx->tunnels;
 	return idx;
+}
+
+/**
+ * Index the installed CHILD_SAs once.
+ */
+static bool sas_indexed(dpc_check_index_t *idx)
+{
+	if (!idx->sas_indexed)
+	{
+		idx->sas_indexed = true;
+		idx->sides[0] = dpc_range_index_create();
+		idx->sides[1] = dpc_range_index_create();
+		if (!idx->sides[0] || !idx->sides[1] || !index_sas(idx, idx->tunnels))
+		{
+			dpc_range_index_destroy(idx->sides[0]);
+			dpc_range_index_destroy(idx->sides[1]);
+			idx->sides[0] = idx->sides[1] = NULL;
+		}
+	}
+	return idx->sides[0] != NULL;
+}
+
+/**
+ * Do two selectors overlap in addresses (what the range index compares)?
+ */
+static bool addrs_overlap(const dpc_ts_t *a, const dpc_ts_t *b)
+{
+	size_t len = dpc_addr_len(a->family);
+
+	return len && a->family == b->family &&
+		   memcmp(a->to, b->from, len) >= 0 &&
+		   memcmp(a->from, b->to, len) <= 0;
+}
+
+/**
+ * Does a selector of a list overlap one of another in addresses?
+ */
+static bool lists_overlap_addrs(const dpc_ts_list_t *a, const dpc_ts_list_t *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->count; i++)
+	{
+		for (j = 0; j < b->count; j++)
+		{
+			if (addrs_overlap(&a->ts[i], &b->ts[j]))
+			{
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/**
+ * Call cb on the installed CHILD_SAs in tunnel order until it returns
+ * FALSE.
+ */
+static void each_sa(dpc_check_index_t *idx,
+					bool (*cb)(void *data, const dpc_check_sa_t *sa),
+					void *data)
+{
+	const dpc_tunnels_t *tunnels = idx->tunnels;
+	dpc_check_sa_t sa;
+	int i, j;
+
+	for (i = 0; i < tunnels->count; i++)
+	{
+		sa.ike = tunnels->ikes[i];
+		for (j = 0; sa.ike->state == DPC_STATE_UP && j < sa.ike->n_children;
+			 j++)
+		{
+			sa.child = sa.ike->children[j];
+			if (sa.child->state == DPC_STATE_UP && !cb(data, &sa))
+			{
+				return;
+			}
+		}
+	}
+}
+
+/**
+ * What a scan for the CHILD_SAs overlapping a list collects.
+ */
+typedef struct {
+	bool local;
+	const dpc_ts_list_t *ts;
+	dpc_check_sa_t *found;
+	size_t count, size;
+	bool failed;
+} sa_scan_t;
+
+static bool sa_overlaps(void *data, const dpc_check_sa_t *sa)
+{
+	sa_scan_t *scan = data;
+	dpc_check_sa_t *grown;
+	size_t size;
+
+	if (!lists_overlap_addrs(scan->local ? &sa->child->local
+										 : &sa->child->remote, scan->ts))
+	{
+		return true;
+	}
+	if (scan->count == scan->size)
+	{
+		size = scan->size ? scan->size * 2 : 16;
+		grown = size < SIZE_MAX / sizeof(*grown) ?
+				realloc(scan->found, size * sizeof(*grown)) : NULL;
+		if (!grown)
+		{
+			scan->failed = true;
+			return false;
+		}
+		scan->found = grown;
+		scan->size = size;
+	}
+	scan->found[scan->count++] = *sa;
+	return true;
+}
+
+/**
+ * The CHILD_SAs a list overlaps, found by looking at each.
+ */
+static int scan_sas(dpc_check_index_t *idx, bool local,
+					const dpc_ts_list_t *ts, dpc_check_sa_t **sas)
+{
+	sa_scan_t scan = { .local = local, .ts = ts };
+
+	each_sa(idx, sa_overlaps, &scan);
+	if (scan.failed || !scan.count)
+	{
+		free(scan.found);
+		return scan.failed ? -1 : 0;
+	}
+	*sas = scan.found;
+	return (int)scan.count;
 }
 
 /*
@@ -175,6 +339,15 @@ int dpc_check_index_sas(dpc_check_index_t *idx, bool local,
 	int n, i;
 
 	*sas = NULL;
+	if (!idx->sas_indexed && idx->sa_scans < SCANS_BEFORE_INDEX)
+	{
+		idx->sa_scans++;
+		return scan_sas(idx, local, ts, sas);
+	}
+	if (!sas_indexed(idx))
+	{
+		return -1;
+	}
 	n = dpc_range_index_query(idx->sides[local ? 0 : 1], ts->ts, ts->count,
 							  &ids);
 	if (n <= 0)
@@ -195,11 +368,39 @@ int dpc_check_index_sas(dpc_check_index_t *idx, bool local,
 	return n;
 }
 
+/**
+ * A scan for a reqid.
+ */
+typedef struct {
+	uint32_t reqid;
+	bool found;
+} reqid_scan_t;
+
+static bool uses_reqid(void *data, const dpc_check_sa_t *sa)
+{
+	reqid_scan_t *scan = data;
+
+	scan->found = sa->child->reqid == scan->reqid;
+	return !scan->found;
+}
+
 /*
  * Described in header
  */
 bool dpc_check_index_reqid(dpc_check_index_t *idx, uint32_t reqid)
 {
+	reqid_scan_t scan = { .reqid = reqid };
+
+	if (!idx->sas_indexed && idx->reqid_scans < SCANS_BEFORE_INDEX)
+	{
+		idx->reqid_scans++;
+		each_sa(idx, uses_reqid, &scan);
+		return scan.found;
+	}
+	if (!sas_indexed(idx))
+	{
+		return false;
+	}
 	return idx->n_sas && bsearch(&reqid, idx->reqids, idx->n_sas,
 								 sizeof(uint32_t), u32_cmp);
 }
@@ -244,6 +445,41 @@ static bool index_spd(dpc_check_index_t *idx, const dpc_xfrm_spd_t *spd)
 	return true;
 }
 
+/**
+ * The positions of the policies a range overlaps, found by looking at each.
+ */
+static int scan_policies(const dpc_xfrm_spd_t *spd, bool src,
+						 const dpc_ts_t *ts, uint32_t **pos)
+{
+	uint32_t *found = NULL, *grown;
+	size_t i, count = 0, size = 0;
+	dpc_ts_t range;
+
+	for (i = 0; i < spd->count; i++)
+	{
+		if (!sel_range(&spd->policies[i].sel, src, &range) ||
+			!addrs_overlap(&range, ts))
+		{
+			continue;
+		}
+		if (count == size)
+		{
+			size = size ? size * 2 : 16;
+			grown = size < SIZE_MAX / sizeof(*grown) ?
+					realloc(found, size * sizeof(*grown)) : NULL;
+			if (!grown)
+			{
+				free(found);
+				return -1;
+			}
+			found = grown;
+		}
+		found[count++] = i;
+	}
+	*pos = found;
+	return (int)count;
+}
+
 /*
  * Described in header
  */
@@ -252,6 +488,11 @@ int dpc_check_index_policies(dpc_check_index_t *idx,
 							 const dpc_ts_t *ts, uint32_t **pos)
 {
 	*pos = NULL;
+	if (idx->spd != spd && idx->policy_scans < SCANS_BEFORE_INDEX)
+	{
+		idx->policy_scans++;
+		return scan_policies(spd, src, ts, pos);
+	}
 	if (idx->spd != spd && !index_spd(idx, spd))
 	{
 		return -1;

@@ -620,6 +620,10 @@ static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 					{
 						*(d ? &cx->in_blocked : &cx->out_blocked) = true;
 					}
+					if (ctx->muted)
+					{	/* only cx counts */
+						continue;
+					}
 					missing_policy_text(fd, one, sizeof(one));
 					if (off < sizeof(missing))
 					{
@@ -886,10 +890,51 @@ typedef struct {
 	const dpc_ike_rec_t *ike;
 	const dpc_child_rec_t *child;
 	child_xfrm_t cx;
+	/** not re-checked this round: ties, but reports nothing */
+	bool muted;
 } checked_t;
 
 /** CHILD_SAs remembered for tying counters */
 #define MAX_TIED 256
+
+/**
+ * Has a counter grown within the traffic window (one round without a drop,
+ * a round right after another, does not make it go away)?
+ */
+static bool counter_growing(dpc_check_ctx_t *ctx, const dpc_xfrm_counter_t *c)
+{
+	return c->grew && ctx->now - c->grew <= ctx->settings->traffic_window;
+}
+
+/**
+ * The xfrm_stat of the round if it has deltas, NULL otherwise.
+ */
+static const dpc_xfrm_stat_t *stat_deltas(dpc_check_ctx_t *ctx)
+{
+	const dpc_xfrm_stat_t *st;
+
+	st = ctx->facts->get_xfrm_stat ? ctx->facts->get_xfrm_stat(ctx->facts)
+								   : NULL;
+	return st && st->has_delta ? st : NULL;
+}
+
+/**
+ * Does a counter grow that a CHILD_SA's facts may be tied to?
+ */
+static bool ties_needed(dpc_check_ctx_t *ctx)
+{
+	const dpc_xfrm_stat_t *st = stat_deltas(ctx);
+	int i;
+
+	for (i = 0; st && i < st->count; i++)
+	{
+		if (counter_growing(ctx, &st->c[i]))
+		{
+			return true;
+		}
+	}
+	return false;
+}
 
 static void check_counters(dpc_check_ctx_t *ctx, const checked_t *checked,
 						   int n)
@@ -899,18 +944,15 @@ static void check_counters(dpc_check_ctx_t *ctx, const checked_t *checked,
 	bool tied;
 	int i, j;
 
-	st = ctx->facts->get_xfrm_stat ? ctx->facts->get_xfrm_stat(ctx->facts)
-								   : NULL;
-	if (!st || !st->has_delta)
+	st = stat_deltas(ctx);
+	if (!st)
 	{
 		return;
 	}
 	for (i = 0; i < st->count; i++)
 	{
 		c = &st->c[i];
-		/* grown within the traffic window: one round without a drop (a
-		 * round right after another) does not make it go away */
-		if (!c->grew || ctx->now - c->grew > ctx->settings->traffic_window)
+		if (!counter_growing(ctx, c))
 		{
 			continue;
 		}
@@ -919,7 +961,9 @@ static void check_counters(dpc_check_ctx_t *ctx, const checked_t *checked,
 		{
 			if (counter_ties(c->name, &checked[j].cx))
 			{
+				ctx->muted = checked[j].muted;
 				report_counter(ctx, checked[j].ike, checked[j].child, c);
+				ctx->muted = false;
 				tied = true;
 			}
 		}
@@ -948,6 +992,7 @@ static void xfrm_host(dpc_check_ctx_t *ctx)
 	const dpc_ike_rec_t *ike;
 	const dpc_child_rec_t *child;
 	child_xfrm_t cx;
+	bool ties;
 	int i, j, n = 0;
 
 	if (ctx->facts->get_dataplane(ctx->facts) != DPC_DATAPLANE_XFRM)
@@ -961,11 +1006,13 @@ static void xfrm_host(dpc_check_ctx_t *ctx)
 	}
 	sad = ctx->facts->get_sad(ctx->facts);
 	spd = ctx->facts->get_spd ? ctx->facts->get_spd(ctx->facts) : NULL;
+	ties = ties_needed(ctx);
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
 		ike = ctx->tunnels->ikes[i];
-		if (ike->state != DPC_STATE_UP)
-		{
+		if (ike->state != DPC_STATE_UP ||
+			(!ties && ctx->recheck && !ctx->recheck[i]))
+		{	/* not re-checked, and no counter to tie */
 			continue;
 		}
 		for (j = 0; j < ike->n_children; j++)
@@ -976,6 +1023,10 @@ static void xfrm_host(dpc_check_ctx_t *ctx)
 				continue;
 			}
 			memset(&cx, 0, sizeof(cx));
+			/* a tunnel an incremental round does not re-check keeps its
+			 * findings in the store; its SPD and SAD facts still decide
+			 * which counters are tied to a CHILD_SA */
+			ctx->muted = ctx->recheck && !ctx->recheck[i];
 			if (spd && !spd->dropped && !child->no_policies)
 			{
 				check_policies(ctx, spd, ike, child, &cx);
@@ -986,8 +1037,9 @@ static void xfrm_host(dpc_check_ctx_t *ctx)
 			}
 			if (n < MAX_TIED)
 			{
-				checked[n++] = (checked_t){ ike, child, cx };
+				checked[n++] = (checked_t){ ike, child, cx, ctx->muted };
 			}
+			ctx->muted = false;
 		}
 	}
 	check_counters(ctx, checked, n);

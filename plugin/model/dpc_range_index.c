@@ -35,7 +35,16 @@ typedef struct {
 	size_t count, size;
 	/** sorted and augmented since the last add */
 	bool built;
+	/** queries answered by a scan since the last add */
+	unsigned scans;
 } tree_t;
+
+/**
+ * Queries answered by scanning the ranges before they are sorted: an
+ * incremental round asks about a few tunnels, and a scan of every range
+ * costs about what one level of sorting them does.
+ */
+#define SCANS_BEFORE_BUILD 8
 
 /**
  * Private data: one tree per family.
@@ -66,31 +75,54 @@ dpc_range_index_t *dpc_range_index_create(void)
 	return calloc(1, sizeof(dpc_range_index_t));
 }
 
+/**
+ * Make room for size ranges in a tree.
+ */
+static bool grow(tree_t *tree, size_t size)
+{
+	range_t *grown;
+
+	if (size <= tree->size)
+	{
+		return true;
+	}
+	if (size > SIZE_MAX / sizeof(range_t))
+	{
+		return false;
+	}
+	grown = realloc(tree->items, size * sizeof(range_t));
+	if (!grown)
+	{
+		return false;
+	}
+	tree->items = grown;
+	tree->size = size;
+	return true;
+}
+
+bool dpc_range_index_reserve(dpc_range_index_t *idx, uint8_t family,
+							 size_t count)
+{
+	tree_t *tree = tree_of(idx, family);
+
+	return tree && count <= SIZE_MAX - tree->count &&
+		   grow(tree, tree->count + count);
+}
+
 bool dpc_range_index_add(dpc_range_index_t *idx, const dpc_ts_t *ts,
 						 uint32_t id)
 {
 	tree_t *tree = tree_of(idx, ts->family);
-	range_t *grown;
-	size_t size, len = dpc_addr_len(ts->family);
+	size_t len = dpc_addr_len(ts->family);
 
 	if (!tree)
 	{
 		return false;
 	}
-	if (tree->count == tree->size)
+	if (tree->count == tree->size &&
+		!grow(tree, tree->size ? tree->size * 2 : 16))
 	{
-		size = tree->size ? tree->size * 2 : 16;
-		if (size > SIZE_MAX / sizeof(range_t))
-		{
-			return false;
-		}
-		grown = realloc(tree->items, size * sizeof(range_t));
-		if (!grown)
-		{
-			return false;
-		}
-		tree->items = grown;
-		tree->size = size;
+		return false;
 	}
 	memset(&tree->items[tree->count], 0, sizeof(range_t));
 	memcpy(tree->items[tree->count].from, ts->from, len);
@@ -98,6 +130,7 @@ bool dpc_range_index_add(dpc_range_index_t *idx, const dpc_ts_t *ts,
 	tree->items[tree->count].id = id;
 	tree->count++;
 	tree->built = false;
+	tree->scans = 0;
 	return true;
 }
 
@@ -209,6 +242,24 @@ static void search(const range_t *items, size_t lo, size_t hi,
 	}
 }
 
+/**
+ * Collect the ranges overlapping [from, to] by looking at each.
+ */
+static void scan(const range_t *items, size_t count, const uint8_t *from,
+				 const uint8_t *to, hits_t *hits)
+{
+	size_t i;
+
+	for (i = 0; i < count && !hits->failed; i++)
+	{
+		if (memcmp(items[i].to, from, 16) >= 0 &&
+			memcmp(items[i].from, to, 16) <= 0)
+		{
+			hit(hits, items[i].id);
+		}
+	}
+}
+
 static int id_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
@@ -232,12 +283,18 @@ int dpc_range_index_query(dpc_range_index_t *idx, const dpc_ts_t *ts,
 		{
 			continue;
 		}
-		build(tree);
 		len = dpc_addr_len(ts[i].family);
 		memset(from, 0, sizeof(from));
 		memset(to, 0, sizeof(to));
 		memcpy(from, ts[i].from, len);
 		memcpy(to, ts[i].to, len);
+		if (!tree->built && tree->scans < SCANS_BEFORE_BUILD)
+		{
+			tree->scans++;
+			scan(tree->items, tree->count, from, to, &hits);
+			continue;
+		}
+		build(tree);
 		search(tree->items, 0, tree->count, from, to, &hits);
 	}
 	if (hits.failed)

@@ -40,7 +40,9 @@ dpc_range_index_t *dpc_range_index_create(void);
 /**
  * Add the address range of a selector (protocol and ports are not
  * indexed: callers test them on the candidates). Adding after the first
- * query is allowed and rebuilds the index at the next query.
+ * query is allowed. The first few queries after an add scan the ranges
+ * (an incremental round asks about a few tunnels); later ones sort them
+ * once and search the tree.
  *
  * @param idx		the index
  * @param ts		the selector
@@ -49,6 +51,18 @@ dpc_range_index_t *dpc_range_index_create(void);
  */
 bool dpc_range_index_add(dpc_range_index_t *idx, const dpc_ts_t *ts,
 						 uint32_t id);
+
+/**
+ * Make room for count more ranges of a family, so adding them allocates
+ * once.
+ *
+ * @param idx		the index
+ * @param family	AF_INET or AF_INET6
+ * @param count		ranges about to be added
+ * @return			FALSE if out of memory or the family is unknown
+ */
+bool dpc_range_index_reserve(dpc_range_index_t *idx, uint8_t family,
+							 size_t count);
 
 /**
  * The ids of the ranges whose addresses overlap one of the selectors of a

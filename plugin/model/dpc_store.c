@@ -88,11 +88,18 @@ static uint32_t hash_key(const dpc_finding_t *f)
 }
 
 /**
- * Build an index over items; duplicates of a key keep the first one.
+ * Build an index over items, or over those of them a subset lists;
+ * duplicates of a key keep the first one.
+ *
+ * @param idx		receives the index
+ * @param items		the findings the index points into
+ * @param count		items indexed
+ * @param subset	indices of the items indexed, NULL for the first count
  */
-static bool index_build(index_t *idx, const dpc_finding_t *items, size_t count)
+static bool index_build(index_t *idx, const dpc_finding_t *items, size_t count,
+						const size_t *subset)
 {
-	size_t i, s;
+	size_t i, j, s;
 
 	idx->size = 16;
 	while (idx->size < count * 2)
@@ -112,8 +119,9 @@ static bool index_build(index_t *idx, const dpc_finding_t *items, size_t count)
 	{
 		idx->slots[s] = SLOT_FREE;
 	}
-	for (i = 0; i < count; i++)
+	for (j = 0; j < count; j++)
 	{
+		i = subset ? subset[j] : j;
 		s = hash_key(&items[i]) & (idx->size - 1);
 		while (idx->slots[s] != SLOT_FREE &&
 			   !dpc_finding_same_key(&items[idx->slots[s]], &items[i]))
@@ -222,6 +230,8 @@ typedef struct {
 	/** new index of each active finding (old and appended), SLOT_FREE if
 	 *  it leaves */
 	size_t *map;
+	/** per active finding before the merge: it leaves */
+	bool *leave;
 	/** the subjects the round checked, NULL for all */
 	dpc_store_scope_cb_t in_scope;
 	/** context of in_scope */
@@ -233,6 +243,7 @@ static void merge_free(merge_t *m)
 	free(m->in_round.slots);
 	free(m->in_store.slots);
 	free(m->map);
+	free(m->leave);
 }
 
 /**
@@ -245,14 +256,46 @@ static inline bool first_in_round(const merge_t *m, const dpc_findings_t *round,
 }
 
 /**
- * Does active finding f leave the store: missing from the round, which
- * checked its subject?
+ * Index the active findings a round may match. A finding's key includes its
+ * subject, so when every finding of the round is in scope, only the active
+ * findings in scope can match one: an incremental round over a few tunnels
+ * hashes their findings, not all of the store's.
+ *
+ * @param scoped	per active finding: its subject is in scope
  */
-static inline bool leaves(const merge_t *m, const dpc_findings_t *round,
-						  const dpc_finding_t *f)
+static bool index_store(dpc_store_t *store, const dpc_findings_t *round,
+						merge_t *m, const bool *scoped)
 {
-	return index_find(&m->in_round, round->items, f) == SLOT_FREE &&
-		   (!m->in_scope || m->in_scope(m->ctx, &f->subject));
+	dpc_findings_t *act = &store->active;
+	size_t i, n = 0, *subset;
+	bool ok;
+
+	for (i = 0; m->in_scope && i < round->count; i++)
+	{
+		if (!m->in_scope(m->ctx, &round->items[i].subject))
+		{
+			break;
+		}
+	}
+	if (!m->in_scope || i < round->count)
+	{
+		return index_build(&m->in_store, act->items, act->count, NULL);
+	}
+	subset = malloc((act->count + 1) * sizeof(size_t));
+	if (!subset)
+	{
+		return false;
+	}
+	for (i = 0; i < act->count; i++)
+	{
+		if (scoped[i])
+		{
+			subset[n++] = i;
+		}
+	}
+	ok = index_build(&m->in_store, act->items, n, subset);
+	free(subset);
+	return ok;
 }
 
 /**
@@ -265,14 +308,29 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
 	size_t i, n_new = 0, n_events;
 
 	m->orig = act->count;
-	if (!index_build(&m->in_round, round->items, round->count) ||
-		!index_build(&m->in_store, act->items, act->count))
+	m->leave = malloc((act->count + 1) * sizeof(bool));
+	if (!m->leave)
 	{
 		return false;
 	}
+	/* the scope asked once per finding (the engine's takes a lock) */
 	for (i = 0; i < act->count; i++)
 	{
-		m->n_gone += leaves(m, round, &act->items[i]);
+		m->leave[i] = !m->in_scope ||
+					  m->in_scope(m->ctx, &act->items[i].subject);
+	}
+	if (!index_build(&m->in_round, round->items, round->count, NULL) ||
+		!index_store(store, round, m, m->leave))
+	{
+		return false;
+	}
+	/* an active finding in scope leaves when the round missed it */
+	for (i = 0; i < act->count; i++)
+	{
+		m->leave[i] = m->leave[i] &&
+					  index_find(&m->in_round, round->items,
+								 &act->items[i]) == SLOT_FREE;
+		m->n_gone += m->leave[i];
 	}
 	for (i = 0; i < round->count; i++)
 	{
@@ -294,8 +352,8 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
  * First pass: every active finding missing from the round resolves (or is
  * dropped with its subject), in the order they appeared.
  */
-static void merge_resolve(dpc_store_t *store, const dpc_findings_t *round,
-						  merge_t *m, dpc_store_alive_cb_t alive, void *ctx,
+static void merge_resolve(dpc_store_t *store, merge_t *m,
+						  dpc_store_alive_cb_t alive, void *ctx,
 						  dpc_store_events_t *events)
 {
 	dpc_findings_t *gone = &events->gone;
@@ -306,7 +364,7 @@ static void merge_resolve(dpc_store_t *store, const dpc_findings_t *round,
 	{
 		f = &store->active.items[i];
 		m->map[i] = 0;
-		if (!leaves(m, round, f))
+		if (!m->leave[i])
 		{
 			continue;
 		}
@@ -437,7 +495,7 @@ bool dpc_store_merge_scope(dpc_store_t *store, const dpc_findings_t *round,
 		dpc_store_emit(store, events, NULL, NULL);
 		return false;
 	}
-	merge_resolve(store, round, &m, alive, ctx, events);
+	merge_resolve(store, &m, alive, ctx, events);
 	merge_update(store, round, &m, now, wall, events);
 	merge_compact(store, &m, events);
 	merge_free(&m);

@@ -12,8 +12,11 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include <check.h>
 
 void bed_set_ts(dpc_ts_list_t *list, const char *str)
 {
@@ -106,6 +109,85 @@ void bed_run(bed_t *bed)
 	dpc_findings_init(&bed->findings);
 	dpc_paths_build(&bed->paths, bed->ctx.facts, bed->ctx.tunnels);
 	dpc_check_all(&bed->ctx);
+}
+
+/**
+ * Is a finding of the same code, subject, discriminator and message in a
+ * list?
+ */
+static bool has_same(const dpc_findings_t *list, const dpc_finding_t *f)
+{
+	const dpc_finding_t *o;
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+	{
+		o = &list->items[i];
+		if (!strcmp(o->code, f->code) &&
+			o->subject.ike_id == f->subject.ike_id &&
+			o->subject.child_id == f->subject.child_id &&
+			!strcmp(o->discrim, f->discrim) &&
+			!strcmp(o->message, f->message))
+		{
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * Is a finding about a tunnel or the gateway?
+ */
+static bool about(const dpc_finding_t *f, uint32_t ike_id)
+{
+	return f->subject.ike_id == ike_id || !f->subject.ike_id;
+}
+
+int bed_assert_incremental(bed_t *bed)
+{
+	dpc_findings_t full;
+	const dpc_finding_t *f;
+	uint32_t id;
+	bool *flags;
+	size_t i;
+	int t, n;
+
+	bed->ctx.recheck = NULL;
+	bed_run(bed);
+	full = bed->findings;
+	n = (int)full.count;
+	dpc_findings_init(&bed->findings);
+	flags = calloc(bed->tunnels.count ? bed->tunnels.count : 1, sizeof(bool));
+	ck_assert(flags);
+	for (t = 0; t < bed->tunnels.count; t++)
+	{
+		id = bed->tunnels.ikes[t]->unique_id;
+		memset(flags, 0, bed->tunnels.count * sizeof(bool));
+		flags[t] = true;
+		bed->ctx.recheck = flags;
+		bed_run(bed);
+		for (i = 0; i < bed->findings.count; i++)
+		{
+			f = &bed->findings.items[i];
+			ck_assert_msg(about(f, id), "tunnel %u re-checked, %s of %u "
+						  "reported", id, f->code, f->subject.ike_id);
+			ck_assert_msg(has_same(&full, f), "tunnel %u re-checked: %s "
+						  "(%s) not in the full round", id, f->code,
+						  f->message);
+		}
+		for (i = 0; i < full.count; i++)
+		{
+			f = &full.items[i];
+			ck_assert_msg(!about(f, id) || has_same(&bed->findings, f),
+						  "tunnel %u re-checked: %s (%s) of the full round "
+						  "missing", id, f->code, f->message);
+		}
+	}
+	bed->ctx.recheck = NULL;
+	free(flags);
+	dpc_findings_clear(&bed->findings);
+	bed->findings = full;
+	return n;
 }
 
 dpc_finding_t *bed_find(bed_t *bed, const char *code)

@@ -48,6 +48,17 @@ dpc_child_rec_t *bed_child(bed_t *bed);
 void bed_run(bed_t *bed);
 
 /**
+ * Run a full round, then one round per tunnel that re-checks only it (as
+ * an incremental round does, the others staying in the view), and assert
+ * that each of these finds for its tunnel, and for the gateway, exactly
+ * what the full round found (code, subject, discriminator, message). The
+ * bed's findings are those of the full round afterwards.
+ *
+ * @return			number of findings of the full round
+ */
+int bed_assert_incremental(bed_t *bed);
+
+/**
  * Find a finding by code, NULL if absent.
  */
 dpc_finding_t *bed_find(bed_t *bed, const char *code);

@@ -18,6 +18,7 @@
 #include <model/dpc_dirty.h>
 #include <model/dpc_store.h>
 
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -635,6 +636,156 @@ START_TEST(test_store_scope)
 }
 END_TEST
 
+/**
+ * Scope of the random merges: a bit per IKE_SA id, the gateway always.
+ */
+static bool in_mask(void *ctx, const dpc_subject_t *subject)
+{
+	return !subject->ike_id || (*(uint32_t*)ctx >> subject->ike_id) & 1;
+}
+
+/**
+ * A finding of a random merge: code, discriminator and message drawn from a
+ * few values so that keys repeat and contents change.
+ */
+static void add_random(dpc_findings_t *list, uint32_t ike_id, unsigned *seed)
+{
+	static const char *codes[] = {
+		"route-missing", "filter-blocks-forward", "nat-detected",
+	};
+	dpc_subject_t s = {};
+	dpc_finding_t *f;
+
+	s.ike_id = ike_id;
+	snprintf(s.ike_name, sizeof(s.ike_name), "gw%u", ike_id);
+	f = dpc_findings_add(list, codes[rand_r(seed) % 3], DPC_ERROR, &s);
+	ck_assert(f);
+	snprintf(f->discrim, sizeof(f->discrim), "d%d", rand_r(seed) % 2);
+	dpc_finding_message(f, rand_r(seed) % 4 ? "m" : "other");
+}
+
+/**
+ * Where a finding with f's key is in a list, -1 if nowhere.
+ */
+static int key_at(const dpc_findings_t *list, const dpc_finding_t *f)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+	{
+		if (dpc_finding_same_key(&list->items[i], f))
+		{
+			return i;
+		}
+	}
+	return -1;
+}
+
+/**
+ * A merge within a scope, against what it means: active findings out of
+ * scope stay as they were; those in scope stay only if the round has their
+ * key (first occurrence, first_seen kept); the round's others appear; no
+ * key twice. Rounds now and then carry a finding out of their scope (the
+ * store then indexes every active finding).
+ */
+START_TEST(test_store_scope_random)
+{
+	dpc_findings_t round, before, after;
+	dpc_store_events_t events;
+	dpc_store_t *store;
+	unsigned seed = 7, appear, gone, expect;
+	uint32_t mask;
+	size_t i, j;
+	int k, n, at;
+
+	store = dpc_store_create();
+	ck_assert(store);
+	for (k = 1; k <= 300; k++)
+	{
+		mask = k == 1 ? ~0u : (uint32_t)rand_r(&seed) << 1;
+		dpc_findings_init(&round);
+		n = rand_r(&seed) % 30;
+		while (n--)
+		{
+			uint32_t id = rand_r(&seed) % 20;
+
+			if (in_mask(&mask, &(dpc_subject_t){ .ike_id = id }) ||
+				rand_r(&seed) % 50 == 0)
+			{
+				add_random(&round, id, &seed);
+			}
+		}
+		dpc_findings_init(&before);
+		dpc_store_get_active(store, &before);
+		ck_assert(dpc_store_merge_scope(store, &round, k, k, NULL, in_mask,
+										&mask, &events));
+		appear = gone = 0;
+		for (i = 0; i < events.count; i++)
+		{
+			appear += events.items[i].type == DPC_EVENT_APPEAR;
+			gone += events.items[i].type == DPC_EVENT_RESOLVE;
+		}
+		dpc_store_emit(store, &events, NULL, NULL);
+		dpc_findings_init(&after);
+		dpc_store_get_active(store, &after);
+
+		expect = 0;
+		for (i = 0; i < before.count; i++)
+		{
+			const dpc_finding_t *b = &before.items[i];
+
+			at = key_at(&after, b);
+			if (key_at(&round, b) >= 0)
+			{	/* kept, first seen kept */
+				ck_assert_int_ge(at, 0);
+				ck_assert_int_eq(after.items[at].first_seen, b->first_seen);
+			}
+			else if (in_mask(&mask, &b->subject))
+			{
+				ck_assert_int_lt(at, 0);
+				expect++;
+			}
+			else
+			{
+				ck_assert_int_ge(at, 0);
+				ck_assert(dpc_finding_same_content(&after.items[at], b));
+				ck_assert_int_eq(after.items[at].first_seen, b->first_seen);
+			}
+		}
+		ck_assert_uint_eq(gone, expect);
+		expect = 0;
+		for (i = 0; i < round.count; i++)
+		{
+			if (key_at(&round, &round.items[i]) != (int)i)
+			{
+				continue;
+			}
+			at = key_at(&after, &round.items[i]);
+			ck_assert_int_ge(at, 0);
+			ck_assert_str_eq(after.items[at].message, round.items[i].message);
+			if (key_at(&before, &round.items[i]) < 0)
+			{
+				ck_assert_int_eq(after.items[at].first_seen, k);
+				expect++;
+			}
+		}
+		ck_assert_uint_eq(appear, expect);
+		for (i = 0; i < after.count; i++)
+		{
+			for (j = i + 1; j < after.count; j++)
+			{
+				ck_assert(!dpc_finding_same_key(&after.items[i],
+												&after.items[j]));
+			}
+		}
+		dpc_findings_clear(&round);
+		dpc_findings_clear(&before);
+		dpc_findings_clear(&after);
+	}
+	dpc_store_destroy(store);
+}
+END_TEST
+
 START_TEST(test_dirty_records)
 {
 	dpc_pending_t *p;
@@ -723,6 +874,7 @@ Suite *change_suite(void)
 	tcase_add_test(tc, test_dirty_build);
 	tcase_add_test(tc, test_dirty_records);
 	tcase_add_test(tc, test_store_scope);
+	tcase_add_test(tc, test_store_scope_random);
 	tcase_add_test(tc, test_kind_names);
 	suite_add_tcase(s, tc);
 	return s;

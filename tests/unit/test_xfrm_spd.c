@@ -317,7 +317,11 @@ typedef struct {
 	dpc_xfrm_stat_t stat;
 } xbed_t;
 
-static void add_sa(dpc_xfrm_sad_t *sad, const char *dst, uint32_t spi)
+/**
+ * An ESP SA in tunnel mode towards an IPv4 address.
+ */
+static void add_sa_to(dpc_xfrm_sad_t *sad, const uint8_t dst[4], uint32_t spi,
+					  uint32_t reqid)
 {
 	dpc_xfrm_sa_t sa = {
 		.id = {
@@ -325,12 +329,20 @@ static void add_sa(dpc_xfrm_sad_t *sad, const char *dst, uint32_t spi)
 			.proto = IPPROTO_ESP,
 			.spi = htonl(spi),
 		},
-		.reqid = 1,
+		.reqid = reqid,
 		.mode = XFRM_MODE_TUNNEL,
 	};
 
-	ck_assert_int_eq(inet_pton(AF_INET, dst, sa.id.dst), 1);
+	memcpy(sa.id.dst, dst, 4);
 	dpc_xfrm_sad_add(sad, &sa, 0);
+}
+
+static void add_sa(dpc_xfrm_sad_t *sad, const char *dst, uint32_t spi)
+{
+	uint8_t addr[4];
+
+	ck_assert_int_eq(inet_pton(AF_INET, dst, addr), 1);
+	add_sa_to(sad, addr, spi, 1);
 }
 
 /**
@@ -883,6 +895,151 @@ START_TEST(test_check_errors_host)
 }
 END_TEST
 
+/**
+ * A random selector of a small space, so tunnels' selectors overlap.
+ */
+static void random_ts(dpc_ts_list_t *list, const char *net, unsigned *seed)
+{
+	char ts[48];
+
+	snprintf(ts, sizeof(ts), "%s.%u.0/%u", net, rand_r(seed) % 4,
+			 23 + rand_r(seed) % 3);
+	bed_set_ts(list, ts);
+}
+
+/**
+ * A policy of a CHILD_SA's pair in one direction.
+ */
+static void random_policy(dpc_xfrm_spd_t *spd, const dpc_child_rec_t *child,
+						  dpc_xfrm_dir_t dir, unsigned *seed)
+{
+	const dpc_ts_t *src, *dst;
+	dpc_xfrm_policy_t pol = {
+		.dir = dir,
+		.priority = rand_r(seed) % 2 ? 2000 : 1500,
+		.action = XFRM_POLICY_ALLOW,
+		.type = XFRM_POLICY_TYPE_MAIN,
+		.n_tmpls = 1,
+		.tmpls[0] = {
+			.family = AF_INET,
+			.proto = IPPROTO_ESP,
+			.mode = rand_r(seed) % 10 ? XFRM_MODE_TUNNEL
+									  : XFRM_MODE_TRANSPORT,
+			.reqid = child->reqid,
+		},
+	};
+
+	src = dir == DPC_XFRM_DIR_OUT ? &child->local.ts[0] : &child->remote.ts[0];
+	dst = dir == DPC_XFRM_DIR_OUT ? &child->remote.ts[0] : &child->local.ts[0];
+	pol.sel.family = AF_INET;
+	memcpy(pol.sel.src, src->from, 4);
+	memcpy(pol.sel.dst, dst->from, 4);
+	pol.sel.src_plen = dpc_ts_prefixlen(src);
+	pol.sel.dst_plen = dpc_ts_prefixlen(dst);
+	pol.index = spd->count * 8 + dir;
+	ck_assert(dpc_xfrm_spd_add(spd, &pol, 0));
+}
+
+/**
+ * The XFRM checks over many tunnels whose policies and SAs are there or
+ * not at random, some shadowed by block policies, with counters growing
+ * that can be tied to CHILD_SAs: rounds re-checking one tunnel find for
+ * it, and for the gateway, what the full round finds.
+ */
+START_TEST(test_check_incremental_random)
+{
+	static const char *peers[] = { "198.51.100.2", "203.0.113.5",
+								   "203.0.113.6" };
+	dpc_xfrm_policy_t block;
+	dpc_child_rec_t *child;
+	dpc_ike_rec_t ike;
+	unsigned seed = 3 + _i;
+	dpc_ts_list_t ts;
+	int i, d, n;
+	xbed_t x;
+
+	bed_init(&x.bed);
+	dpc_xfrm_spd_init(&x.spd);
+	dpc_xfrm_sad_init(&x.sad);
+	dpc_ts_list_init(&ts);
+	for (i = 0; i < 40; i++)
+	{
+		dpc_ike_rec_init(&ike);
+		snprintf(ike.name, sizeof(ike.name), "x%d", i);
+		ike.unique_id = 100 + i;
+		ike.state = DPC_STATE_UP;
+		ike.version = 2;
+		dpc_addr_parse(&ike.local, "192.0.2.2");
+		dpc_addr_parse(&ike.remote, peers[rand_r(&seed) % 3]);
+		ike.established = 1000;
+		child = dpc_ike_rec_add_child(&ike);
+		snprintf(child->name, sizeof(child->name), "c%d", i);
+		child->unique_id = 1000 + i;
+		child->reqid = 10 + i;
+		child->state = DPC_STATE_UP;
+		snprintf(child->mode, sizeof(child->mode), "TUNNEL");
+		snprintf(child->protocol, sizeof(child->protocol), "ESP");
+		random_ts(&child->local, "10.10", &seed);
+		random_ts(&child->remote, "10.20", &seed);
+		bed_set_ts(&child->cfg_local, "10.10.0.0/16");
+		bed_set_ts(&child->cfg_remote, "10.20.0.0/16");
+		child->spi_out = 0xc1000000 + i;
+		child->spi_in = 0xc2000000 + i;
+		child->installed = 1000;
+		for (d = DPC_XFRM_DIR_IN; d <= DPC_XFRM_DIR_FWD; d++)
+		{
+			if (rand_r(&seed) % 6)
+			{
+				random_policy(&x.spd, child, d, &seed);
+			}
+		}
+		if (rand_r(&seed) % 6)
+		{
+			add_sa_to(&x.sad, ike.remote.a, child->spi_out, 0);
+		}
+		if (rand_r(&seed) % 6)
+		{
+			add_sa_to(&x.sad, ike.local.a, child->spi_in, 0);
+		}
+		dpc_tunnels_add_copy(&x.bed.tunnels, &ike);
+		dpc_ike_rec_clear(&ike);
+	}
+	for (i = 0; i < 4; i++)
+	{	/* block policies of a higher priority over some of them */
+		memset(&block, 0, sizeof(block));
+		random_ts(&ts, "10.20", &seed);
+		block.sel.family = AF_INET;
+		memcpy(block.sel.dst, ts.ts[0].from, 4);
+		block.sel.dst_plen = dpc_ts_prefixlen(&ts.ts[0]);
+		block.dir = DPC_XFRM_DIR_OUT;
+		block.priority = 100;
+		block.index = 9000 + i;
+		block.action = XFRM_POLICY_BLOCK;
+		block.type = XFRM_POLICY_TYPE_MAIN;
+		ck_assert(dpc_xfrm_spd_add(&x.spd, &block, 0));
+	}
+	dpc_ts_list_clear(&ts);
+	dpc_xfrm_sad_sort(&x.sad);
+	ck_assert(dpc_xfrm_stat_parse(stat_text, strlen(stat_text), &x.stat));
+	x.stat.has_delta = true;
+	for (i = 0; i < x.stat.count; i++)
+	{	/* drops with no SA, no policy: tied; a mode error: gateway-wide */
+		x.stat.c[i].grew = x.bed.ctx.now;
+	}
+	fixture_facts_sad(x.bed.facts, &x.sad);
+	fixture_facts_xfrm(x.bed.facts, &x.spd, &x.stat);
+
+	n = bed_assert_incremental(&x.bed);
+	/* the random SPD and SAD leave something to find of every kind */
+	ck_assert(bed_find(&x.bed, "xfrm-policy-missing"));
+	ck_assert(bed_find(&x.bed, "xfrm-state-missing"));
+	ck_assert(bed_find(&x.bed, "xfrm-policy-shadowed"));
+	ck_assert(bed_find(&x.bed, "xfrm-errors"));
+	ck_assert_int_gt(n, 40);
+	xbed_free(&x);
+}
+END_TEST
+
 Suite *xfrm_spd_suite(void)
 {
 	Suite *s;
@@ -905,6 +1062,7 @@ Suite *xfrm_spd_suite(void)
 	tcase_add_test(tc, test_check_state_missing);
 	tcase_add_test(tc, test_check_acquire_state);
 	tcase_add_test(tc, test_check_errors_host);
+	tcase_add_loop_test(tc, test_check_incremental_random, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
