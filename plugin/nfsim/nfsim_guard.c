@@ -40,6 +40,11 @@
 /** shortest run indexed; shorter ones are skipped rule by rule */
 #define RUN_MIN 8
 
+/** rules of a run passed one by one after a rule that had to run, before
+ *  the index is asked again (when most rules share the packet's known
+ *  values, asking before each would cost more than it saves) */
+#define RUN_RETRY 8
+
 struct nfsim_guard_run_t {
 	/** its rules, in chain order */
 	nfsim_rule_t *const *rules;
@@ -560,7 +565,8 @@ size_t nfsim_guard_skip_run(nfsim_ctx_t *ctx, const nfsim_rule_t *r)
 	unsigned long allow;
 	unsigned n, t, f;
 
-	if (!run || ctx->stopped)
+	if (!run || ctx->stopped ||
+		(run == ctx->run_missed && pos < ctx->run_retry))
 	{
 		return 0;
 	}
@@ -581,6 +587,8 @@ size_t nfsim_guard_skip_run(nfsim_ctx_t *ctx, const nfsim_rule_t *r)
 	}
 	if (!n)
 	{
+		ctx->run_missed = run;
+		ctx->run_retry = pos + RUN_RETRY;
 		return 0;
 	}
 	for (t = 0; t < n; t++)
@@ -611,6 +619,8 @@ size_t nfsim_guard_skip_run(nfsim_ctx_t *ctx, const nfsim_rule_t *r)
 	}
 	if (to == pos)
 	{
+		ctx->run_missed = run;
+		ctx->run_retry = pos + RUN_RETRY;
 		return 0;
 	}
 	store_last(ctx, g, s, n, d, u, pos, to);

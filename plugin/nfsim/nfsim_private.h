@@ -320,6 +320,10 @@ struct nfsim_ctx_t {
 	bool stopped;
 	/** run every expression, ignoring rule guards */
 	bool no_guards;
+	/** the run where passing over rules failed last (nfsim_guard.c) */
+	const nfsim_guard_run_t *run_missed;
+	/** position in it before which that is not tried again */
+	uint32_t run_retry;
 	/** conntrack status bits NAT bindings of this hook set (NAT chains
 	 *  of higher priority run first) */
 	uint32_t ct_nat_status;

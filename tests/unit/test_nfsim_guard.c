@@ -491,7 +491,7 @@ START_TEST(test_guard_runs)
 	uint64_t handle = 1;
 	unsigned h, i, n, shape, rules = 0;
 	bool inet = _i % 2;
-	uint8_t a[4];
+	uint8_t a[16];
 
 	seed = 0x2a11 + _i;
 	t = nfsim_table_add(rs, NFSIM_BACKEND_NFT,
