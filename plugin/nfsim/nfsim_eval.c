@@ -164,52 +164,6 @@ static nfsim_verdict_t map_verdict(int code)
 }
 
 /**
- * End a rule whose guard fails as running its leading expressions would:
- * the same registers, budget, stop checks and verdict (NFT_BREAK).
- *
- * @return			false if the rule must be run instead
- */
-static bool skip_rule(nfsim_ctx_t *ctx, const nfsim_rule_t *r)
-{
-	const nfsim_guard_t *g = &r->guard;
-	uint8_t d[NFSIM_GUARD_MAX], u[NFSIM_GUARD_MAX];
-	unsigned long b;
-	uint32_t off;
-	unsigned i;
-
-	if (!g->complete || ctx->stopped || ctx->budget < g->nexprs)
-	{
-		return false;
-	}
-	for (b = ctx->budget; ctx->stop && b > ctx->budget - g->nexprs; b--)
-	{
-		if (b % NFSIM_STOP_EVERY == 0)
-		{	/* run_rule() asks the stop callback there */
-			return false;
-		}
-	}
-	off = g->base == NFT_PAYLOAD_TRANSPORT_HEADER ? ctx->img.thoff : 0;
-	if (!nfsim_image_read(&ctx->img, off + g->offset, g->len, d, u))
-	{
-		return false;
-	}
-	for (i = 0; g->masked && i < g->len; i++)
-	{
-		d[i] &= g->mask[i];
-		u[i] &= g->mask[i];
-	}
-	if (nfsim_cmp_tri(d, u, NFT_CMP_EQ, g->value, g->len) != NFSIM_NO)
-	{
-		return false;
-	}
-	nfsim_reg_store_masked(ctx, g->reg, d, u, g->len);
-	ctx->budget -= g->nexprs;
-	ctx->expr = r->exprs[g->nexprs - 1];
-	ctx->verdict = NFT_BREAK;
-	return true;
-}
-
-/**
  * Run the expressions of a rule until one of them ends it: ctx->verdict
  * says how (NFT_CONTINUE if all matched).
  */
@@ -219,7 +173,7 @@ static void run_rule(nfsim_ctx_t *ctx, const nfsim_rule_t *r)
 
 	ctx->rule = r;
 	ctx->verdict = NFT_CONTINUE;
-	if (!ctx->no_guards && skip_rule(ctx, r))
+	if (!ctx->no_guards && nfsim_guard_skip(ctx, r))
 	{
 		return;
 	}
@@ -289,6 +243,16 @@ static int run_chain(nfsim_ctx_t *ctx, const nfsim_chain_t *base,
 			continue;
 		}
 		r = chain->rules[ri];
+		if (r->run && !ctx->no_guards)
+		{	/* rules of one shape that cannot match, in one step */
+			size_t skipped = nfsim_guard_skip_run(ctx, r);
+
+			if (skipped)
+			{
+				ri += skipped;
+				continue;
+			}
+		}
 		run_rule(ctx, r);
 		switch (ctx->verdict)
 		{

@@ -64,33 +64,77 @@ typedef struct {
 typedef bool (*nfsim_jump_cb_t)(const nfsim_chain_t *target, void *user);
 
 /**
- * A rule's leading test of constant packet bytes: load (payload), an
- * optional mask (bitwise), equality with a constant (cmp). The evaluation
- * skips a rule whose complete guard fails without running its expressions, leaving
- * the registers as they would have.
+ * A rule's leading tests: each loads packet bytes or a key of the packet's
+ * metadata (payload, meta), optionally masks them (bitwise) and compares
+ * them with a constant (cmp). The evaluation skips a rule one of whose
+ * tests fails without running its expressions, leaving the registers as
+ * they would have; consecutive rules with tests of the same shape are
+ * indexed by their constants (nfsim_guard.c).
  */
 #define NFSIM_GUARD_MAX 16
 
+/** tests of a guard */
+#define NFSIM_GUARD_TESTS 4
+
+/** base of a test loading a meta key (else a payload base) */
+#define NFSIM_GUARD_META 0xff
+
 typedef struct {
-	/** expressions of the rule it stands for */
-	uint8_t nexprs;
-	/** the guard is complete (ends with the constant) */
-	bool complete;
-	/** a mask applies */
-	bool masked;
-	/** payload base (NFT_PAYLOAD_NETWORK_HEADER or _TRANSPORT_HEADER) */
+	/** the expression loading the bytes (a meta key is loaded by it) */
+	const nfsim_expr_t *load;
+	/** payload base (NFT_PAYLOAD_NETWORK_HEADER, _TRANSPORT_HEADER) or
+	 *  NFSIM_GUARD_META */
 	uint8_t base;
 	/** register offset loaded, masked and compared */
 	uint8_t reg;
-	/** bytes */
+	/** bytes loaded (and masked) */
 	uint8_t len;
-	/** offset from the base */
+	/** leading bytes compared (iptables-nft compares an interface name
+	 *  up to its NUL) */
+	uint8_t clen;
+	/** a mask applies */
+	bool masked;
+	/** expressions of the rule up to and including this test's cmp */
+	uint8_t nexprs;
+	/** offset from the payload base, or the meta key */
 	uint32_t offset;
 	/** the mask (masked) */
 	uint8_t mask[NFSIM_GUARD_MAX];
-	/** the constant the masked bytes must equal */
+	/** the constant the first clen masked bytes must equal */
 	uint8_t value[NFSIM_GUARD_MAX];
+} nfsim_guard_test_t;
+
+typedef struct {
+	/** complete tests; the rule has a guard if there is one */
+	uint8_t ntests;
+	/** expressions taken so far, the test being built included */
+	uint8_t nexprs;
+	/** tests[ntests] has loaded and waits for a mask or its constant */
+	bool open;
+	/** the tests, in the rule's order */
+	nfsim_guard_test_t tests[NFSIM_GUARD_TESTS];
 } nfsim_guard_t;
+
+/**
+ * Start a guard's next test with a load (the payload and meta kinds).
+ *
+ * @return			the test to fill, NULL if the guard takes no more
+ */
+static inline nfsim_guard_test_t *nfsim_guard_open(nfsim_guard_t *g,
+												   const nfsim_expr_t *load)
+{
+	nfsim_guard_test_t *t;
+
+	if (g->open || g->ntests >= NFSIM_GUARD_TESTS)
+	{
+		return NULL;
+	}
+	t = &g->tests[g->ntests];
+	*t = (nfsim_guard_test_t){ .load = load };
+	g->open = true;
+	t->nexprs = ++g->nexprs;
+	return t;
+}
 
 /**
  * An nf_tables expression an expression kind is decoded from.
@@ -124,8 +168,8 @@ struct nfsim_expr_ops_t {
 	 *  loop undecidable, and return how many there were */
 	unsigned (*jumps)(nfsim_expr_t *e, nfsim_jump_cb_t closes, void *user);
 	/** extend a rule's guard by this expression (optional): return false
-	 *  if it does not fit the guard built so far (guard->nexprs counts the
-	 *  expressions taken, the guard is complete once it has a constant) */
+	 *  if it does not fit the guard built so far (a load opens a test,
+	 *  a mask may follow, a constant completes it) */
 	bool (*guard)(const nfsim_expr_t *e, nfsim_guard_t *guard);
 	/** the nf_tables expressions decoded into this kind, terminated by an
 	 *  entry without name; NULL if none (built by constructors only) */

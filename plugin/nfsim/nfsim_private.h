@@ -48,6 +48,12 @@
 #define NFSIM_IMG_MAX 160
 
 /**
+ * Consecutive rules of a chain whose guards have one shape, indexed by
+ * their constants (nfsim_guard.c).
+ */
+typedef struct nfsim_guard_run_t nfsim_guard_run_t;
+
+/**
  * A ruleset.
  */
 struct nfsim_ruleset_t {
@@ -133,6 +139,10 @@ struct nfsim_chain_t {
 	size_t rules_size;
 	/** loop check state during finalize */
 	uint8_t visit;
+	/** runs of rules with guards of one shape (nfsim_guard.c) */
+	nfsim_guard_run_t **runs;
+	/** number of runs */
+	size_t nruns;
 };
 
 /**
@@ -153,9 +163,12 @@ struct nfsim_rule_t {
 	size_t nexprs;
 	/** allocated expression slots */
 	size_t exprs_size;
-	/** its leading test of packet bytes (after finalize; complete if
-	 *  there is one) */
+	/** its leading tests (after finalize; ntests 0 if none) */
 	nfsim_guard_t guard;
+	/** the run of rules it is in, NULL if none */
+	const nfsim_guard_run_t *run;
+	/** its position in the run */
+	uint32_t run_pos;
 };
 
 /**
@@ -307,6 +320,10 @@ struct nfsim_ctx_t {
 	bool stopped;
 	/** run every expression, ignoring rule guards */
 	bool no_guards;
+	/** the run where passing over rules failed last (nfsim_guard.c) */
+	const nfsim_guard_run_t *run_missed;
+	/** position in it before which that is not tried again */
+	uint32_t run_retry;
 	/** conntrack status bits NAT bindings of this hook set (NAT chains
 	 *  of higher priority run first) */
 	uint32_t ct_nat_status;
@@ -381,6 +398,43 @@ struct nfsim_render_t {
 	/** register knowledge, per 32-bit word */
 	nfsim_rdesc_t regs[NFSIM_REGS_LEN / 4];
 };
+
+/* ---- rule guards and runs (nfsim_guard.c) ---- */
+
+/**
+ * Build the guards of a chain's rules and index its runs (again, if it
+ * had some).
+ */
+void nfsim_guard_chain(nfsim_chain_t *c);
+
+/**
+ * Free the runs of a chain.
+ */
+void nfsim_guard_chain_free(nfsim_chain_t *c);
+
+/**
+ * Free a run.
+ */
+void nfsim_guard_run_free(nfsim_guard_run_t *run);
+
+/**
+ * End a rule one of whose guard's tests fails for the packet as running
+ * its expressions up to that test would (registers, budget, NFT_BREAK).
+ *
+ * @return			false if the rule must be run instead
+ */
+bool nfsim_guard_skip(nfsim_ctx_t *ctx, const nfsim_rule_t *r);
+
+/**
+ * Pass over the rules of r's run from r on that fail their guard for the
+ * packet, up to the next one whose tests all pass, as running each of them
+ * would (the registers, budget and stop callback's turns; the last one's
+ * NFT_BREAK).
+ *
+ * @return			rules passed over, 0 if r must be run (or skipped on
+ *					its own)
+ */
+size_t nfsim_guard_skip_run(nfsim_ctx_t *ctx, const nfsim_rule_t *r);
 
 /* ---- evaluation helpers (nfsim_eval.c) ---- */
 

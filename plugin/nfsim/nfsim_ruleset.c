@@ -415,41 +415,6 @@ static unsigned finalize_chain(nfsim_chain_t *c)
 }
 
 /**
- * Build the guard of each rule of a table from its leading expressions.
- */
-static void guard_table(nfsim_table_t *t)
-{
-	size_t i, j, k;
-
-	for (i = 0; i < t->nchains; i++)
-	{
-		nfsim_chain_t *c = t->chains[i];
-
-		for (j = 0; j < c->nrules; j++)
-		{
-			nfsim_rule_t *r = c->rules[j];
-			nfsim_guard_t g;
-
-			memset(&g, 0, sizeof(g));
-			for (k = 0; k < r->nexprs && !g.complete; k++)
-			{
-				const nfsim_expr_ops_t *ops = r->exprs[k]->ops;
-
-				if (!ops->guard || !ops->guard(r->exprs[k], &g))
-				{
-					break;
-				}
-			}
-			if (!g.complete)
-			{
-				memset(&g, 0, sizeof(g));
-			}
-			r->guard = g;
-		}
-	}
-}
-
-/**
  * Finalize the sets, then the chains of a table.
  *
  * @return			number of unresolvable references
@@ -544,7 +509,7 @@ static void order_hook(nfsim_ruleset_t *rs, nfsim_hook_t h)
 unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs)
 {
 	unsigned bad = 0;
-	size_t i;
+	size_t i, j;
 	int h;
 
 	for (i = 0; i < rs->ntables; i++)
@@ -554,7 +519,10 @@ unsigned nfsim_ruleset_finalize(nfsim_ruleset_t *rs)
 	bad += cut_loops(rs);
 	for (i = 0; i < rs->ntables; i++)
 	{
-		guard_table(rs->tables[i]);
+		for (j = 0; j < rs->tables[i]->nchains; j++)
+		{
+			nfsim_guard_chain(rs->tables[i]->chains[j]);
+		}
 	}
 	for (h = 0; h < NFSIM_HOOK_MAX; h++)
 	{
@@ -594,6 +562,7 @@ void nfsim_ruleset_destroy(nfsim_ruleset_t *rs)
 		{
 			nfsim_chain_t *c = t->chains[j];
 
+			nfsim_guard_chain_free(c);
 			for (k = 0; k < c->nrules; k++)
 			{
 				destroy_rule(c->rules[k]);

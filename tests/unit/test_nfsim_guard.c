@@ -8,11 +8,13 @@
  */
 
 /*
- * Rule guards (a rule whose leading test of packet bytes fails is skipped
- * without running its expressions): over the captured rulesets and a
- * generated one with a rule per tunnel, random packets get the same
- * outcome with and without guards, down to the deciding rule, the NAT, the
- * MSS clamp, the mark and every step.
+ * Rule guards (a rule one of whose leading tests fails is skipped without
+ * running its expressions) and runs (consecutive rules whose tests differ
+ * only in their constants, passed over in one step): over the captured
+ * rulesets, a generated one with a rule per tunnel and generated ones made
+ * of long runs, random packets get the same outcome with and without
+ * guards, down to the deciding rule, the NAT, the MSS clamp, the mark,
+ * every step and the stop callback's turns.
  */
 
 #include "dpc_tests.h"
@@ -219,9 +221,9 @@ static void same(const nfsim_result_t *a, const nfsim_result_t *b,
 }
 
 /**
- * Number of rules of a ruleset with a guard.
+ * Number of rules of a ruleset with a guard, or in an indexed run.
  */
-static unsigned guarded(const nfsim_ruleset_t *rs)
+static unsigned guarded(const nfsim_ruleset_t *rs, bool in_run)
 {
 	unsigned n = 0;
 	size_t i, j, k;
@@ -234,7 +236,8 @@ static unsigned guarded(const nfsim_ruleset_t *rs)
 
 			for (k = 0; k < c->nrules; k++)
 			{
-				n += c->rules[k]->guard.complete;
+				n += in_run ? c->rules[k]->run != NULL
+							: c->rules[k]->guard.ntests > 0;
 			}
 		}
 	}
@@ -322,6 +325,48 @@ static void prefix(nfsim_rule_t *r, uint32_t base, uint32_t off,
 	nfsim_add_cmp(r, NFT_REG_1, NFT_CMP_EQ, v, len);
 }
 
+/**
+ * A base chain "base<hook>" per hook, with a random policy.
+ */
+static void base_chains(nfsim_table_t *t, nfsim_chain_t **c)
+{
+	unsigned h;
+
+	for (h = 0; h < NFSIM_HOOK_MAX; h++)
+	{
+		char name[16];
+
+		snprintf(name, sizeof(name), "base%u", h);
+		c[h] = nfsim_chain_add(t, name);
+		nfsim_chain_set_base(c[h], h == NFSIM_HOOK_POSTROUTING ?
+							 NFSIM_CHAIN_NAT : NFSIM_CHAIN_FILTER, h, 0,
+							 rnd(2) ? NF_ACCEPT : NF_DROP, NULL);
+	}
+}
+
+/**
+ * A random verdict: a jump to "sub", return, continue or, one time in
+ * n - 3 and more, accept or drop.
+ */
+static void random_verdict(nfsim_rule_t *r, unsigned n)
+{
+	switch (rnd(n))
+	{
+		case 0:
+			nfsim_add_verdict(r, NFT_JUMP, "sub");
+			break;
+		case 1:
+			nfsim_add_verdict(r, NFT_RETURN, NULL);
+			break;
+		case 2:
+			nfsim_add_verdict(r, NFT_CONTINUE, NULL);
+			break;
+		default:
+			nfsim_add_verdict(r, rnd(2) ? NF_ACCEPT : NF_DROP, NULL);
+			break;
+	}
+}
+
 START_TEST(test_guard_generated)
 {
 	static const uint8_t verdicts[] = { NF_ACCEPT, NF_DROP };
@@ -341,16 +386,7 @@ START_TEST(test_guard_generated)
 	seed = 0x9e7 + _i;
 	t = nfsim_table_add(rs, NFSIM_BACKEND_NFT, NFPROTO_IPV4, "filter");
 	sub = nfsim_chain_add(t, "sub");
-	for (h = 0; h < NFSIM_HOOK_MAX; h++)
-	{
-		char name[16];
-
-		snprintf(name, sizeof(name), "base%u", h);
-		c[h] = nfsim_chain_add(t, name);
-		nfsim_chain_set_base(c[h], h == NFSIM_HOOK_POSTROUTING ?
-							 NFSIM_CHAIN_NAT : NFSIM_CHAIN_FILTER, h, 0,
-							 rnd(2) ? NF_ACCEPT : NF_DROP, NULL);
-	}
+	base_chains(t, c);
 	for (i = 0; i < rules; i++)
 	{
 		h = rnd(hooks);
@@ -375,25 +411,113 @@ START_TEST(test_guard_generated)
 		{	/* a rule loading a register the next rule does not */
 			nfsim_add_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 9, 1, NFT_REG_2);
 		}
-		switch (rnd(5))
-		{
-			case 0:
-				nfsim_add_verdict(r, NFT_JUMP, "sub");
-				break;
-			case 1:
-				nfsim_add_verdict(r, NFT_RETURN, NULL);
-				break;
-			case 2:
-				nfsim_add_verdict(r, NFT_CONTINUE, NULL);
-				break;
-			default:
-				nfsim_add_verdict(r, verdicts[rnd(2)], NULL);
-				break;
-		}
+		random_verdict(r, 5);
 	}
 	nfsim_ruleset_finalize(rs);
-	ck_assert_uint_gt(guarded(rs), rules / 2);
+	ck_assert_uint_gt(guarded(rs, false), rules / 2);
 	ck_assert_uint_gt(compare(rs, "generated"), 0);
+	nfsim_ruleset_destroy(rs);
+}
+END_TEST
+
+/**
+ * A test of a meta key against a value.
+ */
+static void meta_is(nfsim_rule_t *r, uint32_t key, const void *v, unsigned len)
+{
+	nfsim_add_meta(r, key, NFT_REG_1);
+	nfsim_add_cmp(r, NFT_REG_1, NFT_CMP_EQ, v, len);
+}
+
+/**
+ * A rule of one of the shapes block lists and port rules take (what nft
+ * and iptables-nft compile them to), its constants drawn from the values
+ * the random packets use, so that packets pass 0, 1, 2 or all tests.
+ */
+static void shaped_rule(nfsim_rule_t *r, unsigned shape, bool inet)
+{
+	static const char *const ifs[] = { "lan", "wan", "ipsec0", "eth0" };
+	static const uint16_t ports[] = { 22, 53, 443, 4500 };
+	uint8_t nfproto = NFPROTO_IPV4, a[16];
+	uint8_t proto = rnd(3) ? IPPROTO_TCP : IPPROTO_UDP;
+	char name[IF_NAMESIZE] = "";
+	uint16_t port = htons(ports[rnd(4)]);
+
+	if (inet)
+	{
+		meta_is(r, NFT_META_NFPROTO, &nfproto, 1);
+	}
+	rnd_addr(AF_INET, a);
+	switch (shape)
+	{
+		case 0:	/* ip saddr A tcp dport P */
+			prefix(r, NFT_PAYLOAD_NETWORK_HEADER, 12, a, 32, 4);
+			meta_is(r, NFT_META_L4PROTO, &proto, 1);
+			prefix(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, (uint8_t*)&port, 16, 2);
+			break;
+		case 1:	/* ip daddr A/24 */
+			prefix(r, NFT_PAYLOAD_NETWORK_HEADER, 16, a, 24, 4);
+			break;
+		case 2:	/* iifname I ip saddr A */
+			snprintf(name, sizeof(name), "%s", ifs[rnd(4)]);
+			meta_is(r, NFT_META_IIFNAME, name, IF_NAMESIZE);
+			prefix(r, NFT_PAYLOAD_NETWORK_HEADER, 12, a, 32, 4);
+			break;
+		case 3:	/* -i I -d A: iptables-nft compares the name to its NUL */
+			snprintf(name, sizeof(name), "%s", ifs[rnd(2)]);
+			meta_is(r, NFT_META_IIFNAME, name, strlen(name) + 1);
+			prefix(r, NFT_PAYLOAD_NETWORK_HEADER, 16, a, 32, 4);
+			break;
+		default: /* meta l4proto P th dport P */
+			meta_is(r, NFT_META_L4PROTO, &proto, 1);
+			prefix(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, (uint8_t*)&port, 16, 2);
+			break;
+	}
+}
+
+/**
+ * Runs: long stretches of rules of one shape with different constants,
+ * in inet and ip tables, separated by rules that test what the run before
+ * left in the register, some long enough for the stop callback's turns to
+ * fall inside a run. The same outcome with and without guards.
+ */
+START_TEST(test_guard_runs)
+{
+	static const uint8_t verdicts[] = { NF_ACCEPT, NF_DROP };
+	nfsim_ruleset_t *rs = nfsim_ruleset_create();
+	nfsim_chain_t *c[NFSIM_HOOK_MAX], *sub;
+	nfsim_table_t *t;
+	nfsim_rule_t *r;
+	uint64_t handle = 1;
+	unsigned h, i, n, shape, rules = 0;
+	bool inet = _i % 2;
+	uint8_t a[16];
+
+	seed = 0x2a11 + _i;
+	t = nfsim_table_add(rs, NFSIM_BACKEND_NFT,
+						inet ? NFPROTO_INET : NFPROTO_IPV4, "filter");
+	sub = nfsim_chain_add(t, "sub");
+	base_chains(t, c);
+	while (rules < (_i < 2 ? 1500u : 4000u))
+	{	/* a run in a chain, then a rule reading the register */
+		h = rnd(NFSIM_HOOK_MAX);
+		shape = rnd(5);
+		n = _i < 2 ? 8 + rnd(60) : 2000;
+		for (i = 0; i < n; i++, rules++)
+		{
+			r = nfsim_rule_add(rnd(8) ? c[h] : sub, handle++);
+			shaped_rule(r, shape, inet);
+			random_verdict(r, 6);
+		}
+		r = nfsim_rule_add(c[h], handle++);
+		rnd_addr(AF_INET, a);
+		a[rnd(4)] = rnd(2) ? 0 : a[0];
+		nfsim_add_cmp(r, NFT_REG_1, NFT_CMP_EQ, a, rnd(2) ? 4 : 1);
+		nfsim_add_verdict(r, verdicts[rnd(2)], NULL);
+	}
+	nfsim_ruleset_finalize(rs);
+	ck_assert_uint_gt(guarded(rs, true), rules / 2);
+	ck_assert_uint_gt(compare(rs, "runs"), 0);
 	nfsim_ruleset_destroy(rs);
 }
 END_TEST
@@ -407,6 +531,7 @@ Suite *nfsim_guard_suite(void)
 	tcase_add_loop_test(tc, test_guard_fixtures, 0,
 						sizeof(fixtures) / sizeof(fixtures[0]));
 	tcase_add_loop_test(tc, test_guard_generated, 0, 2);
+	tcase_add_loop_test(tc, test_guard_runs, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -269,25 +269,27 @@ static const nfsim_expr_decoder_t decoders[] = {
 static bool guard(const nfsim_expr_t *e, nfsim_guard_t *g)
 {
 	const bitwise_t *bitwise = nfsim_expr_data(e);
+	nfsim_guard_test_t *t = &g->tests[g->ntests];
 	uint32_t i;
 
-	if (g->nexprs != 1 || g->masked || bitwise->op != NFT_BITWISE_BOOL ||
-		bitwise->sreg != g->reg || bitwise->dreg != g->reg ||
-		bitwise->len != g->len || bitwise->mask.len < g->len ||
-		bitwise->xor.len < g->len)
+	/* right after the load: its bytes masked in place */
+	if (!g->open || t->nexprs != g->nexprs || t->masked ||
+		bitwise->op != NFT_BITWISE_BOOL || bitwise->sreg != t->reg ||
+		bitwise->dreg != t->reg || bitwise->len != t->len ||
+		bitwise->mask.len < t->len || bitwise->xor.len < t->len)
 	{
 		return false;
 	}
-	for (i = 0; i < g->len; i++)
+	for (i = 0; i < t->len; i++)
 	{
 		if (bitwise->xor.data[i])
 		{
 			return false;
 		}
-		g->mask[i] = bitwise->mask.data[i];
+		t->mask[i] = bitwise->mask.data[i];
 	}
-	g->masked = true;
-	g->nexprs++;
+	t->masked = true;
+	t->nexprs = ++g->nexprs;
 	return true;
 }
 

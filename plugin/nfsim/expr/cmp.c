@@ -304,15 +304,18 @@ static const nfsim_expr_decoder_t decoders[] = {
 static bool guard(const nfsim_expr_t *e, nfsim_guard_t *g)
 {
 	const cmp_t *cmp = nfsim_expr_data(e);
+	nfsim_guard_test_t *t = &g->tests[g->ntests];
 
-	if (!g->nexprs || g->complete || cmp->op != NFT_CMP_EQ ||
-		cmp->sreg != g->reg || cmp->data.len != g->len)
+	if (!g->open || cmp->op != NFT_CMP_EQ || cmp->sreg != t->reg ||
+		!cmp->data.len || cmp->data.len > t->len)
 	{
 		return false;
 	}
-	memcpy(g->value, cmp->data.data, g->len);
-	g->complete = true;
-	g->nexprs++;
+	t->clen = cmp->data.len;
+	memcpy(t->value, cmp->data.data, t->clen);
+	t->nexprs = ++g->nexprs;
+	g->open = false;
+	g->ntests++;
 	return true;
 }
 

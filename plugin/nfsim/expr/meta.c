@@ -395,6 +395,49 @@ bool nfsim_add_meta_set(nfsim_rule_t *rule, uint32_t key, uint32_t sreg)
 	return true;
 }
 
+/**
+ * A load of a key whose evaluation only stores into its register (it
+ * never ends the rule) opens a guard's test.
+ */
+static bool guard(const nfsim_expr_t *e, nfsim_guard_t *g)
+{
+	const meta_t *meta = nfsim_expr_data(e);
+	nfsim_guard_test_t *t;
+
+	if (meta->set || meta->key >= NKEYS ||
+		keys[meta->key].len > NFSIM_GUARD_MAX)
+	{
+		return false;
+	}
+	switch (meta->key)
+	{
+		case NFT_META_LEN:
+		case NFT_META_PROTOCOL:
+		case NFT_META_MARK:
+		case NFT_META_IIF:
+		case NFT_META_OIF:
+		case NFT_META_IIFNAME:
+		case NFT_META_OIFNAME:
+		case NFT_META_NFPROTO:
+		case NFT_META_L4PROTO:
+		case NFT_META_PKTTYPE:
+		case NFT_META_SECPATH:
+			break;
+		default:
+			return false;
+	}
+	t = nfsim_guard_open(g, e);
+	if (!t)
+	{
+		return false;
+	}
+	t->base = NFSIM_GUARD_META;
+	t->offset = meta->key;
+	t->len = keys[meta->key].len;
+	t->reg = meta->dreg;
+	return true;
+}
+
 /* ---- decoding (nf_tables netlink attributes) ---- */
 
 static void decode(nfsim_rule_t *rule, const char *name, uint8_t family,
@@ -433,5 +476,6 @@ const nfsim_expr_ops_t nfsim_expr_meta_ops = {
 	.data_len = sizeof(meta_t),
 	.eval = eval,
 	.render = render,
+	.guard = guard,
 	.decoders = decoders,
 };

@@ -325,19 +325,23 @@ static const nfsim_expr_decoder_t decoders[] = {
 static bool guard(const nfsim_expr_t *e, nfsim_guard_t *g)
 {
 	const payload_t *payload = nfsim_expr_data(e);
+	nfsim_guard_test_t *t;
 
-	if (g->nexprs || payload->set || !payload->len ||
-		payload->len > NFSIM_GUARD_MAX ||
+	if (payload->set || !payload->len || payload->len > NFSIM_GUARD_MAX ||
 		(payload->base != NFT_PAYLOAD_NETWORK_HEADER &&
 		 payload->base != NFT_PAYLOAD_TRANSPORT_HEADER))
 	{
 		return false;
 	}
-	g->base = payload->base;
-	g->offset = payload->offset;
-	g->len = payload->len;
-	g->reg = payload->dreg;
-	g->nexprs = 1;
+	t = nfsim_guard_open(g, e);
+	if (!t)
+	{
+		return false;
+	}
+	t->base = payload->base;
+	t->offset = payload->offset;
+	t->len = payload->len;
+	t->reg = payload->dreg;
 	return true;
 }
 
