@@ -236,7 +236,7 @@ static double bench(const char *kind, int n, int rounds)
 	dpc_nf_cache_t *nf = NULL;
 	double wall, cpu;
 	bool kernel;
-	int r, i, events = 0;
+	int r, i, incr, events = 0;
 
 	kernel = !strcmp(kind, "kernel");
 	dpc_settings_defaults(&settings, "/var/run");
@@ -300,9 +300,16 @@ static double bench(const char *kind, int n, int rounds)
 		   kind, n, rounds, wall * 1e6 / ((double)n * rounds),
 		   cpu * 1e6 / ((double)n * rounds), wall * 1e3 / rounds,
 		   dpc_store_count(store));
-	/* incremental rounds are cheap: at least INCR_ROUNDS of them */
+	/* incremental rounds are cheap: at least INCR_ROUNDS of them, or
+	 * BENCH_INCR_ROUNDS (to profile them) */
+	incr = getenv("BENCH_INCR_ROUNDS") ? atoi(getenv("BENCH_INCR_ROUNDS"))
+									   : INCR_ROUNDS;
+	if (incr < 1)
+	{
+		incr = INCR_ROUNDS;
+	}
 	if (incremental(kind, &records, store, &settings, nf,
-					rounds < INCR_ROUNDS ? INCR_ROUNDS : rounds) < 0)
+					rounds < incr ? incr : rounds) < 0)
 	{
 		return -1;
 	}
