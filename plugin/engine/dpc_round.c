@@ -183,6 +183,11 @@ struct private_dpc_round_t {
 	dpc_xfrm_stat_t xfrm_stat;
 
 	/**
+	 * Rule and route dumps kept for incremental rounds (owned)
+	 */
+	dpc_rtnl_dumps_t tables_kept;
+
+	/**
 	 * Budget of the running round or trace (one at a time, see
 	 * busy); readers and the simulator keep a pointer to it
 	 */
@@ -641,10 +646,37 @@ static dpc_pending_t *take_changes(private_dpc_round_t *this)
 }
 
 /**
+ * Did the kernel announce a change of what the rule and route dumps hold
+ * (or may notifications have been lost)?
+ */
+static bool tables_changed(const dpc_pending_t *changes)
+{
+	size_t i;
+
+	for (i = 0; i < changes->count; i++)
+	{
+		switch (changes->changes[i].kind)
+		{
+			case DPC_CHANGE_ROUTE:
+			case DPC_CHANGE_RULE:
+			case DPC_CHANGE_ADDR:
+			case DPC_CHANGE_LINK:
+			case DPC_CHANGE_OVERRUN:
+				return TRUE;
+			default:
+				break;
+		}
+	}
+	return FALSE;
+}
+
+/**
  * Work out the tunnels a round checks: every one in a full round, after a
  * change of a record (or of notifications lost), of the netfilter ruleset
  * (iptables-legacy has no notification: its signature is compared) or of
- * a sysctl; else those the kernel changes concern.
+ * a sysctl; else those the kernel changes concern. The rule and route
+ * dumps of the last round are used again only by a round that checks some
+ * tunnels while the kernel is watched and announced no change of them.
  */
 static void find_dirty(private_dpc_round_t *this, dpc_facts_t *facts,
 					   const dpc_tunnels_t *tunnels, bool full,
@@ -652,6 +684,7 @@ static void find_dirty(private_dpc_round_t *this, dpc_facts_t *facts,
 {
 	dpc_pending_t *changes;
 	uint64_t unmatched = 0;
+	bool watching;
 
 	changes = take_changes(this);
 	if (!full && !changes->all)
@@ -664,7 +697,15 @@ static void find_dirty(private_dpc_round_t *this, dpc_facts_t *facts,
 
 	this->mutex->lock(this->mutex);
 	this->stats.changes_unmatched += unmatched;
+	watching = this->stats.watching;
 	this->mutex->unlock(this->mutex);
+
+	if (dirty->all || !watching || tables_changed(changes))
+	{
+		this->tables_kept.rt[0].valid = FALSE;
+		this->tables_kept.rt[1].valid = FALSE;
+	}
+	dpc_kernel_facts_keep_tables(facts, &this->tables_kept);
 }
 
 /**
@@ -1142,6 +1183,7 @@ METHOD(dpc_round_t, destroy, void,
 	this->sampler->destroy(this->sampler);
 	free(this->pending_changes);
 	free(this->taken_changes);
+	dpc_rtnl_dumps_clear(&this->tables_kept);
 	free(this->sysctls);
 	DESTROY_IF(this->nf);
 	dpc_store_destroy(this->store);

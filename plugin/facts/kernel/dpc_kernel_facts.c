@@ -600,6 +600,19 @@ void dpc_kernel_facts_keep_xfrm_stat(dpc_facts_t *facts,
 	}
 }
 
+/*
+ * Described in header
+ */
+void dpc_kernel_facts_keep_tables(dpc_facts_t *facts, dpc_rtnl_dumps_t *kept)
+{
+	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
+
+	if (this->tables)
+	{
+		this->tables->keep(this->tables, kept);
+	}
+}
+
 METHOD(dpc_facts_t, get_addrs, size_t,
 	private_dpc_kernel_facts_t *this, const nfsim_ifaddr_t **addrs)
 {

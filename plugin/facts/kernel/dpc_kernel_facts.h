@@ -28,6 +28,7 @@
 #include "facts/xfrm/dpc_xfrm_sad.h"
 #include "facts/xfrm/dpc_xfrm_stat.h"
 #include "dpc_nf_cache.h"
+#include "facts/rtnl/dpc_rtnl_tables.h"
 
 /**
  * Start a round: open a netlink socket and dump links and addresses.
@@ -61,6 +62,17 @@ dpc_facts_t *dpc_kernel_facts_create(dpc_dataplane_t dataplane,
  */
 void dpc_kernel_facts_keep_xfrm_stat(dpc_facts_t *facts,
 									 dpc_xfrm_stat_t *last);
+
+/**
+ * Keep the rule and route dumps between rounds (see
+ * dpc_rtnl_tables_t.keep()): a family whose kept dumps are valid is not
+ * read again. Call before the first get_rules()/get_routes().
+ *
+ * @param facts			facts of dpc_kernel_facts_create()
+ * @param kept			dumps kept across rounds, owned by the caller, must
+ *						outlive the facts
+ */
+void dpc_kernel_facts_keep_tables(dpc_facts_t *facts, dpc_rtnl_dumps_t *kept);
 
 /**
  * The i-th sysctl read so far through these facts, so a caller can read the

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <utils/utils.h>
@@ -38,11 +39,19 @@ struct private_dpc_rtnl_tables_t {
 	dpc_ifmap_t *map;
 
 	/**
-	 * Rules and routes of IPv4 [0] and IPv6 [1], read on demand
+	 * Dumps kept across rounds, NULL if none
+	 */
+	dpc_rtnl_dumps_t *kept;
+
+	/**
+	 * Rules and routes of IPv4 [0] and IPv6 [1], read on demand (owned
+	 * unless kept)
 	 */
 	struct {
 		/** dumped this round */
 		bool asked;
+		/** the arrays belong to kept */
+		bool from_kept;
 		/** the rules */
 		dpc_rule_t *rules;
 		/** number of rules */
@@ -61,7 +70,7 @@ static int read_family(private_dpc_rtnl_tables_t *this, uint8_t family)
 {
 	int i = family == AF_INET6 ? 1 : 0;
 	dpc_rtentry_t *route;
-	bool truncated;
+	bool truncated, ok;
 	size_t j;
 
 	if (this->rt[i].asked)
@@ -69,15 +78,27 @@ static int read_family(private_dpc_rtnl_tables_t *this, uint8_t family)
 		return i;
 	}
 	this->rt[i].asked = TRUE;
+	if (this->kept && this->kept->rt[i].valid)
+	{	/* the kernel announced no change since they were read */
+		this->rt[i].rules = this->kept->rt[i].rules;
+		this->rt[i].nrules = this->kept->rt[i].nrules;
+		this->rt[i].routes = this->kept->rt[i].routes;
+		this->rt[i].nroutes = this->kept->rt[i].nroutes;
+		this->rt[i].from_kept = TRUE;
+		return i;
+	}
+	ok = TRUE;
 	if (!this->rtnl->dump_rules(this->rtnl, family, &this->rt[i].rules,
 								&this->rt[i].nrules, &truncated))
 	{
 		this->rt[i].nrules = 0;
+		ok = FALSE;
 	}
 	if (!this->rtnl->dump_routes(this->rtnl, family, &this->rt[i].routes,
 								 &this->rt[i].nroutes, &truncated))
 	{
 		this->rt[i].nroutes = 0;
+		ok = FALSE;
 	}
 	for (j = 0; j < this->rt[i].nroutes; j++)
 	{
@@ -87,6 +108,17 @@ static int read_family(private_dpc_rtnl_tables_t *this, uint8_t family)
 		{
 			snprintf(route->oif, IF_NAMESIZE, "if%u", route->oif_index);
 		}
+	}
+	if (this->kept && ok)
+	{	/* hand them over (a failed dump is read again next round) */
+		free(this->kept->rt[i].rules);
+		free(this->kept->rt[i].routes);
+		this->kept->rt[i].rules = this->rt[i].rules;
+		this->kept->rt[i].nrules = this->rt[i].nrules;
+		this->kept->rt[i].routes = this->rt[i].routes;
+		this->kept->rt[i].nroutes = this->rt[i].nroutes;
+		this->kept->rt[i].valid = TRUE;
+		this->rt[i].from_kept = TRUE;
 	}
 	return i;
 }
@@ -111,6 +143,12 @@ METHOD(dpc_rtnl_tables_t, get_routes, size_t,
 	return this->rt[i].nroutes;
 }
 
+METHOD(dpc_rtnl_tables_t, keep, void,
+	private_dpc_rtnl_tables_t *this, dpc_rtnl_dumps_t *kept)
+{
+	this->kept = kept;
+}
+
 METHOD(dpc_rtnl_tables_t, destroy, void,
 	private_dpc_rtnl_tables_t *this)
 {
@@ -118,10 +156,28 @@ METHOD(dpc_rtnl_tables_t, destroy, void,
 
 	for (i = 0; i < 2; i++)
 	{
-		free(this->rt[i].rules);
-		free(this->rt[i].routes);
+		if (!this->rt[i].from_kept)
+		{
+			free(this->rt[i].rules);
+			free(this->rt[i].routes);
+		}
 	}
 	free(this);
+}
+
+/*
+ * Described in header
+ */
+void dpc_rtnl_dumps_clear(dpc_rtnl_dumps_t *dumps)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+	{
+		free(dumps->rt[i].rules);
+		free(dumps->rt[i].routes);
+	}
+	memset(dumps, 0, sizeof(*dumps));
 }
 
 /*
@@ -135,6 +191,7 @@ dpc_rtnl_tables_t *dpc_rtnl_tables_create(dpc_rtnl_t *rtnl, dpc_ifmap_t *map)
 		.public = {
 			.get_rules = _get_rules,
 			.get_routes = _get_routes,
+			.keep = _keep,
 			.destroy = _destroy,
 		},
 		.rtnl = rtnl,

@@ -24,6 +24,32 @@
 typedef struct dpc_rtnl_tables_t dpc_rtnl_tables_t;
 
 /**
+ * Rule and route dumps kept from one round to the next, so that a round
+ * after a change that did not concern them (an XFRM state, an IKE event)
+ * does not read thousands of routes again. Owned by the caller.
+ */
+typedef struct {
+	struct {
+		/** holds the dumps of a round and the kernel announced no change
+		 *  of routes, rules, addresses or links since */
+		bool valid;
+		/** the rules */
+		dpc_rule_t *rules;
+		/** number of rules */
+		size_t nrules;
+		/** the routes, output interfaces named */
+		dpc_rtentry_t *routes;
+		/** number of routes */
+		size_t nroutes;
+	} rt[2];
+} dpc_rtnl_dumps_t;
+
+/**
+ * Forget kept dumps: the next round reads the kernel again.
+ */
+void dpc_rtnl_dumps_clear(dpc_rtnl_dumps_t *dumps);
+
+/**
  * Rules and routes of a round.
  */
 struct dpc_rtnl_tables_t {
@@ -50,7 +76,17 @@ struct dpc_rtnl_tables_t {
 						 const dpc_rtentry_t **routes);
 
 	/**
-	 * Destroy the object and the dumps.
+	 * Use the valid dumps kept by an earlier round instead of reading the
+	 * kernel, and keep this round's dumps there (before the first
+	 * get_rules() or get_routes() of a family; a family read already is
+	 * left alone).
+	 *
+	 * @param kept		dumps kept across rounds, must outlive this object
+	 */
+	void (*keep)(dpc_rtnl_tables_t *this, dpc_rtnl_dumps_t *kept);
+
+	/**
+	 * Destroy the object and the dumps it did not keep.
 	 */
 	void (*destroy)(dpc_rtnl_tables_t *this);
 };
