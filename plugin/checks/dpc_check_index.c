@@ -197,9 +197,10 @@ static bool addrs_overlap(const dpc_ts_t *a, const dpc_ts_t *b)
 }
 
 /**
- * Does a selector of a list overlap one of another in addresses?
+ * Does a selector of a list overlap one of another (by a test of a pair)?
  */
-static bool lists_overlap_addrs(const dpc_ts_list_t *a, const dpc_ts_list_t *b)
+static bool lists_overlap_by(const dpc_ts_list_t *a, const dpc_ts_list_t *b,
+							 bool (*pair)(const dpc_ts_t *a, const dpc_ts_t *b))
 {
 	size_t i, j;
 
@@ -207,7 +208,7 @@ static bool lists_overlap_addrs(const dpc_ts_list_t *a, const dpc_ts_list_t *b)
 	{
 		for (j = 0; j < b->count; j++)
 		{
-			if (addrs_overlap(&a->ts[i], &b->ts[j]))
+			if (pair(&a->ts[i], &b->ts[j]))
 			{
 				return true;
 			}
@@ -260,8 +261,9 @@ static bool sa_overlaps(void *data, const dpc_check_sa_t *sa)
 	dpc_check_sa_t *grown;
 	size_t size;
 
-	if (!lists_overlap_addrs(scan->local ? &sa->child->local
-										 : &sa->child->remote, scan->ts))
+	if (!lists_overlap_by(scan->local ? &sa->child->local
+									  : &sa->child->remote,
+						  scan->ts, addrs_overlap))
 	{
 		return true;
 	}
@@ -510,26 +512,6 @@ static bool same_list(const dpc_ts_list_t *a, const dpc_ts_list_t *b)
 }
 
 /**
- * Does any selector of a overlap any selector of b?
- */
-static bool lists_overlap(const dpc_ts_list_t *a, const dpc_ts_list_t *b)
-{
-	size_t i, j;
-
-	for (i = 0; i < a->count; i++)
-	{
-		for (j = 0; j < b->count; j++)
-		{
-			if (dpc_ts_overlaps(&a->ts[i], &b->ts[j]))
-			{
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-/**
  * Work out what of cfg no installed CHILD_SA covers.
  */
 static bool compute_gap(dpc_check_index_t *idx, bool local,
@@ -553,7 +535,7 @@ static bool compute_gap(dpc_check_index_t *idx, bool local,
 	{
 		mine = local ? &sas[i].child->local : &sas[i].child->remote;
 		theirs = local ? &sas[i].child->remote : &sas[i].child->local;
-		if (lists_overlap(theirs, other_cfg))
+		if (lists_overlap_by(theirs, other_cfg, dpc_ts_overlaps))
 		{
 			for (k = 0; k < mine->count; k++)
 			{
