@@ -9,14 +9,16 @@
 
 #include "dpc_check.h"
 #include "dpc_check_family.h"
+#include "dpc_check_index.h"
 #include "facts/dpc_questions.h"
 #include "facts/rtnl/dpc_rtnl_parse.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-/** most routes of the dump examined per selector */
+/** most routes overlapping a selector examined per selector */
 #define MAX_EXAMINED 4096
 
 /** most routes inside a selector asked about per selector */
@@ -183,21 +185,26 @@ static void search(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 				   const dpc_child_rec_t *child, const dpc_path_t *path,
 				   side_t *side, const dpc_ts_t *ts)
 {
-	const dpc_rtentry_t *routes;
+	dpc_check_index_t *idx = dpc_check_index(ctx);
+	const dpc_rtentry_t *routes = NULL;
 	dpc_route_query_t q;
 	dpc_route_t route;
 	dpc_ts_t r;
-	size_t i, n;
-	int asked = 0;
+	uint32_t *pos, i;
+	size_t total;
+	int asked = 0, n, k;
 	uint64_t count;
 
-	n = ctx->facts->get_routes(ctx->facts, ts->family, &routes);
-	if (n > MAX_EXAMINED)
+	if (!idx)
 	{
-		n = MAX_EXAMINED;
+		return;
 	}
-	for (i = 0; i < n && asked < MAX_ASKED; i++)
+	/* the routes of the dump that overlap the selector, in dump order */
+	total = ctx->facts->get_routes(ctx->facts, ts->family, &routes);
+	n = dpc_check_index_routes(idx, routes, total, ts, MAX_EXAMINED, &pos);
+	for (k = 0; k < n && asked < MAX_ASKED; k++)
 	{
+		i = pos[k];
 		if (routes[i].family != ts->family ||
 			!dpc_ts_from_prefix(&r, routes[i].family, routes[i].dst.a,
 								routes[i].dst_len) ||
@@ -220,6 +227,7 @@ static void search(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 		}
 		report(ctx, ike, child, side, ts, &routes[i], &route);
 	}
+	free(pos);
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "dpc_check_index.h"
 #include "model/dpc_range_index.h"
 #include "facts/xfrm/dpc_xfrm_spd.h"
+#include "facts/rtnl/dpc_rtnl_parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ struct dpc_check_index_t {
 	/** every tracked tunnel, not owned */
 	const dpc_tunnels_t *tunnels;
 	/** questions about CHILD_SAs and policies answered by a scan */
-	unsigned sa_scans, reqid_scans, policy_scans;
+	unsigned sa_scans, reqid_scans, policy_scans, route_scans;
 	/** the CHILD_SAs are indexed */
 	bool sas_indexed;
 	/** installed CHILD_SAs in tunnel order; ids of the indexes below */
@@ -60,6 +61,12 @@ struct dpc_check_index_t {
 	const struct dpc_xfrm_spd_t *spd;
 	/** its policies' sources [0] and destinations [1] */
 	dpc_range_index_t *policies[2];
+	/** the route dumps indexed, IPv4 [0] and IPv6 [1], NULL until asked */
+	const struct dpc_rtentry_t *routes[2];
+	/** their number of routes */
+	size_t n_routes[2];
+	/** their routes' destination prefixes */
+	dpc_range_index_t *route_dsts[2];
 	/** coverage remembered */
 	gap_t *gaps;
 	/** entries in gaps */
@@ -325,6 +332,8 @@ void dpc_check_index_free(dpc_check_ctx_t *ctx)
 	dpc_range_index_destroy(idx->sides[1]);
 	dpc_range_index_destroy(idx->policies[0]);
 	dpc_range_index_destroy(idx->policies[1]);
+	dpc_range_index_destroy(idx->route_dsts[0]);
+	dpc_range_index_destroy(idx->route_dsts[1]);
 	free(idx->reqids);
 	free(idx->sas);
 	free(idx);
@@ -500,6 +509,109 @@ int dpc_check_index_policies(dpc_check_index_t *idx,
 		return -1;
 	}
 	return dpc_range_index_query(idx->policies[src ? 0 : 1], ts, 1, pos);
+}
+
+/**
+ * The address range of a route's destination prefix.
+ */
+static bool route_range(const dpc_rtentry_t *route, dpc_ts_t *ts)
+{
+	return dpc_ts_from_prefix(ts, route->family, route->dst.a,
+							  route->dst_len);
+}
+
+/**
+ * Index the destination prefixes of a route dump.
+ */
+static bool index_routes(dpc_check_index_t *idx, int slot,
+						 const dpc_rtentry_t *routes, size_t count)
+{
+	dpc_ts_t ts;
+	size_t i;
+
+	dpc_range_index_destroy(idx->route_dsts[slot]);
+	idx->route_dsts[slot] = dpc_range_index_create();
+	idx->routes[slot] = NULL;
+	if (!idx->route_dsts[slot])
+	{
+		return false;
+	}
+	for (i = 0; i < count; i++)
+	{
+		if (route_range(&routes[i], &ts) &&
+			!dpc_range_index_add(idx->route_dsts[slot], &ts, i))
+		{
+			return false;
+		}
+	}
+	idx->routes[slot] = routes;
+	idx->n_routes[slot] = count;
+	return true;
+}
+
+/**
+ * The positions of the first max routes a range overlaps, found by looking
+ * at each.
+ */
+static int scan_routes(const dpc_rtentry_t *routes, size_t count,
+					   const dpc_ts_t *ts, size_t max, uint32_t **pos)
+{
+	uint32_t *found = NULL, *grown;
+	size_t i, n = 0, size = 0;
+	dpc_ts_t range;
+
+	for (i = 0; i < count && n < max; i++)
+	{
+		if (!route_range(&routes[i], &range) || !addrs_overlap(&range, ts))
+		{
+			continue;
+		}
+		if (n == size)
+		{
+			size = size ? size * 2 : 16;
+			grown = size < SIZE_MAX / sizeof(*grown) ?
+					realloc(found, size * sizeof(*grown)) : NULL;
+			if (!grown)
+			{
+				free(found);
+				return -1;
+			}
+			found = grown;
+		}
+		found[n++] = i;
+	}
+	*pos = found;
+	return (int)n;
+}
+
+/*
+ * Described in header
+ */
+int dpc_check_index_routes(dpc_check_index_t *idx,
+						   const struct dpc_rtentry_t *routes, size_t count,
+						   const dpc_ts_t *ts, size_t max, uint32_t **pos)
+{
+	int slot = ts->family == AF_INET6, n;
+	bool indexed;
+
+	*pos = NULL;
+	if (!count)
+	{
+		return 0;
+	}
+	indexed = idx->route_dsts[slot] && idx->routes[slot] == routes &&
+			  idx->n_routes[slot] == count;
+	if (!indexed && idx->route_scans < SCANS_BEFORE_INDEX)
+	{
+		idx->route_scans++;
+		return scan_routes(routes, count, ts, max, pos);
+	}
+	if (!indexed && !index_routes(idx, slot, routes, count))
+	{
+		return -1;
+	}
+	n = dpc_range_index_query(idx->route_dsts[slot], ts, 1, pos);
+	return n > 0 && (size_t)n > max ? (int)max : n;
 }
 
 /**

@@ -13,10 +13,11 @@
  *
  * What the checks of one CHILD_SA ask about all the others, indexed once
  * per round: the installed CHILD_SAs by local and remote selector, their
- * reqids, the SPD's policies by selector, and the coverage of a
- * configuration's selectors. Built on first use (dpc_check_index()),
- * freed by dpc_check_all(); without it, these questions scan every
- * CHILD_SA or policy per CHILD_SA, a round quadratic in tunnels. Answers
+ * reqids, the SPD's policies by selector, the routes by destination, and
+ * the coverage of a configuration's selectors. Built on first use
+ * (dpc_check_index()), freed by dpc_check_all(); without it, these
+ * questions scan every CHILD_SA, policy or route per CHILD_SA, a round
+ * quadratic in tunnels. Answers
  * list candidates in the order a full scan visits them; callers apply
  * their own exact test to each, so results are those of the scan.
  */
@@ -85,6 +86,23 @@ bool dpc_check_index_reqid(dpc_check_index_t *idx, uint32_t reqid);
 int dpc_check_index_policies(dpc_check_index_t *idx,
 							 const struct dpc_xfrm_spd_t *spd, bool src,
 							 const dpc_ts_t *ts, uint32_t **pos);
+
+/**
+ * The positions in a route dump of the first max routes whose destination
+ * prefix overlaps a range in addresses, ascending. The dump of a family
+ * must be the same for every call of a round.
+ *
+ * @param idx		the index
+ * @param routes	the route dump of the round's facts
+ * @param count		its number of routes
+ * @param ts		the range asked about, of the dump's family
+ * @param max		most positions returned
+ * @param pos		set to an allocated array the caller frees
+ * @return			number of routes, -1 if out of memory
+ */
+int dpc_check_index_routes(dpc_check_index_t *idx,
+						   const struct dpc_rtentry_t *routes, size_t count,
+						   const dpc_ts_t *ts, size_t max, uint32_t **pos);
 
 /**
  * What of a configured side no installed CHILD_SA covers, remembered per

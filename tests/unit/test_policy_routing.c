@@ -21,6 +21,7 @@
 
 #include <facts/dpc_questions.h>
 #include <facts/rtnl/dpc_rtnl_policy.h>
+#include <checks/dpc_check_index.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -877,6 +878,133 @@ START_TEST(test_holes_inbound)
 }
 END_TEST
 
+/**
+ * A hole behind more unrelated routes than the search examines (a gateway
+ * with thousands of routes): only routes overlapping the selector count.
+ */
+START_TEST(test_holes_deep_dump)
+{
+	enum { UNRELATED = 5000 };
+	dpc_rtentry_t *routes;
+	dpc_finding_t *f;
+	bed_t bed;
+	char addr[32];
+	int i;
+
+	routes = calloc(UNRELATED + 1, sizeof(*routes));
+	ck_assert_ptr_nonnull(routes);
+	for (i = 0; i < UNRELATED; i++)
+	{
+		routes[i].family = AF_INET;
+		snprintf(addr, sizeof(addr), "172.16.%d.%d", i / 256, i % 256);
+		dpc_addr_parse(&routes[i].dst, addr);
+		routes[i].dst_len = 32;
+		routes[i].table = 100;
+		routes[i].type = DPC_RT_UNICAST;
+	}
+	routes[i].family = AF_INET;
+	dpc_addr_parse(&routes[i].dst, "10.10.1.128");
+	routes[i].dst_len = 25;
+	routes[i].table = 254;
+	routes[i].type = DPC_RT_UNREACHABLE;
+	bed_init(&bed);
+	fixture_facts_rtentries(bed.facts, routes, UNRELATED + 1);
+	fixture_facts_reset_routes(bed.facts);
+	fixture_facts_route(bed.facts, "10.10.1.128/25", "ipsec0", EHOSTUNREACH,
+						0, "", NULL, 0);
+	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(&bed);
+	f = bed_find(&bed, "inbound-undeliverable");
+	ck_assert_ptr_nonnull(f);
+	ck_assert(has_evidence(f, "range", "10.10.1.128/25"));
+	bed_free(&bed);
+	free(routes);
+}
+END_TEST
+
+/**
+ * The index of a route dump answers what a scan of the dump answers: the
+ * first max routes overlapping a range, in dump order, before and after it
+ * is built (the first questions are answered by a scan).
+ */
+START_TEST(test_route_index_random)
+{
+	enum { ROUTES = 600, QUESTIONS = 200 };
+	dpc_rtentry_t *routes;
+	dpc_check_index_t *idx;
+	dpc_check_ctx_t ctx;
+	dpc_tunnels_t tunnels;
+	dpc_ts_t ts, r;
+	uint32_t *pos, want[ROUTES];
+	size_t max, k, expect;
+	int i, q, n, family;
+
+	srandom(_i + 1);
+	routes = calloc(2 * ROUTES, sizeof(*routes));
+	ck_assert_ptr_nonnull(routes);
+	for (i = 0; i < 2 * ROUTES; i++)
+	{	/* IPv4 dump, then IPv6 dump; prefixes of 10.0.0.0/16 (fd00::/112) */
+		family = i < ROUTES ? AF_INET : AF_INET6;
+		routes[i].family = family;
+		routes[i].dst.family = family;
+		if (family == AF_INET)
+		{
+			routes[i].dst.a[0] = 10;
+			routes[i].dst.a[2] = random() % 256;
+			routes[i].dst.a[3] = random() % 256;
+			routes[i].dst_len = random() % 4 ? 16 + random() % 17
+											 : random() % 17;
+		}
+		else
+		{
+			routes[i].dst.a[0] = 0xfd;
+			routes[i].dst.a[14] = random() % 256;
+			routes[i].dst.a[15] = random() % 256;
+			routes[i].dst_len = 112 + random() % 17;
+		}
+		routes[i].type = DPC_RT_UNICAST;
+	}
+	memset(&tunnels, 0, sizeof(tunnels));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.tunnels = &tunnels;
+	idx = dpc_check_index(&ctx);
+	ck_assert_ptr_nonnull(idx);
+	for (q = 0; q < QUESTIONS; q++)
+	{	/* both families alternate: the index keeps one per family */
+		family = q % 3 ? AF_INET : AF_INET6;
+		i = random() % ROUTES + (family == AF_INET6 ? ROUTES : 0);
+		ck_assert(dpc_ts_from_prefix(&ts, family, routes[i].dst.a,
+					family == AF_INET ? 16 + random() % 17
+									  : 112 + random() % 17));
+		max = random() % 3 ? ROUTES : 1 + random() % 4;
+		for (k = 0, expect = 0; k < ROUTES && expect < max; k++)
+		{
+			i = k + (family == AF_INET6 ? ROUTES : 0);
+			if (dpc_ts_from_prefix(&r, family, routes[i].dst.a,
+								   routes[i].dst_len) &&
+				dpc_ts_overlaps(&r, &ts))
+			{
+				want[expect++] = k;
+			}
+		}
+		n = dpc_check_index_routes(idx, family == AF_INET ? routes
+														  : routes + ROUTES,
+								   ROUTES, &ts, max, &pos);
+		ck_assert_int_eq(n, (int)expect);
+		for (k = 0; k < expect; k++)
+		{
+			ck_assert_uint_eq(pos[k], want[k]);
+		}
+		free(pos);
+	}
+	dpc_check_index_free(&ctx);
+	free(routes);
+}
+END_TEST
+
 START_TEST(test_overlap_local)
 {
 	dpc_finding_t *f;
@@ -1336,6 +1464,8 @@ Suite *policy_routing_suite(void)
 	tcase_add_test(tc, test_rp_filter);
 	tcase_add_test(tc, test_holes);
 	tcase_add_test(tc, test_holes_inbound);
+	tcase_add_test(tc, test_holes_deep_dump);
+	tcase_add_loop_test(tc, test_route_index_random, 0, 4);
 	tcase_add_test(tc, test_overlap_local);
 	tcase_add_test(tc, test_overlap_tunnel);
 	tcase_add_loop_test(tc, test_overlap_tunnel_random, 0, 6);
