@@ -73,6 +73,41 @@ struct dpc_check_index_t {
 	int n_gaps;
 };
 
+/**
+ * An array of items of one size that doubles its room when full.
+ */
+typedef struct {
+	/** the items, NULL while empty */
+	void *items;
+	/** items in it, room for items */
+	size_t count, size;
+} growing_t;
+
+/**
+ * Append a copy of an item of len bytes.
+ *
+ * @return			false if out of memory (the array stays as it was)
+ */
+static bool growing_append(growing_t *g, const void *item, size_t len)
+{
+	void *grown;
+	size_t size;
+
+	if (g->count == g->size)
+	{
+		size = g->size ? g->size * 2 : 16;
+		grown = size < SIZE_MAX / len ? realloc(g->items, size * len) : NULL;
+		if (!grown)
+		{
+			return false;
+		}
+		g->items = grown;
+		g->size = size;
+	}
+	memcpy((uint8_t*)g->items + g->count++ * len, item, len);
+	return true;
+}
+
 static int u32_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
@@ -257,16 +292,14 @@ static void each_sa(dpc_check_index_t *idx,
 typedef struct {
 	bool local;
 	const dpc_ts_list_t *ts;
-	dpc_check_sa_t *found;
-	size_t count, size;
+	/** the CHILD_SAs (dpc_check_sa_t) */
+	growing_t found;
 	bool failed;
 } sa_scan_t;
 
 static bool sa_overlaps(void *data, const dpc_check_sa_t *sa)
 {
 	sa_scan_t *scan = data;
-	dpc_check_sa_t *grown;
-	size_t size;
 
 	if (!lists_overlap_by(scan->local ? &sa->child->local
 									  : &sa->child->remote,
@@ -274,20 +307,11 @@ static bool sa_overlaps(void *data, const dpc_check_sa_t *sa)
 	{
 		return true;
 	}
-	if (scan->count == scan->size)
+	if (!growing_append(&scan->found, sa, sizeof(*sa)))
 	{
-		size = scan->size ? scan->size * 2 : 16;
-		grown = size < SIZE_MAX / sizeof(*grown) ?
-				realloc(scan->found, size * sizeof(*grown)) : NULL;
-		if (!grown)
-		{
-			scan->failed = true;
-			return false;
-		}
-		scan->found = grown;
-		scan->size = size;
+		scan->failed = true;
+		return false;
 	}
-	scan->found[scan->count++] = *sa;
 	return true;
 }
 
@@ -300,13 +324,13 @@ static int scan_sas(dpc_check_index_t *idx, bool local,
 	sa_scan_t scan = { .local = local, .ts = ts };
 
 	each_sa(idx, sa_overlaps, &scan);
-	if (scan.failed || !scan.count)
+	if (scan.failed || !scan.found.count)
 	{
-		free(scan.found);
+		free(scan.found.items);
 		return scan.failed ? -1 : 0;
 	}
-	*sas = scan.found;
-	return (int)scan.count;
+	*sas = scan.found.items;
+	return (int)scan.found.count;
 }
 
 /*
@@ -462,9 +486,10 @@ static bool index_spd(dpc_check_index_t *idx, const dpc_xfrm_spd_t *spd)
 static int scan_policies(const dpc_xfrm_spd_t *spd, bool src,
 						 const dpc_ts_t *ts, uint32_t **pos)
 {
-	uint32_t *found = NULL, *grown;
-	size_t i, count = 0, size = 0;
+	growing_t found = {};
 	dpc_ts_t range;
+	uint32_t p;
+	size_t i;
 
 	for (i = 0; i < spd->count; i++)
 	{
@@ -473,22 +498,15 @@ static int scan_policies(const dpc_xfrm_spd_t *spd, bool src,
 		{
 			continue;
 		}
-		if (count == size)
+		p = i;
+		if (!growing_append(&found, &p, sizeof(p)))
 		{
-			size = size ? size * 2 : 16;
-			grown = size < SIZE_MAX / sizeof(*grown) ?
-					realloc(found, size * sizeof(*grown)) : NULL;
-			if (!grown)
-			{
-				free(found);
-				return -1;
-			}
-			found = grown;
+			free(found.items);
+			return -1;
 		}
-		found[count++] = i;
 	}
-	*pos = found;
-	return (int)count;
+	*pos = found.items;
+	return (int)found.count;
 }
 
 /*

@@ -9,7 +9,8 @@
 
 /*
  * XFRM checks (kernel-netlink data plane only): every CHILD_SA against the
- * SPD and SAD dumped for the round, and the kernel's drop counters.
+ * SPD and SAD dumped for the round, and the kernel's drop counters tied to
+ * what they find (dpc_check_xfrm_stat.h).
  *
  * charon 5.9.x installs, per pair of local and remote traffic selectors, an
  * out policy (template with the outbound SPI), an in policy and, unless in
@@ -22,10 +23,10 @@
 #include "dpc_check.h"
 #include "dpc_check_family.h"
 #include "dpc_check_index.h"
+#include "dpc_check_xfrm_stat.h"
 
 #include "facts/xfrm/dpc_xfrm_sad.h"
 #include "facts/xfrm/dpc_xfrm_spd.h"
-#include "facts/xfrm/dpc_xfrm_stat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,32 +40,15 @@
 /** pairs of selectors looked at per CHILD_SA */
 #define MAX_PAIRS 64
 
+/** CHILD_SAs remembered for tying counters */
+#define MAX_TIED 256
+
 /**
  * Seconds a CHILD_SA must be installed before its SAs are looked for: the
  * SAD is read before the round's snapshot of the tunnels, so one installed
  * in between is in the snapshot but not in the dump.
  */
 #define SA_SETTLE 3
-
-/**
- * What the SPD and SAD say about one CHILD_SA, for tying counters to it.
- */
-typedef struct {
-	/** the outbound SA is missing */
-	bool out_sa_missing;
-	/** the inbound SA is missing */
-	bool in_sa_missing;
-	/** an in or fwd policy is missing */
-	bool in_pol_missing;
-	/** an out policy is missing */
-	bool out_pol_missing;
-	/** outbound traffic is taken by a block policy */
-	bool out_blocked;
-	/** inbound traffic is taken by a block policy */
-	bool in_blocked;
-	/** an in or fwd policy's templates do not have the CHILD_SA's mode */
-	bool in_tmpl_mismatch;
-} child_xfrm_t;
 
 /**
  * The mark of a CHILD_SA's packets and policies: value, all bits if set.
@@ -562,7 +546,8 @@ static void readd_command(const dpc_ike_rec_t *ike,
  */
 static void check_policies(dpc_check_ctx_t *ctx, const dpc_xfrm_spd_t *spd,
 						   const dpc_ike_rec_t *ike,
-						   const dpc_child_rec_t *child, child_xfrm_t *cx)
+						   const dpc_child_rec_t *child,
+						   dpc_check_xfrm_child_t *cx)
 {
 	char missing[DPC_EVVAL_LEN] = "", one[DPC_EVVAL_LEN], cmd[DPC_HINT_LEN];
 	char effect[DPC_EVVAL_LEN], id[DPC_XFRM_POLICY_STRLEN];
@@ -748,7 +733,8 @@ static bool has_sa(const dpc_xfrm_sad_t *sad, const dpc_child_rec_t *child,
  */
 static void check_states(dpc_check_ctx_t *ctx, const dpc_xfrm_sad_t *sad,
 						 const dpc_ike_rec_t *ike,
-						 const dpc_child_rec_t *child, child_xfrm_t *cx)
+						 const dpc_child_rec_t *child,
+						 dpc_check_xfrm_child_t *cx)
 {
 	char dst[DPC_ADDR_STRLEN], src[DPC_ADDR_STRLEN];
 	const char *proto;
@@ -814,167 +800,6 @@ static void check_states(dpc_check_ctx_t *ctx, const dpc_xfrm_sad_t *sad,
 }
 
 /**
- * The CHILD_SAs a counter can be pinned on, by its name.
- */
-static bool counter_ties(const char *name, const child_xfrm_t *cx)
-{
-	if (strcmp(name, "XfrmOutNoStates") == 0)
-	{
-		return cx->out_sa_missing;
-	}
-	if (strcmp(name, "XfrmInNoStates") == 0)
-	{
-		return cx->in_sa_missing;
-	}
-	if (strcmp(name, "XfrmInNoPols") == 0)
-	{
-		return cx->in_pol_missing;
-	}
-	if (strcmp(name, "XfrmInTmplMismatch") == 0)
-	{
-		return cx->in_pol_missing || cx->in_tmpl_mismatch;
-	}
-	if (strcmp(name, "XfrmOutPolBlock") == 0)
-	{
-		return cx->out_blocked;
-	}
-	if (strcmp(name, "XfrmInPolBlock") == 0)
-	{
-		return cx->in_blocked;
-	}
-	return false;
-}
-
-static void report_counter(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
-						   const dpc_child_rec_t *child,
-						   const dpc_xfrm_counter_t *c)
-{
-	const dpc_xfrm_stat_info_t *info;
-	dpc_finding_t *f;
-
-	f = dpc_check_add(ctx, "xfrm-errors", DPC_WARNING, ike, child);
-	if (!f)
-	{
-		return;
-	}
-	info = dpc_xfrm_stat_info(c->name);
-	snprintf(f->discrim, sizeof(f->discrim), "%s", c->name);
-	dpc_finding_message(f, "the kernel drops %s packets: %s grows (%s)",
-						info && info->inbound ? "inbound" :
-						info ? "outbound" : "IPsec", c->name,
-						info ? info->cause : "undocumented counter");
-	dpc_finding_evidence(f, "counter", "%s", c->name);
-	dpc_finding_evidence(f, "xfrm_stat", "growing");
-	dpc_finding_evidence(f, "source", "/proc/net/xfrm_stat");
-	if (child && info && strstr(info->fix, "NAME"))
-	{
-		char fix[DPC_HINT_LEN], *at;
-
-		snprintf(fix, sizeof(fix), "%s", info->fix);
-		at = strstr(fix, "NAME");
-		dpc_finding_hint(f, "%.*s%s%s", (int)(at - fix), fix, child->name,
-						 at + 4);
-	}
-	else
-	{
-		dpc_finding_hint(f, "%s", info ? info->fix :
-						 "see the kernel's Documentation/networking/"
-						 "xfrm_proc.rst");
-	}
-}
-
-/**
- * One CHILD_SA's facts, for tying counters.
- */
-typedef struct {
-	const dpc_ike_rec_t *ike;
-	const dpc_child_rec_t *child;
-	child_xfrm_t cx;
-	/** not re-checked this round: ties, but reports nothing */
-	bool muted;
-} checked_t;
-
-/** CHILD_SAs remembered for tying counters */
-#define MAX_TIED 256
-
-/**
- * Has a counter grown within the traffic window (one round without a drop,
- * a round right after another, does not make it go away)?
- */
-static bool counter_growing(dpc_check_ctx_t *ctx, const dpc_xfrm_counter_t *c)
-{
-	return c->grew && ctx->now - c->grew <= ctx->settings->traffic_window;
-}
-
-/**
- * The xfrm_stat of the round if it has deltas, NULL otherwise.
- */
-static const dpc_xfrm_stat_t *stat_deltas(dpc_check_ctx_t *ctx)
-{
-	const dpc_xfrm_stat_t *st;
-
-	st = ctx->facts->get_xfrm_stat ? ctx->facts->get_xfrm_stat(ctx->facts)
-								   : NULL;
-	return st && st->has_delta ? st : NULL;
-}
-
-/**
- * Does a counter grow that a CHILD_SA's facts may be tied to?
- */
-static bool ties_needed(dpc_check_ctx_t *ctx)
-{
-	const dpc_xfrm_stat_t *st = stat_deltas(ctx);
-	int i;
-
-	for (i = 0; st && i < st->count; i++)
-	{
-		if (counter_growing(ctx, &st->c[i]))
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
-static void check_counters(dpc_check_ctx_t *ctx, const checked_t *checked,
-						   int n)
-{
-	const dpc_xfrm_stat_t *st;
-	const dpc_xfrm_counter_t *c;
-	bool tied;
-	int i, j;
-
-	st = stat_deltas(ctx);
-	if (!st)
-	{
-		return;
-	}
-	for (i = 0; i < st->count; i++)
-	{
-		c = &st->c[i];
-		if (!counter_growing(ctx, c))
-		{
-			continue;
-		}
-		tied = false;
-		for (j = 0; j < n; j++)
-		{
-			if (counter_ties(c->name, &checked[j].cx))
-			{
-				ctx->muted = checked[j].muted;
-				report_counter(ctx, checked[j].ike, checked[j].child, c);
-				ctx->muted = false;
-				tied = true;
-			}
-		}
-		if (!tied)
-		{
-			report_counter(ctx, NULL, NULL, c);
-		}
-	}
-}
-
-/**
  * Is a CHILD_SA's mode one whose SAs and policies live in the SAD/SPD?
  */
 static bool ipsec_mode(const dpc_child_rec_t *child)
@@ -986,12 +811,12 @@ static bool ipsec_mode(const dpc_child_rec_t *child)
 
 static void xfrm_host(dpc_check_ctx_t *ctx)
 {
-	checked_t *checked;
+	dpc_check_xfrm_tie_t *checked;
 	const dpc_xfrm_spd_t *spd;
 	const dpc_xfrm_sad_t *sad;
 	const dpc_ike_rec_t *ike;
 	const dpc_child_rec_t *child;
-	child_xfrm_t cx;
+	dpc_check_xfrm_child_t cx;
 	bool ties;
 	int i, j, n = 0;
 
@@ -1006,7 +831,7 @@ static void xfrm_host(dpc_check_ctx_t *ctx)
 	}
 	sad = ctx->facts->get_sad(ctx->facts);
 	spd = ctx->facts->get_spd ? ctx->facts->get_spd(ctx->facts) : NULL;
-	ties = ties_needed(ctx);
+	ties = dpc_check_xfrm_ties_needed(ctx);
 	for (i = 0; i < ctx->tunnels->count; i++)
 	{
 		ike = ctx->tunnels->ikes[i];
@@ -1037,12 +862,13 @@ static void xfrm_host(dpc_check_ctx_t *ctx)
 			}
 			if (n < MAX_TIED)
 			{
-				checked[n++] = (checked_t){ ike, child, cx, ctx->muted };
+				checked[n++] = (dpc_check_xfrm_tie_t){ ike, child, cx,
+														ctx->muted };
 			}
 			ctx->muted = false;
 		}
 	}
-	check_counters(ctx, checked, n);
+	dpc_check_xfrm_counters(ctx, checked, n);
 	free(checked);
 }
 

@@ -9,6 +9,7 @@
 
 #define _GNU_SOURCE
 #include "dpc_round.h"
+#include "dpc_round_scope.h"
 #include "dpc_sampler.h"
 #include "sinks/dpc_log.h"
 #include "sinks/dpc_metrics.h"
@@ -28,26 +29,6 @@
 
 /** shortest delay before a triggered round retries while one runs, ms */
 #define MIN_RETRY_MS 100
-
-/** most sysctls compared between rounds; with more, a round triggered by a
- *  kernel change checks every tunnel */
-#define MAX_SYSCTLS 512
-
-/** longest sysctl path compared */
-#define SYSCTL_PATH_LEN 128
-
-/**
- * A sysctl a round read, to see whether it changed by the next one (no
- * notification tells).
- */
-typedef struct {
-	/** path below /proc/sys */
-	char path[SYSCTL_PATH_LEN];
-	/** its value */
-	int value;
-	/** it was readable */
-	bool ok;
-} sysctl_memo_t;
 
 typedef struct private_dpc_round_t private_dpc_round_t;
 
@@ -126,7 +107,8 @@ struct private_dpc_round_t {
 	/**
 	 * Protects settings and flags; taken by trigger(), so from bus hooks:
 	 * held for field copies only, never while merging, logging or calling
-	 * out (and never while checking out IKE_SAs)
+	 * out (and never while checking out IKE_SAs); the scope's lock, a
+	 * leaf, nests inside it
 	 */
 	mutex_t *mutex;
 
@@ -183,11 +165,6 @@ struct private_dpc_round_t {
 	dpc_xfrm_stat_t xfrm_stat;
 
 	/**
-	 * Rule and route dumps kept for incremental rounds (owned)
-	 */
-	dpc_rtnl_dumps_t tables_kept;
-
-	/**
 	 * Budget of the running round or trace (one at a time, see
 	 * busy); readers and the simulator keep a pointer to it
 	 */
@@ -205,35 +182,9 @@ struct private_dpc_round_t {
 	bool over_budget;
 
 	/**
-	 * Kernel changes waiting for the next round (under mutex)
+	 * The changes waiting for a round and the tunnels a round checks
 	 */
-	dpc_pending_t *pending_changes;
-
-	/**
-	 * The other list, swapped in when a round takes the changes (used by
-	 * the running round only)
-	 */
-	dpc_pending_t *taken_changes;
-
-	/**
-	 * Counters of changes and rounds (under mutex)
-	 */
-	dpc_change_stats_t stats;
-
-	/**
-	 * The sysctls the last complete round read (running round only)
-	 */
-	sysctl_memo_t *sysctls;
-
-	/**
-	 * Number of entries in sysctls
-	 */
-	size_t n_sysctls;
-
-	/**
-	 * sysctls holds all that the last complete round read
-	 */
-	bool sysctls_valid;
+	dpc_round_scope_t *scope;
 };
 
 /**
@@ -406,8 +357,7 @@ static bool scope_cb(void *ctx, const dpc_subject_t *subject)
 {
 	event_ctx_t *ev = ctx;
 
-	return !ev->dirty || dpc_dirty_in_scope(ev->dirty, subject) ||
-		   !alive_cb(ctx, subject);
+	return ev->this->scope->in_scope(ev->this->scope, ev->dirty, subject);
 }
 
 static void event_cb(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
@@ -576,189 +526,6 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
 }
 
 /**
- * Did a sysctl the last complete round read change since? Reads them again
- * (a few small files: no notification tells).
- */
-static bool sysctls_changed(private_dpc_round_t *this, dpc_facts_t *facts)
-{
-	sysctl_memo_t *m;
-	int value;
-	size_t i;
-
-	if (!this->sysctls_valid)
-	{
-		return TRUE;
-	}
-	for (i = 0; i < this->n_sysctls; i++)
-	{
-		m = &this->sysctls[i];
-		value = 0;
-		if (facts->sysctl(facts, m->path, &value) != m->ok ||
-			(m->ok && value != m->value))
-		{
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-/**
- * Remember the sysctls a complete round read.
- */
-static void remember_sysctls(private_dpc_round_t *this, dpc_facts_t *facts)
-{
-	const char *path;
-	int value;
-	bool ok;
-	size_t i;
-
-	this->sysctls_valid = this->sysctls != NULL;
-	for (i = 0; dpc_kernel_facts_sysctl_at(facts, i, &path, &value, &ok);
-		 i++)
-	{
-		if (!this->sysctls || i >= MAX_SYSCTLS ||
-			strlen(path) >= SYSCTL_PATH_LEN)
-		{
-			this->sysctls_valid = FALSE;
-			break;
-		}
-		snprintf(this->sysctls[i].path, SYSCTL_PATH_LEN, "%s", path);
-		this->sysctls[i].value = value;
-		this->sysctls[i].ok = ok;
-	}
-	this->n_sysctls = this->sysctls_valid ? i : 0;
-}
-
-/**
- * Take the kernel changes that wait (the caller is the running round).
- */
-static dpc_pending_t *take_changes(private_dpc_round_t *this)
-{
-	dpc_pending_t *taken;
-
-	this->mutex->lock(this->mutex);
-	taken = this->pending_changes;
-	this->pending_changes = this->taken_changes;
-	dpc_pending_reset(this->pending_changes);
-	this->taken_changes = taken;
-	this->mutex->unlock(this->mutex);
-	return taken;
-}
-
-/**
- * Did the kernel announce a change of what the rule and route dumps hold
- * (or may notifications have been lost)?
- */
-static bool tables_changed(const dpc_pending_t *changes)
-{
-	size_t i;
-
-	for (i = 0; i < changes->count; i++)
-	{
-		switch (changes->changes[i].kind)
-		{
-			case DPC_CHANGE_ROUTE:
-			case DPC_CHANGE_RULE:
-			case DPC_CHANGE_ADDR:
-			case DPC_CHANGE_LINK:
-			case DPC_CHANGE_OVERRUN:
-				return TRUE;
-			default:
-				break;
-		}
-	}
-	return FALSE;
-}
-
-/**
- * Work out the tunnels a round checks: every one in a full round, after a
- * change of a record (or of notifications lost), of the netfilter ruleset
- * (iptables-legacy has no notification: its signature is compared) or of
- * a sysctl; else those the kernel changes concern. The rule and route
- * dumps of the last round are used again only by a round that checks some
- * tunnels while the kernel is watched and announced no change of them.
- */
-static void find_dirty(private_dpc_round_t *this, dpc_facts_t *facts,
-					   const dpc_tunnels_t *tunnels, bool full,
-					   dpc_dirty_t *dirty)
-{
-	dpc_pending_t *changes;
-	uint64_t unmatched = 0;
-	bool watching;
-
-	changes = take_changes(this);
-	if (!full && !changes->all)
-	{
-		facts->get_ruleset(facts);
-		full = this->nf->get_generation(this->nf) != this->nf_generation ||
-			   sysctls_changed(this, facts);
-	}
-	dpc_dirty_build(dirty, changes, tunnels, full, &unmatched);
-
-	this->mutex->lock(this->mutex);
-	this->stats.changes_unmatched += unmatched;
-	watching = this->stats.watching;
-	this->mutex->unlock(this->mutex);
-
-	if (dirty->all || !watching || tables_changed(changes))
-	{
-		this->tables_kept.rt[0].valid = FALSE;
-		this->tables_kept.rt[1].valid = FALSE;
-	}
-	dpc_kernel_facts_keep_tables(facts, &this->tables_kept);
-}
-
-/**
- * Count a complete round.
- */
-static void count_round(private_dpc_round_t *this, const dpc_dirty_t *dirty)
-{
-	this->mutex->lock(this->mutex);
-	if (dirty->all)
-	{
-		this->stats.rounds_full++;
-	}
-	else
-	{
-		this->stats.rounds_incremental++;
-	}
-	this->stats.rechecked_last = dirty->dirty;
-	this->stats.tunnels_last = dirty->count;
-	this->mutex->unlock(this->mutex);
-}
-
-/**
- * The tunnels of a snapshot that a round checks (references borrowed from
- * the snapshot: free only sub->ikes).
- */
-static void dirty_view(const dpc_tunnels_t *tunnels, const dpc_dirty_t *dirty,
-					   dpc_tunnels_t *sub)
-{
-	int i;
-
-	*sub = *tunnels;
-	if (dirty->all || !dirty->flags)
-	{
-		sub->ikes = NULL;
-		return;
-	}
-	sub->ikes = calloc(dirty->dirty + 1, sizeof(sub->ikes[0]));
-	sub->count = 0;
-	for (i = 0; sub->ikes && i < tunnels->count; i++)
-	{
-		if (dirty->flags[i])
-		{
-			sub->ikes[sub->count++] = tunnels->ikes[i];
-		}
-	}
-	if (!sub->ikes)
-	{	/* out of memory: paths of all (more work, same verdicts) */
-		*sub = *tunnels;
-		sub->ikes = NULL;
-	}
-}
-
-/**
  * One round, by the caller that became the running one; lets the next run
  * when done.
  *
@@ -806,7 +573,7 @@ static void run_taken(private_dpc_round_t *this, bool full)
 
 	if (!facts)
 	{
-		take_changes(this);
+		this->scope->drop_changes(this->scope);
 		if (!this->facts_failed)
 		{
 			DBG1(DBG_CFG, "dataplane-check: cannot read kernel state over "
@@ -817,8 +584,9 @@ static void run_taken(private_dpc_round_t *this, bool full)
 	else
 	{
 		this->facts_failed = FALSE;
-		find_dirty(this, facts, &tunnels, full, &dirty);
-		dirty_view(&tunnels, &dirty, &sub);
+		this->scope->find_dirty(this->scope, facts, &tunnels, full,
+								this->nf_generation, &dirty);
+		dpc_round_scope_view(&tunnels, &dirty, &sub);
 		/* what the packets of each CHILD_SA checked look like, once for all
 		 * checks */
 		dpc_paths_build(&paths, facts, sub.ikes ? &sub : &tunnels);
@@ -840,13 +608,13 @@ static void run_taken(private_dpc_round_t *this, bool full)
 		ruleset_not_judged(this, &ctx);
 		note_mss(this, &ctx);
 		nf_errors(this);
-		remember_sysctls(this, facts);
+		this->scope->remember_sysctls(this->scope, facts);
 		facts->destroy(facts);
 
 		last = publish(this, &findings, now, &active,
 					   settings.metrics_file[0], settings.journal_fields,
 					   &dirty);
-		count_round(this, &dirty);
+		this->scope->count_round(this->scope, &dirty);
 
 		/* one round runs at a time (busy), so is the writing */
 		if (settings.metrics_file[0])
@@ -1002,9 +770,8 @@ METHOD(dpc_trigger_t, trigger, void,
 	this->mutex->lock(this->mutex);
 	schedule = !this->pending;
 	this->pending = TRUE;
-	/* a record changed: its tunnel, and those compared with it for
-	 * coverage and overlap, are checked again */
-	dpc_pending_record(this->pending_changes, ike_id);
+	/* noted while pending is set: the round it schedules takes it */
+	this->scope->record(this->scope, ike_id);
 	settle = this->settings.settle_ms;
 	this->mutex->unlock(this->mutex);
 
@@ -1020,11 +787,7 @@ METHOD(dpc_trigger_t, changed, void,
 	this->mutex->lock(this->mutex);
 	schedule = !this->pending;
 	this->pending = TRUE;
-	if ((unsigned)change->kind < DPC_CHANGE_KINDS)
-	{
-		this->stats.changes[change->kind]++;
-	}
-	dpc_pending_add(this->pending_changes, change);
+	this->scope->changed(this->scope, change);
 	settle = this->settings.settle_ms;
 	this->mutex->unlock(this->mutex);
 
@@ -1034,17 +797,13 @@ METHOD(dpc_trigger_t, changed, void,
 METHOD(dpc_round_t, get_change_stats, void,
 	private_dpc_round_t *this, dpc_change_stats_t *stats)
 {
-	this->mutex->lock(this->mutex);
-	*stats = this->stats;
-	this->mutex->unlock(this->mutex);
+	this->scope->get_stats(this->scope, stats);
 }
 
 METHOD(dpc_round_t, set_watching, void,
 	private_dpc_round_t *this, bool watching)
 {
-	this->mutex->lock(this->mutex);
-	this->stats.watching = watching;
-	this->mutex->unlock(this->mutex);
+	this->scope->set_watching(this->scope, watching);
 }
 
 METHOD(dpc_round_t, start, void,
@@ -1181,10 +940,7 @@ METHOD(dpc_round_t, destroy, void,
 	}
 	this->mutex->unlock(this->mutex);
 	this->sampler->destroy(this->sampler);
-	free(this->pending_changes);
-	free(this->taken_changes);
-	dpc_rtnl_dumps_clear(&this->tables_kept);
-	free(this->sysctls);
+	DESTROY_IF(this->scope);
 	DESTROY_IF(this->nf);
 	dpc_store_destroy(this->store);
 	this->mutex->destroy(this->mutex);
@@ -1230,11 +986,9 @@ dpc_round_t *dpc_round_create(dpc_registry_t *registry,
 		.store_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.event_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
-		.pending_changes = calloc(1, sizeof(dpc_pending_t)),
-		.taken_changes = calloc(1, sizeof(dpc_pending_t)),
-		.sysctls = calloc(MAX_SYSCTLS, sizeof(sysctl_memo_t)),
 	);
-	if (!this->pending_changes || !this->taken_changes)
+	this->scope = dpc_round_scope_create(registry, this->nf);
+	if (!this->scope)
 	{
 		destroy(this);
 		return NULL;

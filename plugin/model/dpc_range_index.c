@@ -35,16 +35,7 @@ typedef struct {
 	size_t count, size;
 	/** sorted and augmented since the last add */
 	bool built;
-	/** queries answered by a scan since the last add */
-	unsigned scans;
 } tree_t;
-
-/**
- * Queries answered by scanning the ranges before they are sorted: an
- * incremental round asks about a few tunnels, and a scan of every range
- * costs about what one level of sorting them does.
- */
-#define SCANS_BEFORE_BUILD 8
 
 /**
  * Private data: one tree per family.
@@ -130,7 +121,6 @@ bool dpc_range_index_add(dpc_range_index_t *idx, const dpc_ts_t *ts,
 	tree->items[tree->count].id = id;
 	tree->count++;
 	tree->built = false;
-	tree->scans = 0;
 	return true;
 }
 
@@ -242,24 +232,6 @@ static void search(const range_t *items, size_t lo, size_t hi,
 	}
 }
 
-/**
- * Collect the ranges overlapping [from, to] by looking at each.
- */
-static void scan(const range_t *items, size_t count, const uint8_t *from,
-				 const uint8_t *to, hits_t *hits)
-{
-	size_t i;
-
-	for (i = 0; i < count && !hits->failed; i++)
-	{
-		if (memcmp(items[i].to, from, 16) >= 0 &&
-			memcmp(items[i].from, to, 16) <= 0)
-		{
-			hit(hits, items[i].id);
-		}
-	}
-}
-
 static int id_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t*)a, y = *(const uint32_t*)b;
@@ -288,12 +260,6 @@ int dpc_range_index_query(dpc_range_index_t *idx, const dpc_ts_t *ts,
 		memset(to, 0, sizeof(to));
 		memcpy(from, ts[i].from, len);
 		memcpy(to, ts[i].to, len);
-		if (!tree->built && tree->scans < SCANS_BEFORE_BUILD)
-		{
-			tree->scans++;
-			scan(tree->items, tree->count, from, to, &hits);
-			continue;
-		}
 		build(tree);
 		search(tree->items, 0, tree->count, from, to, &hits);
 	}

@@ -40,9 +40,9 @@ dpc_range_index_t *dpc_range_index_create(void);
 /**
  * Add the address range of a selector (protocol and ports are not
  * indexed: callers test them on the candidates). Adding after the first
- * query is allowed. The first few queries after an add scan the ranges
- * (an incremental round asks about a few tunnels); later ones sort them
- * once and search the tree.
+ * query is allowed: the next query sorts the ranges again. Building costs
+ * more than a few scans, so a caller that asks only a few questions had
+ * better scan its own items.
  *
  * @param idx		the index
  * @param ts		the selector

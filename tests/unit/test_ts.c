@@ -735,8 +735,7 @@ static void random_range(dpc_ts_t *ts, uint8_t family, unsigned *seed)
 /**
  * The index answers what a scan of every range answers: the ids of the
  * ranges overlapping a query, ascending, once each (ids repeat when a
- * caller adds several ranges for one item); the first queries are answered
- * by the index's own scan, the others by its tree.
+ * caller adds several ranges for one item).
  */
 START_TEST(test_range_index)
 {
