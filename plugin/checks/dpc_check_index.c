@@ -574,32 +574,21 @@ static bool index_routes(dpc_check_index_t *idx, int slot,
 static int scan_routes(const dpc_rtentry_t *routes, size_t count,
 					   const dpc_ts_t *ts, size_t max, uint32_t **pos)
 {
-	uint32_t *found = NULL, *grown;
-	size_t i, n = 0, size = 0;
+	growing_t found = {};
 	dpc_ts_t range;
+	uint32_t i;
 
-	for (i = 0; i < count && n < max; i++)
+	for (i = 0; i < count && found.count < max; i++)
 	{
-		if (!route_range(&routes[i], &range) || !addrs_overlap(&range, ts))
+		if (route_range(&routes[i], &range) && addrs_overlap(&range, ts) &&
+			!growing_append(&found, &i, sizeof(i)))
 		{
-			continue;
+			free(found.items);
+			return -1;
 		}
-		if (n == size)
-		{
-			size = size ? size * 2 : 16;
-			grown = size < SIZE_MAX / sizeof(*grown) ?
-					realloc(found, size * sizeof(*grown)) : NULL;
-			if (!grown)
-			{
-				free(found);
-				return -1;
-			}
-			found = grown;
-		}
-		found[n++] = i;
 	}
-	*pos = found;
-	return (int)n;
+	*pos = found.items;
+	return (int)found.count;
 }
 
 /*
