@@ -26,6 +26,7 @@
 #include "engine/dpc_registry.h"
 #include "engine/dpc_round.h"
 #include "facts/rtnl/dpc_rtnl_tables.h"
+#include "facts/kernel/dpc_kernel_facts.h"
 
 #include <daemon.h>
 #include <library.h>
@@ -449,6 +450,47 @@ START_TEST(test_tables_kept)
 }
 END_TEST
 
+/**
+ * The round's route cache answers each question as the kernel does, also
+ * across the growth of its table (hundreds of distinct questions, asked
+ * again in another order), and never mixes up two questions' answers.
+ */
+START_TEST(test_route_cache)
+{
+	enum { QUESTIONS = 600 };
+	dpc_facts_t *cached, *fresh;
+	dpc_route_query_t q;
+	dpc_route_t a, b;
+	char dst[32];
+	int i, k;
+
+	cached = dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL, NULL, NULL);
+	ck_assert(cached);
+	for (k = 0; k < 2 * QUESTIONS; k++)
+	{	/* every question twice, the second time in another order */
+		i = k < QUESTIONS ? k : (int)((k * 7L) % QUESTIONS);
+		memset(&q, 0, sizeof(q));
+		snprintf(dst, sizeof(dst), "127.%d.%d.%d", 1 + i % 2, i / 256,
+				 i % 256);
+		ck_assert(dpc_addr_parse(&q.dst, dst));
+		if (i % 3 == 0)
+		{	/* same destination, another question */
+			q.mark = 7;
+		}
+		ck_assert(cached->route_get(cached, &q, &a));
+		fresh = dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL, NULL, NULL);
+		ck_assert(fresh);
+		ck_assert(fresh->route_get(fresh, &q, &b));
+		fresh->destroy(fresh);
+		ck_assert_str_eq(a.text, b.text);
+		ck_assert_ptr_nonnull(strstr(a.text, dst));
+		ck_assert_int_eq(a.error, b.error);
+		ck_assert_int_eq(a.type, b.type);
+	}
+	cached->destroy(cached);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s;
@@ -461,6 +503,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_hooks_during_report);
 	tcase_add_test(tc, test_registry_oom);
 	tcase_add_test(tc, test_tables_kept);
+	tcase_add_test(tc, test_route_cache);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	return s;

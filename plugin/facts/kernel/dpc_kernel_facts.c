@@ -45,13 +45,22 @@ typedef struct {
  * A cached route answer.
  */
 typedef struct {
-	/** slot in use */
-	bool used;
 	/** the question */
 	route_key_t key;
 	/** the answer */
 	dpc_route_t route;
 } route_entry_t;
+
+/**
+ * A slot of the route cache's hash table: small, so that probing and
+ * doubling touch little memory (the answers stay where they are).
+ */
+typedef struct {
+	/** hash of the question */
+	uint32_t hash;
+	/** position of the answer + 1, 0 if free */
+	uint32_t entry;
+} route_slot_t;
 
 typedef struct private_dpc_kernel_facts_t private_dpc_kernel_facts_t;
 
@@ -131,19 +140,24 @@ struct private_dpc_kernel_facts_t {
 	char tun[IF_NAMESIZE];
 
 	/**
-	 * Route cache, open addressing.
+	 * Route cache: the answers in the order they were asked.
 	 */
 	route_entry_t *routes;
 
 	/**
-	 * Slots in the route cache (a power of two, 0 before the first use).
+	 * Answers cached, and allocated.
 	 */
-	size_t routes_size;
+	size_t routes_used, routes_alloc;
 
 	/**
-	 * Used slots.
+	 * The answers' hash table, open addressing.
 	 */
-	size_t routes_used;
+	route_slot_t *slots;
+
+	/**
+	 * Slots (a power of two, 0 before the first use).
+	 */
+	size_t slots_size;
 
 	/**
 	 * errno of a failed route question: the kernel stopped answering, fail
@@ -288,7 +302,7 @@ static void make_key(route_key_t *key, const dpc_route_query_t *q)
 /**
  * FNV-1a hash of a key.
  */
-static size_t hash_key(const route_key_t *key)
+static uint32_t hash_key(const route_key_t *key)
 {
 	const uint8_t *p = (const uint8_t*)key;
 	uint32_t hash = 2166136261u;
@@ -304,16 +318,21 @@ static size_t hash_key(const route_key_t *key)
 /**
  * Slot of a key: the one holding it, or the free one to put it in.
  */
-static route_entry_t *find_slot(route_entry_t *routes, size_t size,
-								const route_key_t *key)
+static route_slot_t *find_slot(private_dpc_kernel_facts_t *this,
+							   const route_key_t *key, uint32_t hash)
 {
-	size_t i = hash_key(key) & (size - 1);
+	size_t i = hash & (this->slots_size - 1);
+	route_slot_t *slot;
 
-	while (routes[i].used && memcmp(&routes[i].key, key, sizeof(*key)))
+	for (;; i = (i + 1) & (this->slots_size - 1))
 	{
-		i = (i + 1) & (size - 1);
+		slot = &this->slots[i];
+		if (!slot->entry || (slot->hash == hash &&
+			!memcmp(&this->routes[slot->entry - 1].key, key, sizeof(*key))))
+		{
+			return slot;
+		}
 	}
-	return &routes[i];
 }
 
 /**
@@ -321,30 +340,51 @@ static route_entry_t *find_slot(route_entry_t *routes, size_t size,
  */
 static bool grow_routes(private_dpc_kernel_facts_t *this)
 {
-	route_entry_t *routes, *slot;
-	size_t size, i;
+	route_entry_t *routes;
+	route_slot_t *slots, *old;
+	size_t size, i, j;
 
-	if (this->routes_size && (this->routes_used + 1) * 2 <= this->routes_size)
+	if (this->routes_used == this->routes_alloc)
+	{
+		size = this->routes_alloc ? this->routes_alloc * 2
+								  : ROUTE_CACHE_MIN / 2;
+		if (size > UINT32_MAX - 1)
+		{
+			return FALSE;
+		}
+		routes = realloc(this->routes, size * sizeof(*routes));
+		if (!routes)
+		{
+			return FALSE;
+		}
+		this->routes = routes;
+		this->routes_alloc = size;
+	}
+	if (this->slots_size && (this->routes_used + 1) * 2 <= this->slots_size)
 	{
 		return TRUE;
 	}
-	size = this->routes_size ? this->routes_size * 2 : ROUTE_CACHE_MIN;
-	routes = calloc(size, sizeof(*routes));
-	if (!routes)
+	size = this->slots_size ? this->slots_size * 2 : ROUTE_CACHE_MIN;
+	slots = calloc(size, sizeof(*slots));
+	if (!slots)
 	{
 		return FALSE;
 	}
-	for (i = 0; i < this->routes_size; i++)
-	{
-		if (this->routes[i].used)
+	old = this->slots;
+	for (i = 0; i < this->slots_size; i++)
+	{	/* the keys are distinct: the first free slot is theirs */
+		if (old[i].entry)
 		{
-			slot = find_slot(routes, size, &this->routes[i].key);
-			*slot = this->routes[i];
+			for (j = old[i].hash & (size - 1); slots[j].entry;
+				 j = (j + 1) & (size - 1))
+			{
+			}
+			slots[j] = old[i];
 		}
 	}
-	free(this->routes);
-	this->routes = routes;
-	this->routes_size = size;
+	free(old);
+	this->slots = slots;
+	this->slots_size = size;
 	return TRUE;
 }
 
@@ -352,16 +392,18 @@ METHOD(dpc_facts_t, route_get, bool,
 	private_dpc_kernel_facts_t *this, const dpc_route_query_t *q,
 	dpc_route_t *route)
 {
-	route_entry_t *slot;
+	route_slot_t *slot;
 	route_key_t key;
+	uint32_t hash;
 
 	make_key(&key, q);
-	if (this->routes_size)
+	hash = hash_key(&key);
+	if (this->slots_size)
 	{
-		slot = find_slot(this->routes, this->routes_size, &key);
-		if (slot->used)
+		slot = find_slot(this, &key, hash);
+		if (slot->entry)
 		{
-			*route = slot->route;
+			*route = this->routes[slot->entry - 1].route;
 			return TRUE;
 		}
 	}
@@ -384,11 +426,13 @@ METHOD(dpc_facts_t, route_get, bool,
 	}
 	if (grow_routes(this))
 	{
-		slot = find_slot(this->routes, this->routes_size, &key);
-		slot->used = TRUE;
-		slot->key = key;
-		slot->route = *route;
-		this->routes_used++;
+		this->routes[this->routes_used] = (route_entry_t){
+			.key = key,
+			.route = *route,
+		};
+		slot = find_slot(this, &key, hash);
+		slot->hash = hash;
+		slot->entry = ++this->routes_used;
 	}
 	return TRUE;
 }
@@ -671,6 +715,7 @@ METHOD(dpc_facts_t, destroy, void,
 	free(this->links);
 	free(this->addrs);
 	free(this->routes);
+	free(this->slots);
 	DESTROY_IF(this->sysctls);
 	free(this);
 }
