@@ -10,6 +10,7 @@
 #include "dpc_finding.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,212 @@ static void copy_str(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
+/** most text a finding holds: what the fixed arrays of old could */
+#define TEXT_MAX (DPC_MESSAGE_LEN + DPC_HINT_LEN + \
+				  DPC_MAX_EVIDENCE * (DPC_EVKEY_LEN + DPC_EVVAL_LEN))
+
+/** first allocation of a finding's text */
+#define TEXT_FIRST 256
+
+/** what an unset string points to; never inside a finding's text */
+static const char empty[] = "";
+
+/**
+ * Number of strings of a finding: message, hint, then key and value of
+ * each evidence entry.
+ */
+static int n_strings(const dpc_finding_t *f)
+{
+	int n = f->n_evidence;
+
+	return 2 + 2 * (n < 0 ? 0 : n > DPC_MAX_EVIDENCE ? DPC_MAX_EVIDENCE : n);
+}
+
+/**
+ * The i-th string pointer of a finding.
+ */
+static const char **string_at(dpc_finding_t *f, int i)
+{
+	switch (i)
+	{
+		case 0:
+			return &f->message;
+		case 1:
+			return &f->hint;
+		default:
+			return (i - 2) % 2 ? &f->evidence[(i - 2) / 2].value
+							   : &f->evidence[(i - 2) / 2].key;
+	}
+}
+
+/**
+ * Does a string point into a text?
+ */
+static bool in_text(const char *p, const char *text, size_t len)
+{
+	uintptr_t a = (uintptr_t)p, t = (uintptr_t)text;
+
+	return text && a >= t && a < t + len;
+}
+
+/**
+ * Point the strings held in from (len bytes) at the same bytes in to, or
+ * at empty if to is NULL; NULL strings (a finding built by hand) become
+ * empty, others stay.
+ */
+static void rebase(dpc_finding_t *f, const char *from, size_t len,
+				   const char *to)
+{
+	const char **p;
+	int i;
+
+	for (i = 0; i < n_strings(f); i++)
+	{
+		p = string_at(f, i);
+		if (in_text(*p, from, len))
+		{
+			*p = to ? to + (*p - from) : empty;
+		}
+		else if (!*p)
+		{
+			*p = empty;
+		}
+	}
+}
+
+/**
+ * Offsets of the strings in the text, -1 for the others.
+ */
+static void offsets(dpc_finding_t *f, int off[2 + 2 * DPC_MAX_EVIDENCE])
+{
+	const char **p;
+	int i;
+
+	for (i = 0; i < n_strings(f); i++)
+	{
+		p = string_at(f, i);
+		off[i] = in_text(*p, f->text, f->text_len) ? (int)(*p - f->text)
+												   : -1;
+	}
+}
+
+/**
+ * Point the strings that were in the text at their offsets in it.
+ */
+static void apply(dpc_finding_t *f, const int off[2 + 2 * DPC_MAX_EVIDENCE])
+{
+	int i;
+
+	for (i = 0; i < n_strings(f); i++)
+	{
+		if (off[i] >= 0)
+		{
+			*string_at(f, i) = f->text + off[i];
+		}
+	}
+}
+
+/**
+ * Rewrite the text with only the strings in use (a message or hint set
+ * again leaves its old one behind).
+ */
+static void compact(dpc_finding_t *f)
+{
+	int off[2 + 2 * DPC_MAX_EVIDENCE];
+	char buf[TEXT_MAX];
+	size_t len, pos = 0;
+	int i;
+
+	offsets(f, off);
+	for (i = 0; i < n_strings(f); i++)
+	{
+		if (off[i] >= 0)
+		{
+			len = strlen(f->text + off[i]) + 1;
+			memcpy(buf + pos, f->text + off[i], len);
+			off[i] = pos;
+			pos += len;
+		}
+	}
+	memcpy(f->text, buf, pos);
+	f->text_len = pos;
+	apply(f, off);
+}
+
+/**
+ * Keep a copy of s (cut to max - 1 characters) in the finding's text.
+ *
+ * @return			the copy, empty if s is empty or the text cannot grow
+ */
+static const char *keep(dpc_finding_t *f, const char *s, size_t max)
+{
+	int off[2 + 2 * DPC_MAX_EVIDENCE];
+	size_t len = strnlen(s, max - 1), size;
+	char *text;
+
+	if (!len)
+	{
+		return empty;
+	}
+	if (f->text_len + len + 1 > TEXT_MAX && f->text)
+	{
+		compact(f);
+	}
+	if (f->text_len + len + 1 > TEXT_MAX)
+	{
+		return empty;
+	}
+	if (f->text_len + len + 1 > f->text_size)
+	{
+		size = f->text_size ? f->text_size * 2 : TEXT_FIRST;
+		while (size < f->text_len + len + 1)
+		{
+			size *= 2;
+		}
+		size = size > TEXT_MAX ? TEXT_MAX : size;
+		offsets(f, off);
+		text = realloc(f->text, size);
+		if (!text)
+		{
+			return empty;
+		}
+		f->text = text;
+		f->text_size = size;
+		apply(f, off);
+	}
+	text = f->text + f->text_len;
+	memcpy(text, s, len);
+	text[len] = '\0';
+	f->text_len += len + 1;
+	return text;
+}
+
+bool dpc_finding_copy(dpc_finding_t *dst, const dpc_finding_t *src)
+{
+	*dst = *src;
+	dst->text = NULL;
+	dst->text_len = dst->text_size = 0;
+	if (src->text_len)
+	{
+		dst->text = malloc(src->text_len);
+		if (dst->text)
+		{
+			memcpy(dst->text, src->text, src->text_len);
+			dst->text_len = dst->text_size = src->text_len;
+		}
+	}
+	rebase(dst, src->text, src->text_len, dst->text);
+	return dst->text || !src->text_len;
+}
+
+void dpc_finding_free_text(dpc_finding_t *f)
+{
+	rebase(f, f->text, f->text_len, NULL);
+	free(f->text);
+	f->text = NULL;
+	f->text_len = f->text_size = 0;
+}
+
 void dpc_findings_init(dpc_findings_t *list)
 {
 	list->items = NULL;
@@ -62,6 +269,12 @@ void dpc_findings_init(dpc_findings_t *list)
 
 void dpc_findings_clear(dpc_findings_t *list)
 {
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+	{
+		free(list->items[i].text);
+	}
 	free(list->items);
 	dpc_findings_init(list);
 }
@@ -90,6 +303,7 @@ dpc_finding_t *dpc_findings_add(dpc_findings_t *list, const char *code,
 	}
 	f = &list->items[list->count++];
 	memset(f, 0, sizeof(*f));
+	f->message = f->hint = empty;
 	copy_str(f->code, sizeof(f->code), code);
 	f->severity = severity;
 	if (subject)
@@ -105,25 +319,32 @@ dpc_finding_t *dpc_findings_add(dpc_findings_t *list, const char *code,
 
 void dpc_finding_message(dpc_finding_t *f, const char *fmt, ...)
 {
+	char buf[DPC_MESSAGE_LEN];
 	va_list args;
 
 	va_start(args, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, args);
+	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
+	f->message = empty;
+	f->message = keep(f, buf, sizeof(buf));
 }
 
 void dpc_finding_hint(dpc_finding_t *f, const char *fmt, ...)
 {
+	char buf[DPC_HINT_LEN];
 	va_list args;
 
 	va_start(args, fmt);
-	vsnprintf(f->hint, sizeof(f->hint), fmt, args);
+	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
+	f->hint = empty;
+	f->hint = keep(f, buf, sizeof(buf));
 }
 
 void dpc_finding_evidence(dpc_finding_t *f, const char *key,
 						  const char *fmt, ...)
 {
+	char buf[DPC_EVVAL_LEN];
 	dpc_evidence_t *ev;
 	va_list args;
 
@@ -131,11 +352,13 @@ void dpc_finding_evidence(dpc_finding_t *f, const char *key,
 	{
 		return;
 	}
-	ev = &f->evidence[f->n_evidence++];
-	copy_str(ev->key, sizeof(ev->key), key);
 	va_start(args, fmt);
-	vsnprintf(ev->value, sizeof(ev->value), fmt, args);
+	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
+	ev = &f->evidence[f->n_evidence++];
+	ev->key = ev->value = empty;
+	ev->key = keep(f, key ? key : "", DPC_EVKEY_LEN);
+	ev->value = keep(f, buf, sizeof(buf));
 }
 
 /**

@@ -12,6 +12,13 @@
  * @{ @ingroup dataplane_check
  *
  * A finding: what a check concluded about one subject (pure, libc only).
+ *
+ * Its message, hint and evidence live in one buffer the finding owns,
+ * sized by what they hold (a few hundred bytes where fixed arrays took
+ * over 3 KB): a round of 10,000 tunnels makes tens of thousands of
+ * findings. Copies go through dpc_finding_copy(), lists free their
+ * findings' text; a finding may be moved (struct assignment) from one list
+ * to another as long as only one of them keeps it.
  */
 
 #ifndef DPC_FINDING_H_
@@ -47,10 +54,11 @@ typedef enum {
  * One key/value fact that proves a finding.
  */
 typedef struct {
-	/** key, e.g. "route" */
-	char key[DPC_EVKEY_LEN];
-	/** value, e.g. "10.20.1.10 from 10.10.1.10 iif lan: unreachable" */
-	char value[DPC_EVVAL_LEN];
+	/** key, e.g. "route" (shorter than DPC_EVKEY_LEN) */
+	const char *key;
+	/** value, e.g. "10.20.1.10 from 10.10.1.10 iif lan: unreachable"
+	 *  (shorter than DPC_EVVAL_LEN) */
+	const char *value;
 } dpc_evidence_t;
 
 /**
@@ -79,14 +87,16 @@ typedef struct {
 	dpc_subject_t subject;
 	/** tells apart findings of one code on one subject (e.g. "out"/"in") */
 	char discrim[DPC_DISCRIM_LEN];
-	/** one line a network engineer understands */
-	char message[DPC_MESSAGE_LEN];
+	/** one line a network engineer understands (shorter than
+	 *  DPC_MESSAGE_LEN; never NULL in a finding of a list) */
+	const char *message;
 	/** facts proving it */
 	dpc_evidence_t evidence[DPC_MAX_EVIDENCE];
 	/** number of evidence entries used */
 	int n_evidence;
-	/** the concrete fix */
-	char hint[DPC_HINT_LEN];
+	/** the concrete fix (shorter than DPC_HINT_LEN; never NULL in a finding
+	 *  of a list) */
+	const char *hint;
 	/** when first seen (monotonic seconds) */
 	time_t first_seen;
 	/** when last seen (monotonic seconds) */
@@ -95,6 +105,10 @@ typedef struct {
 	time_t first_seen_wall;
 	/** TRUE while active, FALSE once resolved */
 	bool active;
+	/** what message, hint and evidence point into, owned */
+	char *text;
+	/** bytes of text used and allocated */
+	uint16_t text_len, text_size;
 } dpc_finding_t;
 
 /**
@@ -127,9 +141,24 @@ bool dpc_severity_parse(const char *name, dpc_severity_t *severity);
 void dpc_findings_init(dpc_findings_t *list);
 
 /**
- * Free a list's storage.
+ * Free a list's storage and its findings' text.
  */
 void dpc_findings_clear(dpc_findings_t *list);
+
+/**
+ * Copy a finding with its own text; on allocation failure the copy has no
+ * message, hint or evidence.
+ *
+ * @param dst		overwritten (its text, if any, is not freed)
+ * @param src		the finding to copy
+ * @return			FALSE if the text could not be copied
+ */
+bool dpc_finding_copy(dpc_finding_t *dst, const dpc_finding_t *src);
+
+/**
+ * Free a finding's text (the finding stays usable, without text).
+ */
+void dpc_finding_free_text(dpc_finding_t *f);
 
 /**
  * Append a new finding with code, severity and subject set, everything else
@@ -154,7 +183,8 @@ void dpc_finding_hint(dpc_finding_t *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /**
- * Add an evidence entry (silently dropped past DPC_MAX_EVIDENCE).
+ * Add an evidence entry (silently dropped past DPC_MAX_EVIDENCE, or
+ * empty where the text cannot grow).
  */
 void dpc_finding_evidence(dpc_finding_t *f, const char *key,
 						  const char *fmt, ...)

@@ -183,9 +183,11 @@ static dpc_finding_t *append_copy(dpc_findings_t *list, const dpc_finding_t *f)
 	dpc_finding_t *copy;
 
 	copy = dpc_findings_add(list, f->code, f->severity, &f->subject);
-	if (copy)
+	if (copy && !dpc_finding_copy(copy, f))
 	{
-		*copy = *f;
+		dpc_finding_free_text(copy);
+		list->count--;
+		return NULL;
 	}
 	return copy;
 }
@@ -232,6 +234,13 @@ typedef struct {
 	size_t *map;
 	/** per active finding before the merge: it leaves */
 	bool *leave;
+	/** per finding of the round: the copy the store takes, SLOT_FREE if it
+	 *  keeps what it has (the same content, hint and subject) */
+	size_t *copy_of;
+	/** copies of the round's findings the store takes, owning their text */
+	dpc_finding_t *copies;
+	/** copies made, and taken */
+	size_t n_copies, n_taken;
 	/** the subjects the round checked, NULL for all */
 	dpc_store_scope_cb_t in_scope;
 	/** context of in_scope */
@@ -240,6 +249,14 @@ typedef struct {
 
 static void merge_free(merge_t *m)
 {
+	size_t i;
+
+	for (i = m->n_taken; i < m->n_copies; i++)
+	{
+		dpc_finding_free_text(&m->copies[i]);
+	}
+	free(m->copies);
+	free(m->copy_of);
 	free(m->in_round.slots);
 	free(m->in_store.slots);
 	free(m->map);
@@ -299,6 +316,69 @@ static bool index_store(dpc_store_t *store, const dpc_findings_t *round,
 }
 
 /**
+ * Does the store keep what it has for a finding of the round: the same
+ * content, hint and subject names (the key is the same)?
+ */
+static bool keeps(const dpc_finding_t *cur, const dpc_finding_t *f)
+{
+	return dpc_finding_same_content(cur, f) &&
+		   strcmp(cur->hint, f->hint) == 0 &&
+		   memcmp(&cur->subject, &f->subject, sizeof(f->subject)) == 0;
+}
+
+/**
+ * Copy the round's findings the store takes (new, changed, or with a new
+ * hint or subject names), before the store changes: a copy owns its text.
+ */
+static bool copy_taken(dpc_store_t *store, const dpc_findings_t *round,
+					   merge_t *m)
+{
+	const dpc_finding_t *f;
+	size_t i, j;
+
+	m->copy_of = malloc((round->count + 1) * sizeof(size_t));
+	if (!m->copy_of)
+	{
+		return false;
+	}
+	for (i = 0; i < round->count; i++)
+	{
+		f = &round->items[i];
+		m->copy_of[i] = SLOT_FREE;
+		if (!first_in_round(m, round, i))
+		{
+			continue;
+		}
+		j = index_find(&m->in_store, store->active.items, f);
+		if (j == SLOT_FREE || !keeps(&store->active.items[j], f))
+		{
+			m->copy_of[i] = m->n_copies++;
+		}
+	}
+	m->copies = malloc((m->n_copies + 1) * sizeof(dpc_finding_t));
+	if (!m->copies)
+	{
+		m->n_copies = 0;
+		return false;
+	}
+	for (i = 0, j = 0; i < round->count; i++)
+	{
+		if (m->copy_of[i] == SLOT_FREE)
+		{
+			continue;
+		}
+		if (!dpc_finding_copy(&m->copies[j], &round->items[i]))
+		{
+			dpc_finding_free_text(&m->copies[j]);
+			m->n_copies = j;
+			return false;
+		}
+		j++;
+	}
+	return true;
+}
+
+/**
  * Count what leaves and what comes, and allocate for it.
  */
 static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
@@ -337,6 +417,10 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
 		n_new += first_in_round(m, round, i) &&
 				 index_find(&m->in_store, act->items,
 							&round->items[i]) == SLOT_FREE;
+	}
+	if (!copy_taken(store, round, m))
+	{
+		return false;
 	}
 	n_events = m->n_gone + round->count;
 	if (!reserve(act, n_new) || !reserve(&events->gone, m->n_gone))
@@ -405,7 +489,8 @@ static void merge_update(dpc_store_t *store, const dpc_findings_t *round,
 		{
 			j = act->count++;
 			cur = &act->items[j];
-			*cur = *f;
+			*cur = m->copies[m->copy_of[i]];
+			m->n_taken++;
 			cur->first_seen = cur->last_seen = now;
 			cur->first_seen_wall = wall;
 			cur->active = true;
@@ -417,11 +502,19 @@ static void merge_update(dpc_store_t *store, const dpc_findings_t *round,
 			continue;
 		}
 		cur = &act->items[j];
+		if (m->copy_of[i] == SLOT_FREE)
+		{	/* nothing to take: the same finding seen again */
+			cur->last_seen = now;
+			cur->active = true;
+			continue;
+		}
 		first = cur->first_seen;
 		first_wall = cur->first_seen_wall;
 		changed = !dpc_finding_same_content(cur, f);
 		/* take the new hint even when unchanged, it is not reported */
-		*cur = *f;
+		dpc_finding_free_text(cur);
+		*cur = m->copies[m->copy_of[i]];
+		m->n_taken++;
 		cur->first_seen = first;
 		cur->first_seen_wall = first_wall;
 		cur->last_seen = now;

@@ -13,9 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** add a fixed-size char array field, bounded by its size */
+/** add a fixed-size char array field, bounded by its size (a pointer does
+ *  not compile) */
 #define ADD_FIELD(b, key, field) \
-	dpc_vici_add_kv(b, key, field, strnlen(field, sizeof(field)))
+	dpc_vici_add_kv(b, key, field, strnlen(field, sizeof(field) + 0 * \
+		sizeof(char[1 - 2 * __builtin_types_compatible_p( \
+			__typeof__(field), __typeof__(&(field)[0]))])))
+
+/** add a finding's text (a string it holds, shorter than len) */
+#define ADD_TEXT(b, key, text, len) \
+	dpc_vici_add_kv(b, key, text, strnlen(text, len))
 
 /** where a finding goes in the status message */
 typedef struct {
@@ -103,12 +110,12 @@ static void add_evidence(dpc_vici_builder_t *b, const dpc_finding_t *f)
 	for (i = 0; i < n; i++)
 	{
 		const dpc_evidence_t *e = &f->evidence[i];
-		size_t klen = strnlen(e->key, sizeof(e->key));
+		size_t klen = strnlen(e->key, DPC_EVKEY_LEN);
 
 		dup = 1;
 		for (j = 0; j < i; j++)
 		{
-			if (strncmp(f->evidence[j].key, e->key, sizeof(e->key)) == 0)
+			if (strncmp(f->evidence[j].key, e->key, DPC_EVKEY_LEN) == 0)
 			{
 				dup++;
 			}
@@ -120,7 +127,7 @@ static void add_evidence(dpc_vici_builder_t *b, const dpc_finding_t *f)
 			snprintf(key, sizeof(key), "%.*s_%d", (int)klen,
 					 klen ? e->key : "evidence", dup);
 		}
-		ADD_FIELD(b, key, e->value);
+		ADD_TEXT(b, key, e->value, DPC_EVVAL_LEN);
 	}
 	dpc_vici_end_section(b);
 }
@@ -132,9 +139,9 @@ void dpc_report_add_finding(dpc_vici_builder_t *b, const dpc_finding_t *f,
 
 	ADD_FIELD(b, "code", f->code);
 	dpc_vici_add_kv_str(b, "severity", dpc_severity_name(f->severity));
-	ADD_FIELD(b, "message", f->message);
+	ADD_TEXT(b, "message", f->message, DPC_MESSAGE_LEN);
 	add_evidence(b, f);
-	ADD_FIELD(b, "hint", f->hint);
+	ADD_TEXT(b, "hint", f->hint, DPC_HINT_LEN);
 	dpc_vici_add_kv_str(b, "first_seen",
 						dpc_report_time(f->first_seen_wall, when,
 										sizeof(when)));

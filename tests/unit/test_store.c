@@ -221,7 +221,7 @@ START_TEST(test_same_key)
 	ck_assert(dpc_finding_same_key(&a, &b));
 	/* content does not matter */
 	b.severity = DPC_ERROR;
-	strcpy(b.message, "other");
+	b.message = "other";
 	ck_assert(dpc_finding_same_key(&a, &b));
 	/* names do not matter where ids tell */
 	strcpy(b.subject.ike_name, "renamed");
@@ -251,6 +251,65 @@ START_TEST(test_same_key)
 }
 END_TEST
 
+/**
+ * A finding's text holds what its fixed arrays held: every string set again
+ * and again keeps only its last value, the longest message, hint and ten
+ * longest evidence entries fit at once, and a copy owns its own text.
+ */
+START_TEST(test_finding_text)
+{
+	char big[1024], want[DPC_EVVAL_LEN], key[16];
+	dpc_findings_t list;
+	dpc_subject_t s = subject("s2s", 1, "net", 3);
+	dpc_finding_t *f, copy;
+	int i;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	dpc_findings_init(&list);
+	f = dpc_findings_add(&list, "route-missing", DPC_ERROR, &s);
+	ck_assert_str_eq(f->message, "");
+	ck_assert_str_eq(f->hint, "");
+	for (i = 0; i < 200; i++)
+	{	/* the old strings are dropped when the text is full */
+		dpc_finding_message(f, "%d %.*s", i, i % 300, big);
+		dpc_finding_hint(f, "hint %d %s", i, big);
+	}
+	ck_assert_uint_eq(strlen(f->hint), DPC_HINT_LEN - 1);
+	ck_assert(strncmp(f->hint, "hint 199 xx", 11) == 0);
+	ck_assert(strncmp(f->message, "199 xx", 6) == 0);
+	ck_assert_uint_eq(strlen(f->message), 4 + 199 % 300);
+	for (i = 0; i < DPC_MAX_EVIDENCE; i++)
+	{
+		snprintf(key, sizeof(key), "k%d", i);
+		dpc_finding_evidence(f, key, "%d%s", i, big);
+	}
+	dpc_finding_message(f, "%s", big);
+	ck_assert_uint_eq(strlen(f->message), DPC_MESSAGE_LEN - 1);
+	ck_assert_uint_le(f->text_len, DPC_MESSAGE_LEN + DPC_HINT_LEN +
+			DPC_MAX_EVIDENCE * (DPC_EVKEY_LEN + DPC_EVVAL_LEN));
+	for (i = 0; i < DPC_MAX_EVIDENCE; i++)
+	{
+		snprintf(key, sizeof(key), "k%d", i);
+		snprintf(want, sizeof(want), "%d%.190s", i, big);
+		ck_assert_str_eq(f->evidence[i].key, key);
+		ck_assert_str_eq(f->evidence[i].value, want);
+	}
+	ck_assert(strncmp(f->hint, "hint 199 xx", 11) == 0);
+
+	ck_assert(dpc_finding_copy(&copy, f));
+	dpc_finding_message(f, "changed");
+	dpc_finding_free_text(f);
+	ck_assert_str_eq(f->message, "");
+	ck_assert_str_eq(f->evidence[3].value, "");
+	ck_assert_uint_eq(strlen(copy.message), DPC_MESSAGE_LEN - 1);
+	ck_assert_str_eq(copy.evidence[3].key, "k3");
+	ck_assert(strncmp(copy.hint, "hint 199 xx", 11) == 0);
+	dpc_finding_free_text(&copy);
+	dpc_findings_clear(&list);
+}
+END_TEST
+
 START_TEST(test_same_content)
 {
 	dpc_findings_t list;
@@ -264,7 +323,9 @@ START_TEST(test_same_content)
 	dpc_finding_hint(a, "h");
 	b = dpc_findings_add(&list, "route-missing", DPC_ERROR, &s);
 	a = &list.items[0];
-	*b = *a;
+	ck_assert(dpc_finding_copy(b, a));
+	ck_assert_ptr_ne(b->text, a->text);
+	ck_assert_ptr_ne(b->message, a->message);
 	ck_assert(dpc_finding_same_content(a, b));
 	/* the hint and times are not content */
 	dpc_finding_hint(b, "other");
@@ -272,16 +333,20 @@ START_TEST(test_same_content)
 	ck_assert(dpc_finding_same_content(a, b));
 	b->severity = DPC_WARNING;
 	ck_assert(!dpc_finding_same_content(a, b));
-	*b = *a;
+	dpc_finding_free_text(b);
+	ck_assert(dpc_finding_copy(b, a));
 	dpc_finding_message(b, "n");
 	ck_assert(!dpc_finding_same_content(a, b));
-	*b = *a;
-	strcpy(b->evidence[0].value, "prohibit");
+	dpc_finding_free_text(b);
+	ck_assert(dpc_finding_copy(b, a));
+	b->evidence[0].value = "prohibit";
 	ck_assert(!dpc_finding_same_content(a, b));
-	*b = *a;
-	strcpy(b->evidence[0].key, "rt");
+	dpc_finding_free_text(b);
+	ck_assert(dpc_finding_copy(b, a));
+	b->evidence[0].key = "rt";
 	ck_assert(!dpc_finding_same_content(a, b));
-	*b = *a;
+	dpc_finding_free_text(b);
+	ck_assert(dpc_finding_copy(b, a));
 	dpc_finding_evidence(b, "more", "x");
 	ck_assert(!dpc_finding_same_content(a, b));
 	dpc_findings_clear(&list);
@@ -447,7 +512,7 @@ START_TEST(test_store_change)
 	ck_assert_int_eq(ev.first_seen[1], 100);
 
 	/* evidence */
-	strcpy(round.items[0].evidence[0].value, "20");
+	round.items[0].evidence[0].value = "20";
 	dpc_store_update(store, &round, 160, 5060, is_alive, on_event, &ev);
 	ck_assert_int_eq(ev.count, 3);
 	ck_assert_str_eq(ev.lines[2],
@@ -870,6 +935,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, test_findings_add);
 	tcase_add_test(tc, test_finding_fill);
 	tcase_add_test(tc, test_same_key);
+	tcase_add_test(tc, test_finding_text);
 	tcase_add_test(tc, test_same_content);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_format_truncated);
