@@ -666,6 +666,7 @@ START_TEST(test_store_many)
 	/* drop every other one, the rest must match exactly */
 	for (i = 0; i < 2500; i++)
 	{
+		dpc_finding_free_text(&round.items[i * 2 + 1]);
 		round.items[i] = round.items[i * 2];
 	}
 	round.count = 2500;
@@ -697,6 +698,10 @@ START_TEST(test_store_many_events)
 	for (i = 0; i < 1000; i++)
 	{
 		round.items[i].severity = DPC_WARNING;
+	}
+	for (i = 2000; i < 3000; i++)
+	{
+		dpc_finding_free_text(&round.items[i]);
 	}
 	round.count = 2000;
 	memset(counts, 0, sizeof(counts));
