@@ -35,10 +35,10 @@ typedef struct {
  *
  * @return			false if the history is shorter than the window
  */
-static bool window_delta(const dpc_sample_t *s, int n, uint32_t window,
+static bool window_delta(const dpc_packets_t *s, int n, uint32_t window,
 						 delta_t *d)
 {
-	const dpc_sample_t *newest;
+	const dpc_packets_t *newest;
 	int i;
 
 	if (n < 2)
@@ -66,7 +66,7 @@ static bool window_delta(const dpc_sample_t *s, int n, uint32_t window,
 /**
  * Did any window of the sampled history see packets in both directions?
  */
-static bool ever_bidirectional(const dpc_sample_t *s, int n, uint32_t window)
+static bool ever_bidirectional(const dpc_packets_t *s, int n, uint32_t window)
 {
 	int i, j = 0;
 
@@ -92,14 +92,12 @@ static bool ever_bidirectional(const dpc_sample_t *s, int n, uint32_t window)
  */
 static bool pred_bidirectional(const dpc_child_rec_t *child)
 {
-	const dpc_sample_t *first, *last;
+	const dpc_packets_t *first = &child->pred_first, *last = &child->pred_last;
 
 	if (!child->rekeyed_from || child->n_pred_samples < 2)
 	{
 		return false;
 	}
-	first = &child->pred_samples[0];
-	last = &child->pred_samples[child->n_pred_samples - 1];
 	return last->packets_in > first->packets_in &&
 		   last->packets_out > first->packets_out;
 }
@@ -279,7 +277,7 @@ static void none(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
-	last = &child->samples[child->n_samples - 1];
+	last = &child->last;
 	if (last->packets_in || last->packets_out)
 	{
 		return;

@@ -170,10 +170,15 @@ void dpc_child_rec_add_sample(dpc_child_rec_t *child,
 	if (child->n_samples >= DPC_MAX_SAMPLES)
 	{
 		memmove(&child->samples[0], &child->samples[1],
-				(DPC_MAX_SAMPLES - 1) * sizeof(dpc_sample_t));
+				(DPC_MAX_SAMPLES - 1) * sizeof(dpc_packets_t));
 		child->n_samples = DPC_MAX_SAMPLES - 1;
 	}
-	child->samples[child->n_samples++] = *sample;
+	child->last = *sample;
+	child->samples[child->n_samples++] = (dpc_packets_t){
+		.time = sample->time,
+		.packets_in = sample->packets_in,
+		.packets_out = sample->packets_out,
+	};
 }
 
 void dpc_ike_rec_init(dpc_ike_rec_t *ike)

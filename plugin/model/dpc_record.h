@@ -110,6 +110,19 @@ typedef struct {
 } dpc_sample_t;
 
 /**
+ * The packet counters of one sample, what a CHILD_SA's history keeps (the
+ * checks compare packets; only the newest sample's bytes are reported).
+ */
+typedef struct {
+	/** monotonic seconds */
+	time_t time;
+	/** inbound packets */
+	uint64_t packets_in;
+	/** outbound packets */
+	uint64_t packets_out;
+} dpc_packets_t;
+
+/**
  * A CHILD_SA.
  */
 typedef struct {
@@ -156,16 +169,16 @@ typedef struct {
 	uint32_t rekeyed_from;
 	/** unique id of the CHILD_SA that replaced this one, 0 if none */
 	uint32_t rekeyed_to;
-	/** counters of the predecessor when it was replaced */
-	dpc_sample_t pred_total;
-	/** TRUE if pred_total is valid */
-	bool has_pred;
-	/** the predecessor's last samples, oldest first */
-	dpc_sample_t pred_samples[DPC_MAX_PRED_SAMPLES];
-	/** predecessor samples in use */
+	/** the predecessor's counters DPC_MAX_PRED_SAMPLES - 1 samples before
+	 *  its last (or at its first, if it has fewer), and at its last */
+	dpc_packets_t pred_first, pred_last;
+	/** predecessor samples those span (at most DPC_MAX_PRED_SAMPLES), 0 if
+	 *  none */
 	int n_pred_samples;
-	/** traffic samples, oldest first */
-	dpc_sample_t samples[DPC_MAX_SAMPLES];
+	/** the newest traffic sample, bytes included (valid if n_samples) */
+	dpc_sample_t last;
+	/** packet counters of the traffic samples, oldest first */
+	dpc_packets_t samples[DPC_MAX_SAMPLES];
 	/** samples in use */
 	int n_samples;
 	/** rekeys of this CHILD_SA's lineage (passed on to the replacement) */

@@ -682,18 +682,15 @@ static void inherit_child(dpc_child_rec_t *new, const dpc_child_rec_t *old,
 	new->rekeyed_from = old->unique_id;
 	new->rekey_history = old->rekey_history;
 	dpc_times_add(&new->rekey_history, now);
-	if (old->n_samples)
-	{
-		new->pred_total = old->samples[old->n_samples - 1];
-		new->has_pred = true;
-	}
-	/* keep the predecessor's history: traffic-stopped-after-rekey
+	/* keep the end of the predecessor's history: traffic-stopped-after-rekey
 	 * compares against it */
 	new->n_pred_samples = old->n_samples < DPC_MAX_PRED_SAMPLES ?
 						  old->n_samples : DPC_MAX_PRED_SAMPLES;
-	memcpy(new->pred_samples,
-		   &old->samples[old->n_samples - new->n_pred_samples],
-		   new->n_pred_samples * sizeof(dpc_sample_t));
+	if (new->n_pred_samples > 0)
+	{
+		new->pred_first = old->samples[old->n_samples - new->n_pred_samples];
+		new->pred_last = old->samples[old->n_samples - 1];
+	}
 }
 
 void dpc_table_child_rekey(dpc_table_t *t, uint32_t ike_id, uint32_t old_id,

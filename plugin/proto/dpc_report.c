@@ -315,7 +315,7 @@ static void add_child(status_t *st, int ike, int idx,
 	dpc_vici_add_kvf(b, "rekeyed_from", "%u", c->rekeyed_from);
 	if (c->n_samples > 0 && c->n_samples <= DPC_MAX_SAMPLES)
 	{
-		s = &c->samples[c->n_samples - 1];
+		s = &c->last;
 		dpc_vici_add_kvf(b, "packets_in", "%llu",
 						 (unsigned long long)s->packets_in);
 		dpc_vici_add_kvf(b, "packets_out", "%llu",

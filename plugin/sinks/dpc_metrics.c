@@ -377,7 +377,7 @@ static void render_counters(out_t *o, const dpc_tunnels_t *tunnels,
 			{
 				continue;
 			}
-			s = &child->samples[child->n_samples - 1];
+			s = &child->last;
 			out_str(o, PREFIX);
 			out_str(o, name);
 			out_child_labels(o, ike, child, "in");

@@ -377,8 +377,8 @@ START_TEST(test_rekeys)
 	ck_assert_int_eq(new->n_alerts, 1);
 	ck_assert_uint_eq(new->children[2]->unique_id, 13);
 	ck_assert_uint_eq(new->children[2]->rekeyed_from, 11);
-	ck_assert(new->children[2]->has_pred);
-	ck_assert_uint_eq(new->children[2]->pred_total.packets_out, 9);
+	ck_assert_uint_eq(new->children[2]->pred_last.packets_out, 9);
+	ck_assert_uint_eq(new->children[2]->pred_first.packets_out, 9);
 	ck_assert_int_eq(new->children[2]->n_pred_samples, 1);
 	ck_assert_uint_eq(new->children[0]->rekeyed_to, 13);
 	/* both lineages remember when they rekeyed (rekey-churn) */

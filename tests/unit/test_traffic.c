@@ -166,8 +166,8 @@ static void rekeyed(bed_t *bed, uint64_t pred_in, uint64_t pred_out)
 	dpc_child_rec_t *child = bed_child(bed);
 
 	child->rekeyed_from = 7;
-	child->pred_samples[0] = (dpc_sample_t){ .time = 1800 };
-	child->pred_samples[1] = (dpc_sample_t){
+	child->pred_first = (dpc_packets_t){ .time = 1800 };
+	child->pred_last = (dpc_packets_t){
 		.time = 1880, .packets_in = pred_in, .packets_out = pred_out,
 	};
 	child->n_pred_samples = 2;
