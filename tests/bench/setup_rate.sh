@@ -70,15 +70,21 @@ mp=$(median p); mn=$(median n)
 rss() { # lab gw: charon's resident set in KiB
 	awk '/^VmRSS:/ { print $2 }' "/proc/$(in_lab "$1" lab_charon_pid "$2")/status" 2>/dev/null || echo 0
 }
+tracked() { # gw: IKE_SA and CHILD_SA records the plugin keeps (closed ones
+	# included, for keep_closed), from its status
+	in_lab p lab_dpc "$1" --json 2>/dev/null | jq -r '.records.tracked // 0' 2>/dev/null || echo 0
+}
 {
 	echo "IKE_SA + $N CHILD_SAs brought up on gwA, CHILD_SAs per second, median of $PAIRS:"
 	echo "plugin $mp/s, none $mn/s"
 	awk -v p="$mp" -v n="$mn" 'BEGIN { if (n > 0) printf "ratio plugin / none: %.3f\n", p / n }'
 	# after the rounds: the plugin has seen every CHILD_SA come and go
 	for gw in gwA gwB; do
-		awk -v gw="$gw" -v p="$(rss p "$gw")" -v n="$(rss n "$gw")" -v c="$N" 'BEGIN {
-			printf "%s charon RSS: plugin %d KiB, none %d KiB, %+.1f KiB per CHILD_SA\n",
-				gw, p, n, (p - n) / c }'
+		awk -v gw="$gw" -v p="$(rss p "$gw")" -v n="$(rss n "$gw")" -v c="$N" \
+			-v r="$(tracked "$gw")" 'BEGIN {
+			printf "%s charon RSS: plugin %d KiB, none %d KiB, %+.1f KiB per CHILD_SA up", gw, p, n, (p - n) / c
+			if (r > 0) printf "; %d records tracked (closed ones kept for keep_closed), %+.1f KiB per record", r, (p - n) / r
+			printf "\n" }'
 	done
 } | tee "$OUT/summary.txt"
 failed=$(grep -c . "$OUT/errors.txt" 2>/dev/null || true)
