@@ -103,31 +103,6 @@ static bool in_text(const char *p, const char *text, size_t len)
 }
 
 /**
- * Point the strings held in from (len bytes) at the same bytes in to, or
- * at empty if to is NULL; NULL strings (a finding built by hand) become
- * empty, others stay.
- */
-static void rebase(dpc_finding_t *f, const char *from, size_t len,
-				   const char *to)
-{
-	const char **p;
-	int i;
-
-	for (i = 0; i < n_strings(f); i++)
-	{
-		p = string_at(f, i);
-		if (in_text(*p, from, len))
-		{
-			*p = to ? to + (*p - from) : empty;
-		}
-		else if (!*p)
-		{
-			*p = empty;
-		}
-	}
-}
-
-/**
  * Offsets of the strings in the text, -1 for the others.
  */
 static void offsets(dpc_finding_t *f, int off[2 + 2 * DPC_MAX_EVIDENCE])
@@ -144,17 +119,25 @@ static void offsets(dpc_finding_t *f, int off[2 + 2 * DPC_MAX_EVIDENCE])
 }
 
 /**
- * Point the strings that were in the text at their offsets in it.
+ * Point the strings that were in the text at their offsets in it (at empty
+ * if the finding has no text now); NULL strings (a finding built by hand)
+ * become empty, others stay.
  */
 static void apply(dpc_finding_t *f, const int off[2 + 2 * DPC_MAX_EVIDENCE])
 {
+	const char **p;
 	int i;
 
 	for (i = 0; i < n_strings(f); i++)
 	{
+		p = string_at(f, i);
 		if (off[i] >= 0)
 		{
-			*string_at(f, i) = f->text + off[i];
+			*p = f->text ? f->text + off[i] : empty;
+		}
+		else if (!*p)
+		{
+			*p = empty;
 		}
 	}
 }
@@ -236,7 +219,10 @@ static const char *keep(dpc_finding_t *f, const char *s, size_t max)
 
 bool dpc_finding_copy(dpc_finding_t *dst, const dpc_finding_t *src)
 {
+	int off[2 + 2 * DPC_MAX_EVIDENCE];
+
 	*dst = *src;
+	offsets(dst, off);
 	dst->text = NULL;
 	dst->text_len = dst->text_size = 0;
 	if (src->text_len)
@@ -248,16 +234,19 @@ bool dpc_finding_copy(dpc_finding_t *dst, const dpc_finding_t *src)
 			dst->text_len = dst->text_size = src->text_len;
 		}
 	}
-	rebase(dst, src->text, src->text_len, dst->text);
+	apply(dst, off);
 	return dst->text || !src->text_len;
 }
 
 void dpc_finding_free_text(dpc_finding_t *f)
 {
-	rebase(f, f->text, f->text_len, NULL);
+	int off[2 + 2 * DPC_MAX_EVIDENCE];
+
+	offsets(f, off);
 	free(f->text);
 	f->text = NULL;
 	f->text_len = f->text_size = 0;
+	apply(f, off);
 }
 
 void dpc_findings_init(dpc_findings_t *list)

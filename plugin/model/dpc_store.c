@@ -329,9 +329,11 @@ static bool keeps(const dpc_finding_t *cur, const dpc_finding_t *f)
 /**
  * Copy the round's findings the store takes (new, changed, or with a new
  * hint or subject names), before the store changes: a copy owns its text.
+ *
+ * @param n_new		receives the number of new findings
  */
 static bool copy_taken(dpc_store_t *store, const dpc_findings_t *round,
-					   merge_t *m)
+					   merge_t *m, size_t *n_new)
 {
 	const dpc_finding_t *f;
 	size_t i, j;
@@ -350,6 +352,7 @@ static bool copy_taken(dpc_store_t *store, const dpc_findings_t *round,
 			continue;
 		}
 		j = index_find(&m->in_store, store->active.items, f);
+		*n_new += j == SLOT_FREE;
 		if (j == SLOT_FREE || !keeps(&store->active.items[j], f))
 		{
 			m->copy_of[i] = m->n_copies++;
@@ -412,13 +415,7 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
 								 &act->items[i]) == SLOT_FREE;
 		m->n_gone += m->leave[i];
 	}
-	for (i = 0; i < round->count; i++)
-	{
-		n_new += first_in_round(m, round, i) &&
-				 index_find(&m->in_store, act->items,
-							&round->items[i]) == SLOT_FREE;
-	}
-	if (!copy_taken(store, round, m))
+	if (!copy_taken(store, round, m, &n_new))
 	{
 		return false;
 	}

@@ -846,6 +846,38 @@ START_TEST(test_holes)
 }
 END_TEST
 
+/**
+ * The unreachable 10.10.1.128/25 of table main, a hole in the local
+ * selector.
+ */
+static void inbound_hole(dpc_rtentry_t *hole)
+{
+	memset(hole, 0, sizeof(*hole));
+	hole->family = AF_INET;
+	dpc_addr_parse(&hole->dst, "10.10.1.128");
+	hole->dst_len = 25;
+	hole->table = 254;
+	hole->type = DPC_RT_UNREACHABLE;
+}
+
+/**
+ * Run the bed with a route dump and the kernel's answers for the inbound
+ * hole: decrypted packets to 10.10.1.128/25 unreachable, the rest routed.
+ */
+static void run_inbound_hole(bed_t *bed, const dpc_rtentry_t *routes,
+							 size_t count)
+{
+	fixture_facts_rtentries(bed->facts, routes, count);
+	fixture_facts_reset_routes(bed->facts);
+	fixture_facts_route(bed->facts, "10.10.1.128/25", "ipsec0", EHOSTUNREACH,
+						0, "", NULL, 0);
+	fixture_facts_route(bed->facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"ipsec0", NULL, 220);
+	fixture_facts_route(bed->facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
+						"lan", NULL, 254);
+	bed_run(bed);
+}
+
 START_TEST(test_holes_inbound)
 {
 	dpc_rtentry_t hole;
@@ -853,21 +885,8 @@ START_TEST(test_holes_inbound)
 	bed_t bed;
 
 	bed_init(&bed);
-	memset(&hole, 0, sizeof(hole));
-	hole.family = AF_INET;
-	dpc_addr_parse(&hole.dst, "10.10.1.128");
-	hole.dst_len = 25;
-	hole.table = 254;
-	hole.type = DPC_RT_UNREACHABLE;
-	fixture_facts_rtentries(bed.facts, &hole, 1);
-	fixture_facts_reset_routes(bed.facts);
-	fixture_facts_route(bed.facts, "10.10.1.128/25", "ipsec0", EHOSTUNREACH,
-						0, "", NULL, 0);
-	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
-						"ipsec0", NULL, 220);
-	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
-						"lan", NULL, 254);
-	bed_run(&bed);
+	inbound_hole(&hole);
+	run_inbound_hole(&bed, &hole, 1);
 	f = bed_find(&bed, "inbound-undeliverable");
 	ck_assert_ptr_nonnull(f);
 	ck_assert(has_evidence(f, "range", "10.10.1.128/25"));
@@ -902,21 +921,9 @@ START_TEST(test_holes_deep_dump)
 		routes[i].table = 100;
 		routes[i].type = DPC_RT_UNICAST;
 	}
-	routes[i].family = AF_INET;
-	dpc_addr_parse(&routes[i].dst, "10.10.1.128");
-	routes[i].dst_len = 25;
-	routes[i].table = 254;
-	routes[i].type = DPC_RT_UNREACHABLE;
+	inbound_hole(&routes[i]);
 	bed_init(&bed);
-	fixture_facts_rtentries(bed.facts, routes, UNRELATED + 1);
-	fixture_facts_reset_routes(bed.facts);
-	fixture_facts_route(bed.facts, "10.10.1.128/25", "ipsec0", EHOSTUNREACH,
-						0, "", NULL, 0);
-	fixture_facts_route(bed.facts, "10.20.1.0/24", "*", 0, DPC_RT_UNICAST,
-						"ipsec0", NULL, 220);
-	fixture_facts_route(bed.facts, "10.10.1.0/24", "*", 0, DPC_RT_UNICAST,
-						"lan", NULL, 254);
-	bed_run(&bed);
+	run_inbound_hole(&bed, routes, UNRELATED + 1);
 	f = bed_find(&bed, "inbound-undeliverable");
 	ck_assert_ptr_nonnull(f);
 	ck_assert(has_evidence(f, "range", "10.10.1.128/25"));
