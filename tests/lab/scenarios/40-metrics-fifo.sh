@@ -42,9 +42,12 @@ wait_rewritten "$m" "FIFO at .tmp"
 [ -p "$PROM.tmp" ] && ok "the FIFO was left alone" || fail "the FIFO at .tmp was replaced"
 rm -f "$PROM.tmp"
 
-# 2. a FIFO at the metrics path itself: left alone, said once
-rm -f "$PROM"
-mkfifo "$PROM"
+# 2. a FIFO at the metrics path itself: left alone, said once. Put there by
+# rename(2) so that a round writing the file between an rm and a mkfifo
+# cannot make the mkfifo fail
+mkfifo "$PROM.fifo"
+mv -f -T "$PROM.fifo" "$PROM"
+[ -p "$PROM" ] && ok "FIFO planted at the metrics path" || fail "no FIFO at $PROM after mv"
 check_answers "FIFO at the metrics path"
 lab_exec gwA sysctl -qw net.ipv4.ip_forward=0
 wait_for_finding gwA forwarding-disabled 15
