@@ -165,6 +165,11 @@ struct private_dpc_round_t {
 	dpc_xfrm_stat_t xfrm_stat;
 
 	/**
+	 * The route questions of the last full round, asked ahead by the next
+	 */
+	dpc_route_questions_t *questions;
+
+	/**
 	 * Budget of the running round or trace (one at a time, see
 	 * busy); readers and the simulator keep a pointer to it
 	 */
@@ -557,6 +562,7 @@ static void run_taken(private_dpc_round_t *this, bool full)
 	if (facts)
 	{
 		dpc_kernel_facts_keep_xfrm_stat(facts, &this->xfrm_stat);
+		dpc_kernel_facts_ask_ahead(facts, &this->questions);
 	}
 	sample(this, facts, &settings);
 
@@ -604,6 +610,10 @@ static void run_taken(private_dpc_round_t *this, bool full)
 		{	/* judged in part only: keep the last complete round's findings */
 			facts->destroy(facts);
 			goto done;
+		}
+		if (dirty.all)
+		{	/* a complete round: what the next ones ask ahead */
+			dpc_kernel_facts_remember_questions(facts);
 		}
 		ruleset_not_judged(this, &ctx);
 		note_mss(this, &ctx);
@@ -940,6 +950,7 @@ METHOD(dpc_round_t, destroy, void,
 	}
 	this->mutex->unlock(this->mutex);
 	this->sampler->destroy(this->sampler);
+	DESTROY_IF(this->questions);
 	DESTROY_IF(this->scope);
 	DESTROY_IF(this->nf);
 	dpc_store_destroy(this->store);

@@ -451,6 +451,28 @@ START_TEST(test_tables_kept)
 END_TEST
 
 /**
+ * An answer is what a fresh round's kernel facts answer to the question,
+ * and is about its destination.
+ */
+static void assert_fresh_answer(const dpc_route_query_t *q,
+								const dpc_route_t *a, const char *dst)
+{
+	dpc_facts_t *fresh;
+	dpc_route_t b;
+
+	fresh = dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL, NULL, NULL);
+	ck_assert(fresh);
+	ck_assert(fresh->route_get(fresh, q, &b));
+	fresh->destroy(fresh);
+	ck_assert_str_eq(a->text, b.text);
+	ck_assert_ptr_nonnull(strstr(a->text, dst));
+	ck_assert_int_eq(a->error, b.error);
+	ck_assert_int_eq(a->type, b.type);
+	ck_assert_int_eq(a->table, b.table);
+	ck_assert_str_eq(a->oif, b.oif);
+}
+
+/**
  * The round's route cache answers each question as the kernel does, also
  * across the growth of its table (hundreds of distinct questions, asked
  * again in another order), and never mixes up two questions' answers.
@@ -458,9 +480,9 @@ END_TEST
 START_TEST(test_route_cache)
 {
 	enum { QUESTIONS = 600 };
-	dpc_facts_t *cached, *fresh;
+	dpc_facts_t *cached;
 	dpc_route_query_t q;
-	dpc_route_t a, b;
+	dpc_route_t a;
 	char dst[32];
 	int i, k;
 
@@ -478,16 +500,102 @@ START_TEST(test_route_cache)
 			q.mark = 7;
 		}
 		ck_assert(cached->route_get(cached, &q, &a));
-		fresh = dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL, NULL, NULL);
-		ck_assert(fresh);
-		ck_assert(fresh->route_get(fresh, &q, &b));
-		fresh->destroy(fresh);
-		ck_assert_str_eq(a.text, b.text);
-		ck_assert_ptr_nonnull(strstr(a.text, dst));
-		ck_assert_int_eq(a.error, b.error);
-		ck_assert_int_eq(a.type, b.type);
+		assert_fresh_answer(&q, &a, dst);
 	}
 	cached->destroy(cached);
+}
+END_TEST
+
+/**
+ * A question of test_route_ask_ahead, distinct for each i: IPv4 loopback and
+ * IPv6 destinations,
+ * output and input lookups, marks, and an input interface that does not
+ * exist (answered without asking the kernel).
+ */
+static void ahead_question(int i, dpc_route_query_t *q, char *dst, size_t len)
+{
+	memset(q, 0, sizeof(*q));
+	if (i % 5 == 4)
+	{
+		snprintf(dst, len, "64:ff9b::%x", i);
+	}
+	else
+	{
+		snprintf(dst, len, "127.%d.%d.%d", 1 + i % 3, i / 256, i % 256);
+	}
+	ck_assert(dpc_addr_parse(&q->dst, dst));
+	if (i % 4 == 1)
+	{
+		snprintf(q->iif, sizeof(q->iif), "lo");
+	}
+	if (i % 11 == 3)
+	{
+		snprintf(q->iif, sizeof(q->iif), "dpcnosuch%d", i % 7);
+	}
+	if (i % 3 == 0)
+	{
+		q->mark = 7;
+	}
+}
+
+/**
+ * A round asking ahead what the last full round asked gets the answers the
+ * kernel gives to each question alone, in far fewer requests; questions the
+ * last round did not ask, or asked in another order, are answered too.
+ */
+START_TEST(test_route_ask_ahead)
+{
+	enum { QUESTIONS = 400 };
+	dpc_route_questions_t *questions = NULL;
+	dpc_facts_t *facts;
+	dpc_route_query_t q;
+	dpc_route_t a;
+	char dst[64];
+	size_t requests;
+	int round, k, i;
+
+	for (round = 0; round < 3; round++)
+	{
+		facts = dpc_kernel_facts_create(DPC_DATAPLANE_XFRM, NULL, NULL, NULL);
+		ck_assert(facts);
+		dpc_kernel_facts_ask_ahead(facts, &questions);
+		dpc_kernel_facts_remember_questions(facts);
+		for (k = 0; k < QUESTIONS; k++)
+		{	/* round 2: a tenth new questions, the rest from the back */
+			i = round < 2 ? k : (k % 10 == 0 ? QUESTIONS + k
+											 : QUESTIONS - 1 - k);
+			ahead_question(i, &q, dst, sizeof(dst));
+			ck_assert(facts->route_get(facts, &q, &a));
+			assert_fresh_answer(&q, &a, dst);
+		}
+		requests = dpc_kernel_facts_route_requests(facts);
+		facts->destroy(facts);
+		ck_assert(questions);
+		switch (round)
+		{
+			case 0:	/* nothing to ask ahead yet */
+				ck_assert_int_eq(requests, QUESTIONS);
+				break;
+			case 1:	/* the same questions in the same order */
+				ck_assert_int_le(requests,
+								 (QUESTIONS + DPC_RTNL_BATCH - 1) /
+								 DPC_RTNL_BATCH);
+				break;
+			default: /* reversed: nothing follows a question in the last
+					  * round's order that is not answered already, but
+					  * the new ones still cost one each */
+				ck_assert_int_ge(requests, QUESTIONS / 10);
+				ck_assert_int_le(requests, QUESTIONS);
+				break;
+		}
+		/* round 2 also holds what it asked ahead and then did not ask */
+		ck_assert_int_ge(questions->count(questions), QUESTIONS);
+		if (round < 2)
+		{
+			ck_assert_int_eq(questions->count(questions), QUESTIONS);
+		}
+	}
+	questions->destroy(questions);
 }
 END_TEST
 
@@ -504,6 +612,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_registry_oom);
 	tcase_add_test(tc, test_tables_kept);
 	tcase_add_test(tc, test_route_cache);
+	tcase_add_test(tc, test_route_ask_ahead);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	return s;

@@ -22,45 +22,11 @@
 
 #include <utils/utils.h>
 
-/** first size of the route cache (a power of two) */
-#define ROUTE_CACHE_MIN 64
+/** fewest route answers allocated */
+#define ANSWERS_MIN 32
 
-/**
- * A route question as a hash key, padding zeroed.
- */
-typedef struct {
-	/** destination */
-	uint8_t dst_family;
-	uint8_t dst[16];
-	/** source */
-	uint8_t src_family;
-	uint8_t src[16];
-	/** input interface */
-	char iif[IF_NAMESIZE];
-	/** firewall mark */
-	uint32_t mark;
-} route_key_t;
-
-/**
- * A cached route answer.
- */
-typedef struct {
-	/** the question */
-	route_key_t key;
-	/** the answer */
-	dpc_route_t route;
-} route_entry_t;
-
-/**
- * A slot of the route cache's hash table: small, so that probing and
- * doubling touch little memory (the answers stay where they are).
- */
-typedef struct {
-	/** hash of the question */
-	uint32_t hash;
-	/** position of the answer + 1, 0 if free */
-	uint32_t entry;
-} route_slot_t;
+/** questions of the last full round looked through for ones to ask along */
+#define AHEAD_SCAN (2 * DPC_RTNL_BATCH)
 
 typedef struct private_dpc_kernel_facts_t private_dpc_kernel_facts_t;
 
@@ -140,24 +106,30 @@ struct private_dpc_kernel_facts_t {
 	char tun[IF_NAMESIZE];
 
 	/**
-	 * Route cache: the answers in the order they were asked.
+	 * Route cache: the questions answered, in asking order
 	 */
-	route_entry_t *routes;
+	dpc_route_questions_t *asked;
 
 	/**
-	 * Answers cached, and allocated.
+	 * Their answers, by position, and how many are allocated
 	 */
-	size_t routes_used, routes_alloc;
+	dpc_route_t *answers;
+	size_t answers_alloc;
 
 	/**
-	 * The answers' hash table, open addressing.
+	 * The questions of the last full round (see ask_ahead()), NULL for none
 	 */
-	route_slot_t *slots;
+	dpc_route_questions_t **previous;
 
 	/**
-	 * Slots (a power of two, 0 before the first use).
+	 * Leave the questions asked in *previous at destroy
 	 */
-	size_t slots_size;
+	bool remember;
+
+	/**
+	 * Route requests sent to the kernel
+	 */
+	size_t route_requests;
 
 	/**
 	 * errno of a failed route question: the kernel stopped answering, fail
@@ -283,129 +255,130 @@ static void index_name(private_dpc_kernel_facts_t *this, uint32_t index,
 }
 
 /**
- * Build the cache key of a question.
+ * Cache an answer after the ones asked before it.
  */
-static void make_key(route_key_t *key, const dpc_route_query_t *q)
+static void cache_answer(private_dpc_kernel_facts_t *this,
+						 const dpc_route_query_t *q, const dpc_route_t *route)
 {
-	memset(key, 0, sizeof(*key));
-	key->dst_family = q->dst.family;
-	memcpy(key->dst, q->dst.a, sizeof(key->dst));
-	key->src_family = q->src.family;
-	if (q->src.family)
-	{
-		memcpy(key->src, q->src.a, sizeof(key->src));
-	}
-	memcpy(key->iif, q->iif, strnlen(q->iif, sizeof(key->iif)));
-	key->mark = q->mark;
-}
+	dpc_route_t *answers;
+	size_t pos, size, expect = 0;
 
-/**
- * FNV-1a hash of a key.
- */
-static uint32_t hash_key(const route_key_t *key)
-{
-	const uint8_t *p = (const uint8_t*)key;
-	uint32_t hash = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < sizeof(*key); i++)
-	{
-		hash = (hash ^ p[i]) * 16777619u;
-	}
-	return hash;
-}
-
-/**
- * Slot of a key: the one holding it, or the free one to put it in.
- */
-static route_slot_t *find_slot(private_dpc_kernel_facts_t *this,
-							   const route_key_t *key, uint32_t hash)
-{
-	size_t i = hash & (this->slots_size - 1);
-	route_slot_t *slot;
-
-	for (;; i = (i + 1) & (this->slots_size - 1))
-	{
-		slot = &this->slots[i];
-		if (!slot->entry || (slot->hash == hash &&
-			!memcmp(&this->routes[slot->entry - 1].key, key, sizeof(*key))))
+	if (!this->asked)
+	{	/* as many as the last full round asked, without growing */
+		if (this->previous && *this->previous)
 		{
-			return slot;
+			expect = (*this->previous)->count(*this->previous);
 		}
+		this->asked = dpc_route_questions_create(expect);
+		if (!this->asked)
+		{
+			return;
+		}
+	}
+	pos = this->asked->count(this->asked);
+	if (pos == this->answers_alloc)
+	{
+		size = max(max(pos * 2, expect), (size_t)ANSWERS_MIN);
+		answers = realloc(this->answers, size * sizeof(*answers));
+		if (!answers)
+		{
+			return;
+		}
+		this->answers = answers;
+		this->answers_alloc = size;
+	}
+	if (this->asked->add(this->asked, q, &pos))
+	{
+		this->answers[pos] = *route;
 	}
 }
 
 /**
- * Make room for one more cached answer (load factor at most one half).
+ * Is a question answered already?
  */
-static bool grow_routes(private_dpc_kernel_facts_t *this)
+static bool cached(private_dpc_kernel_facts_t *this, const dpc_route_query_t *q,
+				   dpc_route_t *route)
 {
-	route_entry_t *routes;
-	route_slot_t *slots, *old;
-	size_t size, i, j;
+	size_t pos;
 
-	if (this->routes_used == this->routes_alloc)
+	if (this->asked && this->asked->find(this->asked, q, &pos))
 	{
-		size = this->routes_alloc ? this->routes_alloc * 2
-								  : ROUTE_CACHE_MIN / 2;
-		if (size > UINT32_MAX - 1)
+		if (route)
 		{
-			return FALSE;
+			*route = this->answers[pos];
 		}
-		routes = realloc(this->routes, size * sizeof(*routes));
-		if (!routes)
-		{
-			return FALSE;
-		}
-		this->routes = routes;
-		this->routes_alloc = size;
-	}
-	if (this->slots_size && (this->routes_used + 1) * 2 <= this->slots_size)
-	{
 		return TRUE;
 	}
-	size = this->slots_size ? this->slots_size * 2 : ROUTE_CACHE_MIN;
-	slots = calloc(size, sizeof(*slots));
-	if (!slots)
+	return FALSE;
+}
+
+/**
+ * Ask a question together with the ones the last full round asked after it
+ * and that are not answered yet: one round trip instead of one each, as
+ * long as the rounds ask what they asked before.
+ *
+ * @return			1 if answered (all answers cached), 0 if the last round
+ *					did not ask it or nothing follows it, -1 with errno set
+ */
+static int ask_ahead(private_dpc_kernel_facts_t *this,
+					 const dpc_route_query_t *q, dpc_route_t *route)
+{
+	dpc_route_questions_t *previous;
+	dpc_route_query_t batch[DPC_RTNL_BATCH];
+	dpc_route_t answers[DPC_RTNL_BATCH];
+	bool answered[DPC_RTNL_BATCH];
+	size_t pos, end, i, n = 1;
+
+	previous = this->previous ? *this->previous : NULL;
+	if (!previous || !previous->find(previous, q, &pos))
 	{
-		return FALSE;
+		return 0;
 	}
-	old = this->slots;
-	for (i = 0; i < this->slots_size; i++)
-	{	/* the keys are distinct: the first free slot is theirs */
-		if (old[i].entry)
+	batch[0] = *q;
+	end = min(previous->count(previous), pos + 1 + AHEAD_SCAN);
+	for (i = pos + 1; i < end && n < DPC_RTNL_BATCH; i++)
+	{
+		if (previous->get(previous, i, &batch[n]) &&
+			!cached(this, &batch[n], NULL))
 		{
-			for (j = old[i].hash & (size - 1); slots[j].entry;
-				 j = (j + 1) & (size - 1))
-			{
-			}
-			slots[j] = old[i];
+			n++;
 		}
 	}
-	free(old);
-	this->slots = slots;
-	this->slots_size = size;
-	return TRUE;
+	if (n == 1)
+	{
+		return 0;
+	}
+	this->route_requests++;
+	if (!this->rtnl->route_get_many(this->rtnl, batch, n, &this->map,
+									answers, answered))
+	{
+		return -1;
+	}
+	if (!answered[0])
+	{
+		errno = EBADMSG;
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+	{	/* in the order asked, which the next round asks ahead in */
+		if (answered[i])
+		{
+			cache_answer(this, &batch[i], &answers[i]);
+		}
+	}
+	*route = answers[0];
+	return 1;
 }
 
 METHOD(dpc_facts_t, route_get, bool,
 	private_dpc_kernel_facts_t *this, const dpc_route_query_t *q,
 	dpc_route_t *route)
 {
-	route_slot_t *slot;
-	route_key_t key;
-	uint32_t hash;
+	int ret;
 
-	make_key(&key, q);
-	hash = hash_key(&key);
-	if (this->slots_size)
+	if (cached(this, q, route))
 	{
-		slot = find_slot(this, &key, hash);
-		if (slot->entry)
-		{
-			*route = this->routes[slot->entry - 1].route;
-			return TRUE;
-		}
+		return TRUE;
 	}
 	if (!this->route_errno)
 	{	/* no new questions once the round's budget is used up */
@@ -416,23 +389,23 @@ METHOD(dpc_facts_t, route_get, bool,
 		errno = this->route_errno;
 		return FALSE;
 	}
-	if (!this->rtnl->route_get(this->rtnl, q, &this->map, route))
+	ret = ask_ahead(this, q, route);
+	if (ret == 0)
+	{
+		this->route_requests++;
+		ret = this->rtnl->route_get(this->rtnl, q, &this->map, route) ? 1 : -1;
+		if (ret > 0)
+		{
+			cache_answer(this, q, route);
+		}
+	}
+	if (ret < 0)
 	{
 		if (errno == ETIMEDOUT || errno == ENOBUFS || errno == EBADMSG)
 		{
 			this->route_errno = errno;
 		}
 		return FALSE;
-	}
-	if (grow_routes(this))
-	{
-		this->routes[this->routes_used] = (route_entry_t){
-			.key = key,
-			.route = *route,
-		};
-		slot = find_slot(this, &key, hash);
-		slot->hash = hash;
-		slot->entry = ++this->routes_used;
 	}
 	return TRUE;
 }
@@ -714,10 +687,47 @@ METHOD(dpc_facts_t, destroy, void,
 	DESTROY_IF(this->rtnl);
 	free(this->links);
 	free(this->addrs);
-	free(this->routes);
-	free(this->slots);
+	if (this->remember)
+	{	/* the next round asks ahead what this one asked */
+		DESTROY_IF(*this->previous);
+		*this->previous = this->asked;
+		this->asked = NULL;
+	}
+	DESTROY_IF(this->asked);
+	free(this->answers);
 	DESTROY_IF(this->sysctls);
 	free(this);
+}
+
+/*
+ * Described in header
+ */
+void dpc_kernel_facts_ask_ahead(dpc_facts_t *facts,
+								dpc_route_questions_t **questions)
+{
+	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
+
+	this->previous = questions;
+}
+
+/*
+ * Described in header
+ */
+void dpc_kernel_facts_remember_questions(dpc_facts_t *facts)
+{
+	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
+
+	this->remember = this->previous != NULL;
+}
+
+/*
+ * Described in header
+ */
+size_t dpc_kernel_facts_route_requests(dpc_facts_t *facts)
+{
+	private_dpc_kernel_facts_t *this = (private_dpc_kernel_facts_t*)facts;
+
+	return this->route_requests;
 }
 
 /*

@@ -14,7 +14,8 @@
  * The live dpc_facts_t of one round: asks the running kernel over
  * rtnetlink and reads /proc/sys. Links and addresses are dumped once when
  * the round starts; route questions and sysctls are cached for the round,
- * so every tunnel asking the same question costs one netlink round trip;
+ * so every tunnel asking the same question costs one netlink round trip,
+ * and the questions the last full round asked are asked ahead in batches;
  * the SAD (dpc_xfrm) and the ruleset (dpc_nf_cache) are read at most once.
  *
  * Needs no charon (usable from benchmarks); not thread-safe, one round is
@@ -28,6 +29,7 @@
 #include "facts/xfrm/dpc_xfrm_sad.h"
 #include "facts/xfrm/dpc_xfrm_stat.h"
 #include "dpc_nf_cache.h"
+#include "dpc_route_questions.h"
 #include "facts/rtnl/dpc_rtnl_tables.h"
 
 /**
@@ -88,5 +90,40 @@ void dpc_kernel_facts_keep_tables(dpc_facts_t *facts, dpc_rtnl_dumps_t *kept);
  */
 bool dpc_kernel_facts_sysctl_at(dpc_facts_t *facts, size_t i,
 								const char **path, int *value, bool *ok);
+
+/**
+ * Ask route questions ahead: when the cache cannot answer a question the
+ * last full round asked, the questions that round asked after it and that
+ * are not answered yet go to the kernel in the same request (up to
+ * DPC_RTNL_BATCH), one round trip instead of one each. Answers are the
+ * kernel's of this round, as if asked one by one.
+ *
+ * @param facts			facts of dpc_kernel_facts_create()
+ * @param questions		the questions of the last full round (*questions
+ *						NULL if none yet), owned by the caller, must outlive
+ *						the facts
+ */
+void dpc_kernel_facts_ask_ahead(dpc_facts_t *facts,
+								dpc_route_questions_t **questions);
+
+/**
+ * Have the next rounds ask ahead what this one asks: at destroy, the facts
+ * replace the questions of dpc_kernel_facts_ask_ahead() with the ones they
+ * asked. For rounds that check every tunnel: a partial round's questions
+ * would leave a full round little to ask ahead.
+ *
+ * @param facts			facts of dpc_kernel_facts_create(), after
+ *						dpc_kernel_facts_ask_ahead()
+ */
+void dpc_kernel_facts_remember_questions(dpc_facts_t *facts);
+
+/**
+ * Route requests sent to the kernel so far (several questions asked in one
+ * request count once).
+ *
+ * @param facts			facts of dpc_kernel_facts_create()
+ * @return				number of requests
+ */
+size_t dpc_kernel_facts_route_requests(dpc_facts_t *facts);
 
 #endif /** DPC_KERNEL_FACTS_H_ @}*/

@@ -56,6 +56,7 @@
  * table is always reported.
  */
 
+#define _GNU_SOURCE /* recvmmsg() */
 #include "dpc_rtnl.h"
 #include "facts/dpc_netlink.h"
 
@@ -81,6 +82,12 @@
 
 /** how often an inconsistent dump is repeated */
 #define DUMP_TRIES 3
+
+/**
+ * Room for one RTM_GETROUTE request: header, rtmsg, two IPv6 addresses, the
+ * input interface and the mark are 84 bytes.
+ */
+#define ROUTE_REQ_LEN 128
 
 typedef struct private_dpc_rtnl_t private_dpc_rtnl_t;
 
@@ -311,12 +318,17 @@ static bool resolve_iif(private_dpc_rtnl_t *this, const char *name,
 	return errno == ENODEV;
 }
 
-METHOD(dpc_rtnl_t, route_get, bool,
-	private_dpc_rtnl_t *this, const dpc_route_query_t *q, dpc_ifmap_t *map,
-	dpc_route_t *route)
+/**
+ * Build the request of a route question at buf (ROUTE_REQ_LEN bytes).
+ *
+ * @return			1 if built, 0 if answered without asking (no such input
+ *					interface: route set), -1 with errno set
+ */
+static int put_route_request(private_dpc_rtnl_t *this,
+							 const dpc_route_query_t *q, dpc_ifmap_t *map,
+							 char *buf, dpc_route_t *route)
 {
-	route_data_t data = { .map = map, .route = route };
-	char req[MNL_SOCKET_BUFFER_SIZE], iif[IF_NAMESIZE] = "";
+	char iif[IF_NAMESIZE] = "";
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
 	uint32_t index = 0;
@@ -333,12 +345,12 @@ METHOD(dpc_rtnl_t, route_get, bool,
 			break;
 		default:
 			errno = EAFNOSUPPORT;
-			return FALSE;
+			return -1;
 	}
 	if (q->src.family && q->src.family != q->dst.family)
 	{
 		errno = EINVAL;
-		return FALSE;
+		return -1;
 	}
 	if (q->iif[0])
 	{
@@ -347,18 +359,18 @@ METHOD(dpc_rtnl_t, route_get, bool,
 			strcpy(iif, q->iif);
 			if (!resolve_iif(this, iif, map, &index))
 			{
-				return FALSE;
+				return -1;
 			}
 		}
 		if (!index)
 		{
 			route->error = ENODEV;
 			dpc_route_format(q, route);
-			return TRUE;
+			return 0;
 		}
 	}
 
-	nlh = mnl_nlmsg_put_header(req);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
@@ -382,13 +394,210 @@ METHOD(dpc_rtnl_t, route_get, bool,
 	{	/* only IPv4 knows the flag, IPv6 reports the table anyway */
 		rtm->rtm_flags |= RTM_F_LOOKUP_TABLE;
 	}
-	if (!talk(this, nlh, route_cb, &data, NULL))
+	return 1;
+}
+
+METHOD(dpc_rtnl_t, route_get, bool,
+	private_dpc_rtnl_t *this, const dpc_route_query_t *q, dpc_ifmap_t *map,
+	dpc_route_t *route)
+{
+	route_data_t data = { .map = map, .route = route };
+	char req[ROUTE_REQ_LEN];
+	int ret;
+
+	ret = put_route_request(this, q, map, req, route);
+	if (ret <= 0)
+	{
+		return ret == 0;
+	}
+	if (!talk(this, (struct nlmsghdr*)req, route_cb, &data, NULL))
 	{
 		memset(route, 0, sizeof(*route));
 		return FALSE;
 	}
 	dpc_route_format(q, route);
 	return TRUE;
+}
+
+/**
+ * State of the answers to several route questions.
+ */
+typedef struct {
+	/** the questions */
+	const dpc_route_query_t *q;
+	/** how many */
+	size_t count;
+	/** interface names */
+	dpc_ifmap_t *map;
+	/** the answers */
+	dpc_route_t *routes;
+	/** whether each was answered */
+	bool *answered;
+	/** whether each is settled (answered, or its answer was malformed) */
+	bool settled[DPC_RTNL_BATCH];
+	/** sequence number of the first question */
+	uint32_t base;
+	/** questions not settled yet */
+	size_t pending;
+} many_data_t;
+
+/**
+ * Take the messages of one datagram as answers.
+ */
+static void take_answers(private_dpc_rtnl_t *this, many_data_t *d,
+						 const struct mmsghdr *msg, const uint8_t *buf)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr*)buf;
+	int len = msg->msg_len;
+	size_t i;
+
+	if (msg->msg_hdr.msg_flags & MSG_TRUNC)
+	{	/* cut short: settle the question it answers, without an answer */
+		if (len >= (int)sizeof(*nlh) && nlh->nlmsg_pid == this->portid)
+		{
+			i = (uint32_t)(nlh->nlmsg_seq - d->base);
+			if (i < d->count && !d->settled[i])
+			{
+				d->settled[i] = TRUE;
+				d->pending--;
+			}
+		}
+		return;
+	}
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+	{
+		i = (uint32_t)(nlh->nlmsg_seq - d->base);
+		if (nlh->nlmsg_pid != this->portid || i >= d->count ||
+			d->settled[i] || nlh->nlmsg_type == NLMSG_NOOP)
+		{	/* a late answer to an earlier question, or a second one */
+			continue;
+		}
+		d->settled[i] = TRUE;
+		d->pending--;
+		if (dpc_rtnl_parse_route(nlh, nlh->nlmsg_len, d->map, &d->routes[i]))
+		{
+			dpc_route_format(&d->q[i], &d->routes[i]);
+			d->answered[i] = TRUE;
+		}
+		else
+		{
+			memset(&d->routes[i], 0, sizeof(d->routes[i]));
+		}
+	}
+}
+
+/**
+ * Receive the answers of several questions: each arrives in a datagram of
+ * its own, recvmmsg() takes all that are there in one call.
+ */
+static bool receive_answers(private_dpc_rtnl_t *this, many_data_t *d)
+{
+	struct mmsghdr msgs[DPC_RTNL_BATCH];
+	struct iovec iov[DPC_RTNL_BATCH];
+	struct sockaddr_nl from[DPC_RTNL_BATCH];
+	size_t slice = DPC_RTNL_BUFLEN / DPC_RTNL_BATCH, want, j;
+	uint64_t deadline;
+	int n;
+
+	deadline = now_ms() + DPC_RTNL_DEADLINE_MS;
+	while (d->pending)
+	{
+		want = d->pending;
+		memset(msgs, 0, sizeof(msgs[0]) * want);
+		for (j = 0; j < want; j++)
+		{
+			iov[j] = (struct iovec){
+				.iov_base = this->buf + j * slice,
+				.iov_len = slice,
+			};
+			msgs[j].msg_hdr.msg_iov = &iov[j];
+			msgs[j].msg_hdr.msg_iovlen = 1;
+			msgs[j].msg_hdr.msg_name = &from[j];
+			msgs[j].msg_hdr.msg_namelen = sizeof(from[j]);
+		}
+		n = recvmmsg(mnl_socket_get_fd(this->nl), msgs, want, MSG_WAITFORONE,
+					 NULL);
+		if (n < 0)
+		{
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			{	/* SO_RCVTIMEO */
+				errno = ETIMEDOUT;
+			}
+			if (errno != EINTR)
+			{
+				return FALSE;
+			}
+			n = 0;
+		}
+		for (j = 0; j < (size_t)n; j++)
+		{
+			if (msgs[j].msg_hdr.msg_namelen == sizeof(from[j]) &&
+				from[j].nl_pid == 0)
+			{	/* from the kernel */
+				take_answers(this, d, &msgs[j], this->buf + j * slice);
+			}
+		}
+		if (d->pending && now_ms() > deadline)
+		{
+			errno = ETIMEDOUT;
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+METHOD(dpc_rtnl_t, route_get_many, bool,
+	private_dpc_rtnl_t *this, const dpc_route_query_t *q, size_t count,
+	dpc_ifmap_t *map, dpc_route_t *routes, bool *answered)
+{
+	char req[DPC_RTNL_BATCH * ROUTE_REQ_LEN];
+	many_data_t d = {
+		.q = q,
+		.count = count,
+		.map = map,
+		.routes = routes,
+		.answered = answered,
+	};
+	struct nlmsghdr *nlh;
+	size_t i, len = 0;
+	int ret;
+
+	if (!count || count > DPC_RTNL_BATCH)
+	{
+		errno = EINVAL;
+		return FALSE;
+	}
+	d.base = this->seq + 1;
+	this->seq += count;
+	for (i = 0; i < count; i++)
+	{
+		answered[i] = FALSE;
+		ret = put_route_request(this, &q[i], map, req + len, &routes[i]);
+		if (ret < 0)
+		{
+			return FALSE;
+		}
+		if (ret == 0)
+		{
+			answered[i] = d.settled[i] = TRUE;
+			continue;
+		}
+		nlh = (struct nlmsghdr*)(req + len);
+		nlh->nlmsg_seq = d.base + i;
+		len += MNL_ALIGN(nlh->nlmsg_len);
+		d.pending++;
+	}
+	if (!d.pending)
+	{
+		return TRUE;
+	}
+	/* one datagram: the kernel handles its messages in turn and answers
+	 * each, an error answer included, before the send returns */
+	if (mnl_socket_sendto(this->nl, req, len) < 0)
+	{
+		return FALSE;
+	}
+	return receive_answers(this, &d);
 }
 
 /**
@@ -727,6 +936,7 @@ dpc_rtnl_t *dpc_rtnl_create(void)
 	INIT(this,
 		.public = {
 			.route_get = _route_get,
+			.route_get_many = _route_get_many,
 			.get_link = _get_link,
 			.dump_links = _dump_links,
 			.dump_addrs = _dump_addrs,

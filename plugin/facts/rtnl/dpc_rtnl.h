@@ -37,6 +37,9 @@
 /** longest time one question (or one dump) may take, in milliseconds */
 #define DPC_RTNL_DEADLINE_MS 5000
 
+/** most route questions route_get_many() sends in one request */
+#define DPC_RTNL_BATCH 16
+
 typedef struct dpc_rtnl_t dpc_rtnl_t;
 
 /**
@@ -67,6 +70,25 @@ struct dpc_rtnl_t {
 	 */
 	bool (*route_get)(dpc_rtnl_t *this, const dpc_route_query_t *q,
 					  dpc_ifmap_t *map, dpc_route_t *route);
+
+	/**
+	 * Ask several route questions at once: what route_get() asks, the
+	 * requests sent in one datagram (the kernel answers them one by one,
+	 * each with its sequence number) and the answers received in as few
+	 * calls as they arrive in.
+	 *
+	 * @param q			the questions
+	 * @param count		how many, 1 to DPC_RTNL_BATCH
+	 * @param map		as for route_get()
+	 * @param routes	receive the answers, count entries
+	 * @param answered	receive, for each question, whether it was answered
+	 *					(not if the kernel's answer was malformed)
+	 * @return			FALSE if the kernel could not be asked or did not
+	 *					answer every question in time (errno set)
+	 */
+	bool (*route_get_many)(dpc_rtnl_t *this, const dpc_route_query_t *q,
+						   size_t count, dpc_ifmap_t *map,
+						   dpc_route_t *routes, bool *answered);
 
 	/**
 	 * Ask the kernel for one interface by name (RTM_GETLINK).
