@@ -26,6 +26,9 @@
 
 #include <errno.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /** shortest delay before a triggered round retries while one runs, ms */
 #define MIN_RETRY_MS 100
@@ -531,6 +534,29 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
 }
 
 /**
+ * Hand the memory a full round used back to the kernel: the paths, route
+ * answers and findings of every tunnel are freed by now, but glibc keeps
+ * freed memory in the arena of the worker thread that ran the round, where
+ * charon rarely needs that much again (a gateway's RSS would grow by the
+ * round's peak). malloc_trim() takes each arena's lock in turn for as long
+ * as it walks that arena's free chunks: logged at level 2 with its time.
+ */
+static void return_memory(int tunnels)
+{
+#ifdef __GLIBC__
+	timeval_t start, end;
+
+	time_monotonic(&start);
+	malloc_trim(0);
+	time_monotonic(&end);
+	DBG2(DBG_CFG, "dataplane-check: memory of a round over %d IKE_SAs "
+		 "returned in %ld us", tunnels,
+		 (long)((end.tv_sec - start.tv_sec) * 1000000 +
+				(end.tv_usec - start.tv_usec)));
+#endif
+}
+
+/**
  * One round, by the caller that became the running one; lets the next run
  * when done.
  *
@@ -546,6 +572,7 @@ static void run_taken(private_dpc_round_t *this, bool full)
 	dpc_facts_t *facts;
 	dpc_dirty_t dirty;
 	time_t now, last;
+	int checked;
 
 	this->mutex->lock(this->mutex);
 	settings = this->settings;
@@ -634,12 +661,17 @@ static void run_taken(private_dpc_round_t *this, bool full)
 	}
 
 done:
+	checked = dirty.all ? tunnels.count : 0;
 	free(sub.ikes);
 	dpc_dirty_clear(&dirty);
 	dpc_paths_clear(&paths);
 	dpc_findings_clear(&active);
 	dpc_findings_clear(&findings);
 	dpc_tunnels_clear(&tunnels);
+	if (checked)
+	{
+		return_memory(checked);
+	}
 	release_running(this);
 }
 
