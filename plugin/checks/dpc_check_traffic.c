@@ -64,30 +64,6 @@ static bool window_delta(const dpc_packets_t *s, int n, uint32_t window,
 }
 
 /**
- * Did any window of the sampled history see packets in both directions?
- */
-static bool ever_bidirectional(const dpc_packets_t *s, int n, uint32_t window)
-{
-	int i, j = 0;
-
-	for (i = 1; i < n; i++)
-	{
-		/* j: the youngest sample at least a window older than i */
-		while (j + 1 < i && s[i].time - s[j + 1].time >= (time_t)window)
-		{
-			j++;
-		}
-		if (s[i].time - s[j].time >= (time_t)window &&
-			s[i].packets_in > s[j].packets_in &&
-			s[i].packets_out > s[j].packets_out)
-		{
-			return true;
-		}
-	}
-	return false;
-}
-
-/**
  * Did the rekeyed predecessor carry traffic both ways up to the rekey?
  */
 static bool pred_bidirectional(const dpc_child_rec_t *child)
@@ -314,9 +290,7 @@ static void traffic_child(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	/* the predecessor carried traffic both ways up to the rekey, the new
 	 * SA has not carried both ways in any window since (a packet or two
 	 * right after the rekey don't count) */
-	if (pred_bidirectional(child) && (!d.in || !d.out) &&
-		!ever_bidirectional(child->samples, child->n_samples,
-							s->traffic_window))
+	if (pred_bidirectional(child) && (!d.in || !d.out) && !child->both_ways)
 	{
 		stopped_after_rekey(ctx, ike, child, &d);
 		return;

@@ -229,7 +229,8 @@ METHOD(dpc_registry_t, mark_narrowed, void,
 }
 
 METHOD(dpc_registry_t, add_samples, void,
-	private_dpc_registry_t *this, const dpc_child_sample_t *s, int count)
+	private_dpc_registry_t *this, const dpc_child_sample_t *s, int count,
+	uint32_t window)
 {
 	int i, n;
 
@@ -239,7 +240,7 @@ METHOD(dpc_registry_t, add_samples, void,
 	{
 		n = min(count - i, SAMPLES_PER_LOCK);
 		lock(this);
-		dpc_table_add_samples(this->table, s + i, n);
+		dpc_table_add_samples(this->table, s + i, n, window);
 		unlock(this);
 	}
 }

@@ -133,9 +133,14 @@ struct dpc_registry_t {
 
 	/**
 	 * Store traffic samples (unknown CHILD_SAs are ignored).
+	 *
+	 * @param s			the samples
+	 * @param count		how many
+	 * @param window	the traffic window in seconds (samples closer than
+	 *					an eighth of it are thinned out)
 	 */
 	void (*add_samples)(dpc_registry_t *this, const dpc_child_sample_t *s,
-						int count);
+						int count, uint32_t window);
 
 	/**
 	 * Note which TCP MSS clamp covers a CHILD_SA's traffic.

@@ -236,7 +236,8 @@ static void sample(private_dpc_round_t *this, dpc_facts_t *facts,
 	dpc_budget_sub(&budget, &this->budget, settings->round_budget_ms / 2);
 	count = this->sampler->sample(this->sampler, this->dataplane, facts,
 								  &budget, &samples, &stats);
-	this->registry->add_samples(this->registry, samples, count);
+	this->registry->add_samples(this->registry, samples, count,
+								settings->traffic_window);
 	free(samples);
 }
 

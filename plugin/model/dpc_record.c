@@ -160,18 +160,46 @@ bool dpc_child_rec_unique(const dpc_child_rec_t *child)
 	return REF_READ(child->refs) == 1;
 }
 
-void dpc_child_rec_add_sample(dpc_child_rec_t *child,
-							  const dpc_sample_t *sample)
+/**
+ * Did packets go both ways between the newest sample and the youngest one at
+ * least a window older?
+ */
+static bool newest_both_ways(const dpc_child_rec_t *child, uint32_t window)
 {
-	if (child->n_samples < 0)
+	const dpc_packets_t *newest = &child->samples[child->n_samples - 1];
+	int i;
+
+	for (i = child->n_samples - 2; i >= 0; i--)
+	{
+		if (newest->time - child->samples[i].time >= (time_t)window)
+		{
+			return newest->packets_in > child->samples[i].packets_in &&
+				   newest->packets_out > child->samples[i].packets_out;
+		}
+	}
+	return false;
+}
+
+void dpc_child_rec_add_sample(dpc_child_rec_t *child,
+							  const dpc_sample_t *sample, uint32_t window)
+{
+	time_t gap = window >= 8 ? window / 8 : 1;
+
+	if (child->n_samples < 0 || child->n_samples > DPC_MAX_SAMPLES)
 	{
 		child->n_samples = 0;
 	}
-	if (child->n_samples >= DPC_MAX_SAMPLES)
+	if (child->n_samples >= 2 &&
+		child->samples[child->n_samples - 1].time -
+		child->samples[child->n_samples - 2].time < gap)
+	{	/* the newest was only a step: this one takes its place */
+		child->n_samples--;
+	}
+	else if (child->n_samples == DPC_MAX_SAMPLES)
 	{
 		memmove(&child->samples[0], &child->samples[1],
 				(DPC_MAX_SAMPLES - 1) * sizeof(dpc_packets_t));
-		child->n_samples = DPC_MAX_SAMPLES - 1;
+		child->n_samples--;
 	}
 	child->last = *sample;
 	child->samples[child->n_samples++] = (dpc_packets_t){
@@ -179,6 +207,10 @@ void dpc_child_rec_add_sample(dpc_child_rec_t *child,
 		.packets_in = sample->packets_in,
 		.packets_out = sample->packets_out,
 	};
+	if (!child->both_ways)
+	{
+		child->both_ways = newest_both_ways(child, window);
+	}
 }
 
 void dpc_ike_rec_init(dpc_ike_rec_t *ike)

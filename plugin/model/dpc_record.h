@@ -32,8 +32,9 @@
 
 #include <time.h>
 
-/** traffic counter samples kept per CHILD_SA */
-#define DPC_MAX_SAMPLES 64
+/** traffic counter samples kept per CHILD_SA (thinned to an eighth of the
+ *  traffic window apart, they span at least the window) */
+#define DPC_MAX_SAMPLES 16
 /** samples of the predecessor kept after a rekey */
 #define DPC_MAX_PRED_SAMPLES 8
 /** alerts kept per IKE_SA */
@@ -177,10 +178,13 @@ typedef struct {
 	int n_pred_samples;
 	/** the newest traffic sample, bytes included (valid if n_samples) */
 	dpc_sample_t last;
-	/** packet counters of the traffic samples, oldest first */
+	/** packet counters of the traffic samples, oldest first; all but the
+	 *  newest at least an eighth of the traffic window apart */
 	dpc_packets_t samples[DPC_MAX_SAMPLES];
 	/** samples in use */
 	int n_samples;
+	/** packets went both ways within one traffic window at some sample */
+	bool both_ways;
 	/** rekeys of this CHILD_SA's lineage (passed on to the replacement) */
 	dpc_times_t rekey_history;
 	/** configured rekey limits of the child config (rekey_time in
@@ -319,10 +323,17 @@ void dpc_child_rec_put(dpc_child_rec_t *child);
 bool dpc_child_rec_unique(const dpc_child_rec_t *child);
 
 /**
- * Add a traffic sample; the oldest is dropped when full.
+ * Add a traffic sample. It replaces the newest if that one is less than an
+ * eighth of the traffic window after the one before, so frequent rounds
+ * don't shorten the span; the oldest is dropped when full. Notes whether
+ * packets went both ways within a window up to this sample (both_ways).
+ *
+ * @param child		the record
+ * @param sample	the sample, newer than the ones held
+ * @param window	the traffic window in seconds
  */
 void dpc_child_rec_add_sample(dpc_child_rec_t *child,
-							  const dpc_sample_t *sample);
+							  const dpc_sample_t *sample, uint32_t window);
 
 /**
  * Initialize an IKE_SA record on the stack.

@@ -773,7 +773,7 @@ void dpc_table_mark_narrowed(dpc_table_t *t, uint32_t child_id)
 }
 
 void dpc_table_add_samples(dpc_table_t *t, const dpc_child_sample_t *s,
-						   int count)
+						   int count, uint32_t window)
 {
 	const dpc_child_rec_t *cur;
 	dpc_child_rec_t *child;
@@ -787,7 +787,7 @@ void dpc_table_add_samples(dpc_table_t *t, const dpc_child_sample_t *s,
 			child = own_child_by_id(t, s[i].child_id);
 			if (child)
 			{
-				dpc_child_rec_add_sample(child, &s[i].sample);
+				dpc_child_rec_add_sample(child, &s[i].sample, window);
 			}
 		}
 	}

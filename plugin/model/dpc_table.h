@@ -177,10 +177,11 @@ void dpc_table_add_alert(dpc_table_t *t, uint32_t ike_id,
 void dpc_table_mark_narrowed(dpc_table_t *t, uint32_t child_id);
 
 /**
- * Store traffic samples (unknown CHILD_SAs are ignored).
+ * Store traffic samples (unknown CHILD_SAs are ignored), see
+ * dpc_child_rec_add_sample() for the traffic window.
  */
 void dpc_table_add_samples(dpc_table_t *t, const dpc_child_sample_t *s,
-						   int count);
+						   int count, uint32_t window);
 
 /**
  * Note which TCP MSS clamp covers a CHILD_SA's traffic.

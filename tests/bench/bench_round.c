@@ -98,7 +98,7 @@ static void build(dpc_tunnels_t *t, int n)
 		{
 			s = (dpc_sample_t){ .time = 100 + k * 30, .packets_in = k * 10,
 								.packets_out = k * 10 };
-			dpc_child_rec_add_sample(child, &s);
+			dpc_child_rec_add_sample(child, &s, 60);
 		}
 		dpc_tunnels_add_copy(t, &ike);
 		dpc_ike_rec_clear(&ike);

@@ -112,7 +112,7 @@ static dpc_child_rec_t *add_child(dpc_ike_rec_t *ike, const char *name,
 	snprintf(child->name, sizeof(child->name), "%s", name);
 	child->unique_id = id;
 	child->state = state;
-	dpc_child_rec_add_sample(child, &s);
+	dpc_child_rec_add_sample(child, &s, 60);
 	return child;
 }
 
@@ -180,7 +180,7 @@ START_TEST(test_render)
 	dpc_tunnels_init(&tunnels);
 	ike = add_ike(&tunnels, "s2s", 1, DPC_STATE_UP);
 	child = add_child(ike, "net", 3, DPC_STATE_UP, 10, 4);
-	dpc_child_rec_add_sample(child, &later);
+	dpc_child_rec_add_sample(child, &later, 60);
 	/* replaced by a rekey: counted neither as up nor with counters */
 	add_child(ike, "net", 2, DPC_STATE_REKEYED, 99, 99);
 	/* up, but no sample yet */

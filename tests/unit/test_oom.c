@@ -131,7 +131,7 @@ static void records_scenario(void)
 	a.type = DPC_ALERT_INSTALL_SA_FAILED;
 	dpc_table_add_alert(t, 1, "s2s", &a, true, 10);
 	dpc_table_snapshot(t, &s1);
-	dpc_table_add_samples(t, samples, 2);
+	dpc_table_add_samples(t, samples, 2, 60);
 	child(t, 1, 14, 11);
 	dpc_table_set_mss(t, 12, "1360");
 	reg_ike(&rec, 3, "s2s");
@@ -143,7 +143,7 @@ static void records_scenario(void)
 	dpc_tunnels_clear(&s1);
 	up(t, 2);
 	child(t, 2, 21, 0);
-	dpc_table_add_samples(t, samples, 2);
+	dpc_table_add_samples(t, samples, 2, 60);
 	dpc_table_ike_gone(t, 4);
 	dpc_table_ike_down(t, 3, 40);
 	dpc_table_expire(t, 100, 300);

@@ -291,7 +291,7 @@ START_TEST(test_snapshot_shared)
 	ck_assert(dpc_child_rec_unique(child));
 
 	/* changes after the snapshot go to private copies */
-	dpc_table_add_samples(t, &sample, 1);
+	dpc_table_add_samples(t, &sample, 1, 60);
 	dpc_table_ike_update(t, 1, &a, &a, 9);
 	dpc_table_child_down(t, 11, 9);
 	ck_assert_int_eq(child->n_samples, 0);
@@ -344,7 +344,7 @@ START_TEST(test_rekeys)
 	up(t, 1);
 	child_up(t, 1, 11);
 	child_up(t, 1, 12);
-	dpc_table_add_samples(t, &sample, 1);
+	dpc_table_add_samples(t, &sample, 1, 60);
 	dpc_table_add_alert(t, 1, "s2s", &a, true, 10);
 	/* the CHILD_SA rekey carries the counters over */
 	ck_assert(reg_child(&rec, 13, "net"));

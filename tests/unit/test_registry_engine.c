@@ -337,7 +337,7 @@ static unsigned long scenario(unsigned long nth)
 		child_up(r, 1, 12);
 		r->add_alert(r, 1, "s2s", &a, TRUE);
 		r->snapshot(r, &snap);
-		r->add_samples(r, &sample, 1);
+		r->add_samples(r, &sample, 1, 60);
 		reg_child(&rec, 13, "net");
 		r->child_rekey(r, 1, 11, &rec, 20);
 		dpc_child_rec_clear(&rec);

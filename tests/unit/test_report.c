@@ -114,7 +114,7 @@ static void setup(void)
 	snprintf(child->alg, sizeof(child->alg), "AES_GCM_16_256");
 	child->installed = 660;
 	child->installed_wall = 1767225290;
-	dpc_child_rec_add_sample(child, &sample);
+	dpc_child_rec_add_sample(child, &sample, 60);
 
 	child = dpc_ike_rec_add_child(&ike);
 	ck_assert_ptr_nonnull(child);

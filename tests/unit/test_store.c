@@ -725,10 +725,10 @@ START_TEST(test_record_samples)
 
 	dpc_child_rec_init(&child);
 	for (i = 0; i < DPC_MAX_SAMPLES + 10; i++)
-	{
+	{	/* a window of 8 s: samples a second apart are all kept */
 		s.time = i;
 		s.packets_out = i * 10;
-		dpc_child_rec_add_sample(&child, &s);
+		dpc_child_rec_add_sample(&child, &s, 8);
 		ck_assert_int_eq(child.n_samples,
 						 i < DPC_MAX_SAMPLES ? i + 1 : DPC_MAX_SAMPLES);
 	}
@@ -737,6 +737,80 @@ START_TEST(test_record_samples)
 	ck_assert_int_eq(child.samples[DPC_MAX_SAMPLES - 1].time,
 					 DPC_MAX_SAMPLES + 9);
 	ck_assert_uint_eq(child.samples[1].packets_out, 110);
+	/* only one direction ever */
+	ck_assert(!child.both_ways);
+	dpc_child_rec_clear(&child);
+}
+END_TEST
+
+/**
+ * Samples every second with a 60 s window are thinned to 7 s apart (all
+ * but the newest), so the history still spans the window; the newest is
+ * always the last sample.
+ */
+START_TEST(test_record_samples_thinned)
+{
+	dpc_child_rec_t child;
+	dpc_sample_t s = {};
+	int i, j;
+
+	dpc_child_rec_init(&child);
+	for (i = 0; i < 600; i++)
+	{
+		s.time = 1000 + i;
+		s.packets_in = i;
+		dpc_child_rec_add_sample(&child, &s, 60);
+		ck_assert_int_le(child.n_samples, DPC_MAX_SAMPLES);
+		ck_assert_int_eq(child.samples[child.n_samples - 1].time, s.time);
+		ck_assert_int_eq(child.last.time, s.time);
+		for (j = 1; j < child.n_samples - 1; j++)
+		{
+			ck_assert_int_ge(child.samples[j].time -
+							 child.samples[j - 1].time, 7);
+		}
+		if (i >= 120)
+		{
+			ck_assert_int_ge(s.time - child.samples[0].time, 60);
+		}
+	}
+	ck_assert(!child.both_ways);
+	dpc_child_rec_clear(&child);
+}
+END_TEST
+
+/**
+ * both_ways: packets in one window inbound and in the next outbound do not
+ * count, both within one window do, and it stays set.
+ */
+START_TEST(test_record_both_ways)
+{
+	dpc_child_rec_t child;
+	dpc_sample_t s = {};
+
+	dpc_child_rec_init(&child);
+	s.time = 100;
+	dpc_child_rec_add_sample(&child, &s, 60);
+	s.time = 130;
+	s.packets_in = 5;
+	dpc_child_rec_add_sample(&child, &s, 60);
+	s.time = 160;
+	dpc_child_rec_add_sample(&child, &s, 60);
+	s.time = 190;
+	s.packets_out = 5;
+	dpc_child_rec_add_sample(&child, &s, 60);
+	s.time = 220;
+	dpc_child_rec_add_sample(&child, &s, 60);
+	ck_assert(!child.both_ways);
+	s.time = 250;
+	s.packets_in = 9;
+	s.packets_out = 9;
+	dpc_child_rec_add_sample(&child, &s, 60);
+	ck_assert(child.both_ways);
+	s.time = 280;
+	dpc_child_rec_add_sample(&child, &s, 60);
+	s.time = 310;
+	dpc_child_rec_add_sample(&child, &s, 60);
+	ck_assert(child.both_ways);
 	dpc_child_rec_clear(&child);
 }
 END_TEST
@@ -957,6 +1031,8 @@ Suite *store_suite(void)
 
 	tc = tcase_create("record");
 	tcase_add_test(tc, test_record_samples);
+	tcase_add_test(tc, test_record_samples_thinned);
+	tcase_add_test(tc, test_record_both_ways);
 	tcase_add_test(tc, test_record_copy);
 	tcase_add_test(tc, test_record_alerts);
 	suite_add_tcase(s, tc);

@@ -28,7 +28,7 @@ static void sample(dpc_child_rec_t *child, time_t t, uint64_t in, uint64_t out)
 		.bytes_in = in * 84,
 		.bytes_out = out * 84,
 	};
-	dpc_child_rec_add_sample(child, &s);
+	dpc_child_rec_add_sample(child, &s, 60);
 }
 
 static void init(bed_t *bed)
