@@ -731,6 +731,27 @@ bool dpc_ts_list_copy(dpc_ts_list_t *dst, const dpc_ts_list_t *src)
 	return true;
 }
 
+void dpc_ts_list_fit(dpc_ts_list_t *list)
+{
+	dpc_ts_t *fit;
+
+	if (list->size == list->count)
+	{
+		return;
+	}
+	if (!list->count)
+	{
+		dpc_ts_list_clear(list);
+		return;
+	}
+	fit = realloc(list->ts, list->count * sizeof(dpc_ts_t));
+	if (fit)
+	{
+		list->ts = fit;
+		list->size = list->count;
+	}
+}
+
 void dpc_ts_list_clear(dpc_ts_list_t *list)
 {
 	free(list->ts);

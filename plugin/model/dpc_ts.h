@@ -177,6 +177,12 @@ bool dpc_ts_list_add(dpc_ts_list_t *list, const dpc_ts_t *ts);
 bool dpc_ts_list_copy(dpc_ts_list_t *dst, const dpc_ts_list_t *src);
 
 /**
+ * Give back the slots a list allocated ahead (for a list kept long, like a
+ * record's); keeps them if the allocator cannot shrink it.
+ */
+void dpc_ts_list_fit(dpc_ts_list_t *list);
+
+/**
  * Free the selectors of a list and empty it.
  */
 void dpc_ts_list_clear(dpc_ts_list_t *list);

@@ -29,6 +29,7 @@
 #include "model/dpc_store.h"
 #include "../unit/fixture_facts.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,14 @@
 
 /** incremental rounds measured at least */
 #define INCR_ROUNDS 20
+
+/**
+ * Bytes of heap in use.
+ */
+static size_t heap_used(void)
+{
+	return mallinfo2().uordblks;
+}
 
 static double now_s(void)
 {
@@ -246,15 +255,19 @@ static double bench(const char *kind, int n, int rounds)
 	dpc_nf_cache_t *nf = NULL;
 	dpc_route_questions_t *questions = NULL;
 	double wall = 0, cpu = 0;
-	size_t requests = 0;
+	size_t requests = 0, heap;
 	bool kernel;
 	int r, i, incr, events = 0;
 
 	kernel = !strcmp(kind, "kernel");
 	dpc_settings_defaults(&settings, "/var/run");
 	settings.traffic_window = 60;
+	heap = heap_used();
 	dpc_tunnels_init(&records);
 	build(&records, n);
+	printf("  records: %.0f B of heap per IKE_SA with its CHILD_SA\n",
+		   (double)(heap_used() - heap) / n);
+	heap = heap_used();
 	store = dpc_store_create();
 	if (kernel)
 	{	/* kept between rounds like in the plugin: read once */
@@ -333,6 +346,9 @@ static double bench(const char *kind, int n, int rounds)
 		   kind, n, rounds, wall * 1e6 / ((double)n * rounds),
 		   cpu * 1e6 / ((double)n * rounds), wall * 1e3 / rounds,
 		   dpc_store_count(store));
+	printf("  kept between rounds (findings, route questions, ruleset): "
+		   "%.0f B of heap per CHILD_SA\n",
+		   (double)(heap_used() - heap) / n);
 	if (kernel)
 	{
 		printf("  %.2f route requests per CHILD_SA per round (questions "

@@ -815,6 +815,36 @@ START_TEST(test_record_both_ways)
 }
 END_TEST
 
+/**
+ * A record the table adopts keeps no spare selector slots: it lives as long
+ * as its CHILD_SA.
+ */
+START_TEST(test_record_adopt_fits)
+{
+	dpc_child_rec_t child, *kept;
+	dpc_ts_t ts;
+	int i;
+
+	dpc_child_rec_init(&child);
+	ck_assert(dpc_ts_parse(&ts, "10.1.0.0/16"));
+	ck_assert(dpc_ts_list_add(&child.local, &ts));
+	for (i = 0; i < 5; i++)
+	{
+		ck_assert(dpc_ts_list_add(&child.remote, &ts));
+	}
+	ck_assert_uint_gt(child.local.size, child.local.count);
+	kept = dpc_child_rec_adopt(&child);
+	ck_assert(kept);
+	ck_assert_uint_eq(kept->local.size, 1);
+	ck_assert_uint_eq(kept->remote.size, 5);
+	ck_assert_uint_eq(kept->cfg_local.size, 0);
+	ck_assert_ptr_null(kept->cfg_local.ts);
+	ck_assert(!memcmp(&kept->remote.ts[4], &ts, sizeof(ts)));
+	ck_assert_uint_eq(child.local.count, 0);
+	dpc_child_rec_put(kept);
+}
+END_TEST
+
 START_TEST(test_record_copy)
 {
 	dpc_ike_rec_t ike, copy, *heap;
@@ -1033,6 +1063,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, test_record_samples);
 	tcase_add_test(tc, test_record_samples_thinned);
 	tcase_add_test(tc, test_record_both_ways);
+	tcase_add_test(tc, test_record_adopt_fits);
 	tcase_add_test(tc, test_record_copy);
 	tcase_add_test(tc, test_record_alerts);
 	suite_add_tcase(s, tc);
