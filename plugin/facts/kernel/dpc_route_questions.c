@@ -31,7 +31,7 @@ typedef struct {
 	char iif[IF_NAMESIZE];
 	/** firewall mark */
 	uint32_t mark;
-} key_t_;
+} question_key_t;
 
 /**
  * A slot of the hash table: small, so that probing and doubling touch
@@ -59,7 +59,7 @@ struct private_dpc_route_questions_t {
 	/**
 	 * The questions in asking order, and how many are held and allocated.
 	 */
-	key_t_ *keys;
+	question_key_t *keys;
 	size_t used, alloc;
 
 	/**
@@ -73,7 +73,7 @@ struct private_dpc_route_questions_t {
 /**
  * Build the key of a question.
  */
-static void make_key(key_t_ *key, const dpc_route_query_t *q)
+static void make_key(question_key_t *key, const dpc_route_query_t *q)
 {
 	memset(key, 0, sizeof(*key));
 	key->dst_family = q->dst.family;
@@ -90,7 +90,7 @@ static void make_key(key_t_ *key, const dpc_route_query_t *q)
 /**
  * FNV-1a hash of a key.
  */
-static uint32_t hash_key(const key_t_ *key)
+static uint32_t hash_key(const question_key_t *key)
 {
 	const uint8_t *p = (const uint8_t*)key;
 	uint32_t hash = 2166136261u;
@@ -107,7 +107,7 @@ static uint32_t hash_key(const key_t_ *key)
  * Slot of a key: the one holding it, or the free one to put it in.
  */
 static slot_t *find_slot(private_dpc_route_questions_t *this,
-						 const key_t_ *key, uint32_t hash)
+						 const question_key_t *key, uint32_t hash)
 {
 	size_t i = hash & (this->slots_size - 1);
 	slot_t *slot;
@@ -158,7 +158,7 @@ static bool grow_slots(private_dpc_route_questions_t *this, size_t size)
  */
 static bool grow(private_dpc_route_questions_t *this)
 {
-	key_t_ *keys;
+	question_key_t *keys;
 	size_t size;
 
 	if (this->used >= DPC_ROUTE_QUESTIONS_MAX)
@@ -189,7 +189,7 @@ METHOD(dpc_route_questions_t, find, bool,
 	size_t *pos)
 {
 	slot_t *slot;
-	key_t_ key;
+	question_key_t key;
 
 	if (!this->used)
 	{
@@ -233,7 +233,7 @@ METHOD(dpc_route_questions_t, add, bool,
 METHOD(dpc_route_questions_t, get, bool,
 	private_dpc_route_questions_t *this, size_t pos, dpc_route_query_t *q)
 {
-	const key_t_ *key;
+	const question_key_t *key;
 
 	if (pos >= this->used)
 	{
