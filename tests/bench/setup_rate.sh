@@ -80,6 +80,11 @@ tracked() { # gw: IKE_SA and CHILD_SA records the plugin keeps (closed ones
 	awk -v p="$mp" -v n="$mn" 'BEGIN { if (n > 0) printf "ratio plugin / none: %.3f\n", p / n }'
 	# after the rounds: the plugin has seen every CHILD_SA come and go
 	for gw in gwA gwB; do
+		# findings the plugin keeps (their memory counts with the records')
+		echo "$gw findings: $(in_lab p lab_dpc "$gw" --json 2>/dev/null |
+			jq -r '[.. | objects | select(has("code") and has("severity")) | .code] |
+				group_by(.) | map("\(.[0]) x\(length)") | join(", ") |
+				if . == "" then "none" else . end' 2>/dev/null || echo unknown)"
 		awk -v gw="$gw" -v p="$(rss p "$gw")" -v n="$(rss n "$gw")" -v c="$N" \
 			-v r="$(tracked "$gw")" 'BEGIN {
 			printf "%s charon RSS: plugin %d KiB, none %d KiB, %+.1f KiB per CHILD_SA up", gw, p, n, (p - n) / c
