@@ -10,11 +10,11 @@
 #define _GNU_SOURCE
 #include "dpc_round.h"
 #include "dpc_round_scope.h"
+#include "dpc_round_ruleset.h"
 #include "dpc_sampler.h"
 #include "sinks/dpc_log.h"
 #include "sinks/dpc_metrics.h"
 #include "checks/dpc_check.h"
-#include "checks/dpc_check_mss.h"
 #include "trace/dpc_trace.h"
 #include "facts/kernel/dpc_kernel_facts.h"
 #include "model/dpc_dirty.h"
@@ -290,33 +290,6 @@ static bool out_of_budget(private_dpc_round_t *this,
 }
 
 /**
- * Say that the ruleset was not judged, as a gateway-wide info finding.
- */
-static void ruleset_not_judged(private_dpc_round_t *this, dpc_check_ctx_t *ctx)
-{
-	dpc_finding_t *f;
-
-	if (!this->nf->too_large(this->nf))
-	{
-		return;
-	}
-	f = dpc_check_add(ctx, "ruleset-uncertain", DPC_INFO, NULL, NULL);
-	if (f)
-	{
-		dpc_finding_message(f, "the netfilter ruleset was not judged: it is "
-							"larger than the plugin reads, so no netfilter "
-							"check ran");
-		dpc_finding_evidence(f, "ruleset_max_elements", "%u",
-							 ctx->settings->ruleset_max_elements);
-		dpc_finding_evidence(f, "ruleset_max_bytes", "%u",
-							 ctx->settings->ruleset_max_bytes);
-		dpc_finding_hint(f, "raise ruleset_max_elements or "
-						 "ruleset_max_bytes (and round_budget) if the "
-						 "gateway can afford reading it every change");
-	}
-}
-
-/**
  * Write the metrics file from the active findings and the tunnels of this
  * round; a failure is logged once until the file can be written again.
  */
@@ -379,73 +352,6 @@ static void event_cb(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
 		ev->cb(ev->ctx, type, f);
 	}
 }
-
-/**
- * Record which MSS clamp covers each CHILD_SA, for reports (and the MTU
- * check, which needs to know whether large TCP segments are clamped).
- */
-static void note_mss(private_dpc_round_t *this, dpc_check_ctx_t *ctx)
-{
-	const dpc_ike_rec_t *ike;
-	const dpc_child_rec_t *child;
-	char mss[DPC_ALG_LEN];
-	uint64_t generation;
-	bool changed;
-	int i, j;
-
-	/* the clamp only changes with the ruleset (or a new CHILD_SA) */
-	ctx->facts->get_ruleset(ctx->facts);
-	generation = this->nf->get_generation(this->nf);
-	changed = generation != this->nf_generation;
-	this->nf_generation = generation;
-
-	for (i = 0; i < ctx->tunnels->count; i++)
-	{
-		ike = ctx->tunnels->ikes[i];
-		if (ctx->recheck && !ctx->recheck[i])
-		{	/* not checked: no path worked out, its clamp stays */
-			continue;
-		}
-		for (j = 0; ike->state == DPC_STATE_UP && j < ike->n_children; j++)
-		{
-			child = ike->children[j];
-			if (child->state == DPC_STATE_UP &&
-				(changed || !child->mss_clamp[0]) &&
-				dpc_check_mss(ctx, ike, child, mss, sizeof(mss)) &&
-				strcmp(mss, child->mss_clamp))
-			{
-				this->registry->set_mss(this->registry, child->unique_id, mss);
-			}
-		}
-	}
-}
-
-/**
- * Log what could not be read of the netfilter ruleset, once per change.
- */
-static void nf_errors(private_dpc_round_t *this)
-{
-	const char *error = this->nf->get_error(this->nf);
-
-	if (!streq(error, this->nf_error))
-	{
-		if (error[0] && this->nf->too_large(this->nf))
-		{
-			DBG1(DBG_CFG, "dataplane-check: the netfilter ruleset is too "
-				 "large to judge (%s): netfilter checks skipped until it "
-				 "shrinks or ruleset_max_elements/ruleset_max_bytes grow",
-				 error);
-		}
-		else if (error[0])
-		{
-			DBG1(DBG_CFG, "dataplane-check: cannot read the netfilter "
-				 "ruleset completely (%s): netfilter verdicts may be "
-				 "incomplete", error);
-		}
-		snprintf(this->nf_error, sizeof(this->nf_error), "%s", error);
-	}
-}
-
 
 /**
  * Wait until no round or trace runs, then become the one that does: for the
@@ -643,9 +549,11 @@ static void run_taken(private_dpc_round_t *this, bool full)
 		{	/* a complete round: what the next ones ask ahead */
 			dpc_kernel_facts_remember_questions(facts);
 		}
-		ruleset_not_judged(this, &ctx);
-		note_mss(this, &ctx);
-		nf_errors(this);
+		dpc_round_ruleset_not_judged(this->nf, &ctx);
+		dpc_round_note_mss(this->registry, this->nf, &this->nf_generation,
+						   &ctx);
+		dpc_round_nf_errors(this->nf, this->nf_error,
+							sizeof(this->nf_error));
 		this->scope->remember_sysctls(this->scope, facts);
 		facts->destroy(facts);
 
