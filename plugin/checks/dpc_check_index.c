@@ -9,6 +9,8 @@
 
 #include "dpc_check_index.h"
 #include "model/dpc_range_index.h"
+#include "model/dpc_bulk.h"
+#include "model/dpc_sort.h"
 #include "facts/xfrm/dpc_xfrm_spd.h"
 #include "facts/rtnl/dpc_rtnl_parse.h"
 
@@ -151,8 +153,8 @@ static bool index_sas(dpc_check_index_t *idx, const dpc_tunnels_t *tunnels)
 		dpc_range_index_reserve(idx->sides[k], AF_INET, ranges[k][0]);
 		dpc_range_index_reserve(idx->sides[k], AF_INET6, ranges[k][1]);
 	}
-	idx->sas = calloc(n ? n : 1, sizeof(dpc_check_sa_t));
-	idx->reqids = calloc(n ? n : 1, sizeof(uint32_t));
+	idx->sas = dpc_bulk_calloc(n ? n : 1, sizeof(dpc_check_sa_t));
+	idx->reqids = dpc_bulk_calloc(n ? n : 1, sizeof(uint32_t));
 	if (!idx->sas || !idx->reqids)
 	{
 		return false;
@@ -181,7 +183,7 @@ static bool index_sas(dpc_check_index_t *idx, const dpc_tunnels_t *tunnels)
 			idx->sas[idx->n_sas++] = (dpc_check_sa_t){ ike, child };
 		}
 	}
-	qsort(idx->reqids, idx->n_sas, sizeof(uint32_t), u32_cmp);
+	dpc_sort(idx->reqids, idx->n_sas, sizeof(uint32_t), u32_cmp);
 	return true;
 }
 
@@ -358,8 +360,8 @@ void dpc_check_index_free(dpc_check_ctx_t *ctx)
 	dpc_range_index_destroy(idx->policies[1]);
 	dpc_range_index_destroy(idx->route_dsts[0]);
 	dpc_range_index_destroy(idx->route_dsts[1]);
-	free(idx->reqids);
-	free(idx->sas);
+	dpc_bulk_free(idx->reqids);
+	dpc_bulk_free(idx->sas);
 	free(idx);
 	ctx->index = NULL;
 }

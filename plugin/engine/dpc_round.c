@@ -12,6 +12,7 @@
 #include "dpc_round_scope.h"
 #include "dpc_round_ruleset.h"
 #include "dpc_sampler.h"
+#include "model/dpc_bulk.h"
 #include "sinks/dpc_log.h"
 #include "sinks/dpc_metrics.h"
 #include "checks/dpc_check.h"
@@ -238,7 +239,7 @@ static void sample(private_dpc_round_t *this, dpc_facts_t *facts,
 								  &budget, &samples, &stats);
 	this->registry->add_samples(this->registry, samples, count,
 								settings->traffic_window);
-	free(samples);
+	dpc_bulk_free(samples);
 }
 
 /**
@@ -571,7 +572,7 @@ static void run_taken(private_dpc_round_t *this, bool full)
 
 done:
 	checked = dirty.all ? tunnels.count : 0;
-	free(sub.ikes);
+	dpc_bulk_free(sub.ikes);
 	dpc_dirty_clear(&dirty);
 	dpc_paths_clear(&paths);
 	dpc_findings_clear(&active);

@@ -9,6 +9,7 @@
 
 #include "dpc_round_scope.h"
 #include "facts/kernel/dpc_kernel_facts.h"
+#include "model/dpc_bulk.h"
 
 #include <threading/mutex.h>
 
@@ -314,7 +315,7 @@ void dpc_round_scope_view(const dpc_tunnels_t *tunnels,
 		sub->ikes = NULL;
 		return;
 	}
-	sub->ikes = calloc(dirty->dirty + 1, sizeof(sub->ikes[0]));
+	sub->ikes = dpc_bulk_calloc(dirty->dirty + 1, sizeof(sub->ikes[0]));
 	sub->count = 0;
 	for (i = 0; sub->ikes && i < tunnels->count; i++)
 	{

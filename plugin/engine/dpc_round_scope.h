@@ -117,7 +117,8 @@ struct dpc_round_scope_t {
 
 /**
  * The tunnels of a snapshot that a round checks (references borrowed from
- * the snapshot: free only sub->ikes, NULL if all are checked).
+ * the snapshot: free only sub->ikes, with dpc_bulk_free(); NULL if all are
+ * checked).
  *
  * @param tunnels	the round's snapshot
  * @param dirty		the tunnels it checks

@@ -37,6 +37,8 @@
 
 #include "dpc_sampler.h"
 #include "facts/xfrm/dpc_xfrm_sad.h"
+#include "model/dpc_bulk.h"
+#include "model/dpc_sort.h"
 
 #include <daemon.h>
 
@@ -228,7 +230,7 @@ static int copy_refs(const dpc_budget_t *budget, sa_ref_t **refs, bool *capped)
 			if (count == size)
 			{
 				size = size ? size * 2 : 64;
-				grown = realloc(*refs, size * sizeof(sa_ref_t));
+				grown = dpc_bulk_reallocarray(*refs, size, sizeof(sa_ref_t));
 				if (!grown)
 				{	/* the rest is not sampled this round */
 					*capped = TRUE;
@@ -370,7 +372,7 @@ static void remember(private_dpc_sampler_t *this, const sa_ref_t *refs,
 	last_t *last;
 	int i, j = 0, k = 0;
 
-	last = count ? calloc(count, sizeof(*last)) : NULL;
+	last = count ? dpc_bulk_calloc(count, sizeof(*last)) : NULL;
 	for (i = 0; last && i < count; i++)
 	{
 		if (j < n && samples[j].child_id == refs[i].child_id)
@@ -384,7 +386,7 @@ static void remember(private_dpc_sampler_t *this, const sa_ref_t *refs,
 			last[k++].sample = *old;
 		}
 	}
-	free(this->last);
+	dpc_bulk_free(this->last);
 	this->last = last;
 	this->n_last = k;
 }
@@ -494,10 +496,10 @@ METHOD(dpc_sampler_t, sample, int,
 			count = 0;
 		}
 	}
-	out = count ? calloc(count, sizeof(*out)) : NULL;
+	out = count ? dpc_bulk_calloc(count, sizeof(*out)) : NULL;
 	if (count && out)
 	{
-		qsort(refs, count, sizeof(*refs), cmp_ref);
+		dpc_sort(refs, count, sizeof(*refs), cmp_ref);
 		now = time_monotonic(NULL);
 		turn = count;
 		if (!sad && count > DPC_SAMPLER_LIBIPSEC_MAX)
@@ -523,11 +525,11 @@ METHOD(dpc_sampler_t, sample, int,
 			this->cursor = out[n - 1].child_id;
 		}
 		/* a turn that wrapped around is two runs: in order for remember() */
-		qsort(out, n, sizeof(*out), cmp_sample);
+		dpc_sort(out, n, sizeof(*out), cmp_sample);
 		remember(this, refs, count, out, n);
 	}
 	stats->sampled = n;
-	free(refs);
+	dpc_bulk_free(refs);
 	report(this, stats);
 	*samples = out;
 	return n;
@@ -536,7 +538,7 @@ METHOD(dpc_sampler_t, sample, int,
 METHOD(dpc_sampler_t, destroy, void,
 	private_dpc_sampler_t *this)
 {
-	free(this->last);
+	dpc_bulk_free(this->last);
 	free(this);
 }
 

@@ -68,7 +68,8 @@ struct dpc_sampler_t {
 	 *					if they could not be read
 	 * @param budget	sampling stops when it is used up: the CHILD_SAs
 	 *					left are not sampled this round
-	 * @param samples	receives an allocated array of samples, to free()
+	 * @param samples	receives an allocated array of samples (free it with
+	 *					dpc_bulk_free())
 	 * @param stats		receives what was done
 	 * @return			number of samples
 	 */

@@ -9,6 +9,8 @@
 
 #include "dpc_path.h"
 #include "dpc_questions.h"
+#include "model/dpc_bulk.h"
+#include "model/dpc_sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -157,7 +159,7 @@ void dpc_paths_init(dpc_paths_t *paths)
  */
 void dpc_paths_clear(dpc_paths_t *paths)
 {
-	free(paths->items);
+	dpc_bulk_free(paths->items);
 	dpc_paths_init(paths);
 }
 
@@ -270,7 +272,7 @@ bool dpc_paths_build(dpc_paths_t *paths, dpc_facts_t *facts,
 	{
 		return true;
 	}
-	paths->items = calloc(n, sizeof(*paths->items));
+	paths->items = dpc_bulk_calloc(n, sizeof(*paths->items));
 	if (!paths->items)
 	{
 		return false;
@@ -286,7 +288,7 @@ bool dpc_paths_build(dpc_paths_t *paths, dpc_facts_t *facts,
 			}
 		}
 	}
-	qsort(paths->items, paths->count, sizeof(*paths->items), path_cmp);
+	dpc_sort(paths->items, paths->count, sizeof(*paths->items), path_cmp);
 	return true;
 }
 

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_dirty.h"
+#include "dpc_sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -229,7 +230,7 @@ bool dpc_dirty_build(dpc_dirty_t *d, const dpc_pending_t *p,
 			d->ids[n++] = tunnels->ikes[j]->unique_id;
 		}
 	}
-	qsort(d->ids, n, sizeof(uint32_t), id_cmp);
+	dpc_sort(d->ids, n, sizeof(uint32_t), id_cmp);
 	d->dirty = n;
 	return true;
 }

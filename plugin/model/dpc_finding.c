@@ -8,6 +8,7 @@
  */
 
 #include "dpc_finding.h"
+#include "dpc_bulk.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -264,7 +265,7 @@ void dpc_findings_clear(dpc_findings_t *list)
 	{
 		free(list->items[i].text);
 	}
-	free(list->items);
+	dpc_bulk_free(list->items);
 	dpc_findings_init(list);
 }
 
@@ -282,7 +283,8 @@ dpc_finding_t *dpc_findings_add(dpc_findings_t *list, const char *code,
 		{
 			return NULL;
 		}
-		grown = realloc(list->items, size * sizeof(dpc_finding_t));
+		grown = dpc_bulk_reallocarray(list->items, size,
+									  sizeof(dpc_finding_t));
 		if (!grown)
 		{
 			return NULL;

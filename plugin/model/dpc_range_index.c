@@ -8,6 +8,8 @@
  */
 
 #include "dpc_range_index.h"
+#include "dpc_bulk.h"
+#include "dpc_sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +83,7 @@ static bool grow(tree_t *tree, size_t size)
 	{
 		return false;
 	}
-	grown = realloc(tree->items, size * sizeof(range_t));
+	grown = dpc_bulk_reallocarray(tree->items, size, sizeof(range_t));
 	if (!grown)
 	{
 		return false;
@@ -164,7 +166,7 @@ static void build(tree_t *tree)
 {
 	if (!tree->built && tree->count)
 	{
-		qsort(tree->items, tree->count, sizeof(range_t), range_cmp);
+		dpc_sort(tree->items, tree->count, sizeof(range_t), range_cmp);
 		augment(tree->items, 0, tree->count);
 	}
 	tree->built = true;
@@ -297,8 +299,8 @@ void dpc_range_index_destroy(dpc_range_index_t *idx)
 {
 	if (idx)
 	{
-		free(idx->trees[0].items);
-		free(idx->trees[1].items);
+		dpc_bulk_free(idx->trees[0].items);
+		dpc_bulk_free(idx->trees[1].items);
 		free(idx);
 	}
 }

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_record.h"
+#include "dpc_bulk.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ static bool reserve_refs(void **array, int *size, int count, int n, int first)
 	{
 		want *= 2;
 	}
-	grown = realloc(*array, want * sizeof(void*));
+	grown = dpc_bulk_reallocarray(*array, want, sizeof(void*));
 	if (!grown)
 	{
 		return false;
@@ -231,7 +232,7 @@ void dpc_ike_rec_clear(dpc_ike_rec_t *ike)
 	{
 		dpc_child_rec_put(ike->children[i]);
 	}
-	free(ike->children);
+	dpc_bulk_free(ike->children);
 	ike->children = NULL;
 	ike->n_children = 0;
 	ike->children_size = 0;
@@ -564,6 +565,6 @@ void dpc_tunnels_clear(dpc_tunnels_t *t)
 	{
 		dpc_ike_rec_put(t->ikes[i]);
 	}
-	free(t->ikes);
+	dpc_bulk_free(t->ikes);
 	dpc_tunnels_init(t);
 }

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_store.h"
+#include "dpc_bulk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,7 @@ static bool index_build(index_t *idx, const dpc_finding_t *items, size_t count,
 		}
 		idx->size *= 2;
 	}
-	idx->slots = malloc(idx->size * sizeof(size_t));
+	idx->slots = dpc_bulk_calloc(idx->size, sizeof(size_t));
 	if (!idx->slots)
 	{
 		return false;
@@ -207,7 +208,8 @@ static bool reserve(dpc_findings_t *list, size_t n)
 	{
 		return true;
 	}
-	grown = realloc(list->items, (list->count + n) * sizeof(dpc_finding_t));
+	grown = dpc_bulk_reallocarray(list->items, list->count + n,
+								  sizeof(dpc_finding_t));
 	if (!grown)
 	{
 		return false;
@@ -255,12 +257,12 @@ static void merge_free(merge_t *m)
 	{
 		dpc_finding_free_text(&m->copies[i]);
 	}
-	free(m->copies);
-	free(m->copy_of);
-	free(m->in_round.slots);
-	free(m->in_store.slots);
-	free(m->map);
-	free(m->leave);
+	dpc_bulk_free(m->copies);
+	dpc_bulk_free(m->copy_of);
+	dpc_bulk_free(m->in_round.slots);
+	dpc_bulk_free(m->in_store.slots);
+	dpc_bulk_free(m->map);
+	dpc_bulk_free(m->leave);
 }
 
 /**
@@ -298,7 +300,7 @@ static bool index_store(dpc_store_t *store, const dpc_findings_t *round,
 	{
 		return index_build(&m->in_store, act->items, act->count, NULL);
 	}
-	subset = malloc((act->count + 1) * sizeof(size_t));
+	subset = dpc_bulk_calloc(act->count + 1, sizeof(size_t));
 	if (!subset)
 	{
 		return false;
@@ -311,7 +313,7 @@ static bool index_store(dpc_store_t *store, const dpc_findings_t *round,
 		}
 	}
 	ok = index_build(&m->in_store, act->items, n, subset);
-	free(subset);
+	dpc_bulk_free(subset);
 	return ok;
 }
 
@@ -338,7 +340,7 @@ static bool copy_taken(dpc_store_t *store, const dpc_findings_t *round,
 	const dpc_finding_t *f;
 	size_t i, j;
 
-	m->copy_of = malloc((round->count + 1) * sizeof(size_t));
+	m->copy_of = dpc_bulk_calloc(round->count + 1, sizeof(size_t));
 	if (!m->copy_of)
 	{
 		return false;
@@ -358,7 +360,7 @@ static bool copy_taken(dpc_store_t *store, const dpc_findings_t *round,
 			m->copy_of[i] = m->n_copies++;
 		}
 	}
-	m->copies = malloc((m->n_copies + 1) * sizeof(dpc_finding_t));
+	m->copies = dpc_bulk_calloc(m->n_copies + 1, sizeof(dpc_finding_t));
 	if (!m->copies)
 	{
 		m->n_copies = 0;
@@ -391,7 +393,7 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
 	size_t i, n_new = 0, n_events;
 
 	m->orig = act->count;
-	m->leave = malloc((act->count + 1) * sizeof(bool));
+	m->leave = dpc_bulk_calloc(act->count + 1, sizeof(bool));
 	if (!m->leave)
 	{
 		return false;
@@ -424,8 +426,9 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
 	{
 		return false;
 	}
-	m->map = malloc((act->count + n_new + 1) * sizeof(size_t));
-	events->items = malloc((n_events + 1) * sizeof(dpc_store_event_t));
+	m->map = dpc_bulk_calloc(act->count + n_new + 1, sizeof(size_t));
+	events->items = dpc_bulk_calloc(n_events + 1,
+								   sizeof(dpc_store_event_t));
 	return m->map && events->items;
 }
 
@@ -611,7 +614,7 @@ void dpc_store_emit(dpc_store_t *store, dpc_store_events_t *events,
 		}
 		event(ctx, events->items[i].type, f);
 	}
-	free(events->items);
+	dpc_bulk_free(events->items);
 	events->items = NULL;
 	events->count = 0;
 	dpc_findings_clear(&events->gone);

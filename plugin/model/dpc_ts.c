@@ -8,6 +8,7 @@
  */
 
 #include "dpc_ts.h"
+#include "dpc_sort.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -818,7 +819,7 @@ bool dpc_ts_subtract(const dpc_ts_t *from, const dpc_ts_list_t *cover,
 								c->to : from->to, len);
 		n++;
 	}
-	qsort(ranges, n, sizeof(range_t), range_cmp);
+	dpc_sort(ranges, n, sizeof(range_t), range_cmp);
 
 	/* sweep: cur is the first address not yet known to be covered */
 	memcpy(cur, from->from, len);

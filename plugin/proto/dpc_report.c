@@ -8,6 +8,7 @@
  */
 
 #include "dpc_report.h"
+#include "model/dpc_sort.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -463,7 +464,7 @@ bool dpc_report_status(const dpc_report_info_t *info,
 			return false;
 		}
 		place_findings(tunnels, findings, st.places);
-		qsort(st.places, findings->count, sizeof(place_t), place_cmp);
+		dpc_sort(st.places, findings->count, sizeof(place_t), place_cmp);
 	}
 
 	dpc_vici_add_kv_str(&st.b, "version", info->version);

@@ -2,7 +2,8 @@
 # ike_latency.sh and setup_rate.sh): lab "p" runs the plugin, lab "n" the
 # same charons without it; each gateway pair has N CHILD_SAs under one
 # IKE_SA (kernel-libipsec, no NAT). The caller sets N, PREFIX, SCRATCH, OUT,
-# LAB and die().
+# LAB and die(), and may set PAIR_DPC_EXTRA (the plugin's settings in lab p;
+# interval 30 s and settle 2 s unless set).
 
 # run a command with a lab's environment: in_lab p|n CMD...
 in_lab() {
@@ -67,8 +68,8 @@ lab_with_children() { # lab
 	local t0 n i
 	t0=$(date +%s)
 	in_lab "$1" env LAB_INITIATE=0 LAB_NAT=0 \
-		DPC_EXTRA="interval = 30s
-			settle = 2s" "$LAB/up.sh" >"$OUT/up-$1.out" 2>&1 ||
+		DPC_EXTRA="${PAIR_DPC_EXTRA:-interval = 30s
+			settle = 2s}" "$LAB/up.sh" >"$OUT/up-$1.out" 2>&1 ||
 		{ cat "$OUT/up-$1.out" >&2; die "lab $1 did not come up"; }
 	for gw in gwB gwA; do
 		write_children "$1" "$gw"

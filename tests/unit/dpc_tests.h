@@ -43,5 +43,6 @@ Suite *oom_suite(void);
 Suite *journal_suite(void);
 Suite *ipv6_suite(void);
 Suite *change_suite(void);
+Suite *bulk_suite(void);
 
 #endif /* DPC_TESTS_H_ */

@@ -12,6 +12,7 @@
 #include "facts/rtnl/dpc_rtnl_tables.h"
 #include "facts/sysctl/dpc_sysctl_cache.h"
 #include "facts/xfrm/dpc_xfrm_reader.h"
+#include "model/dpc_bulk.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -279,7 +280,7 @@ static void cache_answer(private_dpc_kernel_facts_t *this,
 	if (pos == this->answers_alloc)
 	{
 		size = max(max(pos * 2, expect), (size_t)ANSWERS_MIN);
-		answers = realloc(this->answers, size * sizeof(*answers));
+		answers = dpc_bulk_reallocarray(this->answers, size, sizeof(*answers));
 		if (!answers)
 		{
 			return;
@@ -685,8 +686,8 @@ METHOD(dpc_facts_t, destroy, void,
 	DESTROY_IF(this->xfrm);
 	free(this->nfaddrs);
 	DESTROY_IF(this->rtnl);
-	free(this->links);
-	free(this->addrs);
+	dpc_bulk_free(this->links);
+	dpc_bulk_free(this->addrs);
 	if (this->remember)
 	{	/* the next round asks ahead what this one asked */
 		DESTROY_IF(*this->previous);
@@ -694,7 +695,7 @@ METHOD(dpc_facts_t, destroy, void,
 		this->asked = NULL;
 	}
 	DESTROY_IF(this->asked);
-	free(this->answers);
+	dpc_bulk_free(this->answers);
 	DESTROY_IF(this->sysctls);
 	free(this);
 }

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_route_questions.h"
+#include "model/dpc_bulk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +132,7 @@ static bool grow_slots(private_dpc_route_questions_t *this, size_t size)
 	slot_t *slots, *old = this->slots;
 	size_t i, j;
 
-	slots = calloc(size, sizeof(*slots));
+	slots = dpc_bulk_calloc(size, sizeof(*slots));
 	if (!slots)
 	{
 		return FALSE;
@@ -147,7 +148,7 @@ static bool grow_slots(private_dpc_route_questions_t *this, size_t size)
 			slots[j] = old[i];
 		}
 	}
-	free(old);
+	dpc_bulk_free(old);
 	this->slots = slots;
 	this->slots_size = size;
 	return TRUE;
@@ -168,7 +169,7 @@ static bool grow(private_dpc_route_questions_t *this)
 	if (this->used == this->alloc)
 	{
 		size = this->alloc ? this->alloc * 2 : SLOTS_MIN / 2;
-		keys = realloc(this->keys, size * sizeof(*keys));
+		keys = dpc_bulk_reallocarray(this->keys, size, sizeof(*keys));
 		if (!keys)
 		{
 			return FALSE;
@@ -259,8 +260,8 @@ METHOD(dpc_route_questions_t, count, size_t,
 METHOD(dpc_route_questions_t, destroy, void,
 	private_dpc_route_questions_t *this)
 {
-	free(this->keys);
-	free(this->slots);
+	dpc_bulk_free(this->keys);
+	dpc_bulk_free(this->slots);
 	free(this);
 }
 
@@ -284,7 +285,7 @@ dpc_route_questions_t *dpc_route_questions_create(size_t expect)
 	expect = min(expect, (size_t)DPC_ROUTE_QUESTIONS_MAX);
 	if (expect)
 	{	/* room for as many as the last round asked, without doubling */
-		this->keys = malloc(expect * sizeof(*this->keys));
+		this->keys = dpc_bulk_calloc(expect, sizeof(*this->keys));
 		this->alloc = this->keys ? expect : 0;
 		while (size < expect * 2)
 		{

@@ -9,6 +9,7 @@
 
 #include "dpc_nft_read.h"
 #include "facts/dpc_netlink.h"
+#include "model/dpc_bulk.h"
 #include "nfsim/nfsim_attr.h"
 
 #include <errno.h>
@@ -163,7 +164,7 @@ static void reset_ctx(read_ctx_t *ctx)
 		free(ctx->sets[i].name);
 	}
 	free(ctx->sets);
-	free(ctx->msgs);
+	dpc_bulk_free(ctx->msgs);
 	memset(ctx, 0, sizeof(*ctx));
 }
 
@@ -183,7 +184,7 @@ static void collect(read_ctx_t *ctx, const struct nlmsghdr *nlh)
 		{
 			size *= 2;
 		}
-		n = realloc(ctx->msgs, size);
+		n = dpc_bulk_realloc(ctx->msgs, size);
 		if (!n)
 		{
 			ctx->nomem = true;
@@ -355,7 +356,7 @@ static int open_socket(struct mnl_socket **nl, char **buf)
 {
 	int ret;
 
-	*buf = malloc(RECV_BUF);
+	*buf = dpc_bulk_alloc(RECV_BUF);
 	if (!*buf)
 	{
 		return -ENOMEM;
@@ -364,7 +365,7 @@ static int open_socket(struct mnl_socket **nl, char **buf)
 	if (!*nl)
 	{
 		ret = errno ? -errno : -EIO;
-		free(*buf);
+		dpc_bulk_free(*buf);
 		return ret;
 	}
 	return 0;
@@ -424,7 +425,7 @@ int dpc_nft_read(nfsim_ruleset_t *rs, uint32_t *genid,
 		ret = read_once(nl, buf, &ctx, &seq, &id);
 	}
 	mnl_socket_close(nl);
-	free(buf);
+	dpc_bulk_free(buf);
 	if (ret == 0)
 	{
 		dpc_read_limits_add(limits, ctx.elements, ctx.len);
@@ -452,6 +453,6 @@ int dpc_nft_genid(uint32_t *genid)
 	}
 	ret = get_genid(nl, buf, &seq, genid, NULL);
 	mnl_socket_close(nl);
-	free(buf);
+	dpc_bulk_free(buf);
 	return ret;
 }

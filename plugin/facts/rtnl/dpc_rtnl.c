@@ -59,6 +59,7 @@
 #define _GNU_SOURCE /* recvmmsg() */
 #include "dpc_rtnl.h"
 #include "facts/dpc_netlink.h"
+#include "model/dpc_bulk.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -679,7 +680,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	if (d->count == d->size)
 	{
 		size = d->size ? d->size * 2 : 16;
-		grown = realloc(d->items, size * d->elem);
+		grown = dpc_bulk_reallocarray(d->items, size, d->elem);
 		if (!grown)
 		{
 			errno = ENOMEM;
@@ -725,7 +726,7 @@ static bool dump(private_dpc_rtnl_t *this, struct nlmsghdr *req,
 		}
 		errno = EAGAIN;
 	}
-	free(d->items);
+	dpc_bulk_free(d->items);
 	d->items = NULL;
 	d->count = 0;
 	return FALSE;

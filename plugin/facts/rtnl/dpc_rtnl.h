@@ -104,7 +104,7 @@ struct dpc_rtnl_t {
 	 * Dump all interfaces. A dump the kernel marks inconsistent (the links
 	 * changed meanwhile) is repeated a few times.
 	 *
-	 * @param links		receives an allocated array, to free()
+	 * @param links		receives an allocated array, to dpc_bulk_free()
 	 * @param count		receives the number of interfaces
 	 * @return			FALSE if the dump failed (errno set)
 	 */
@@ -113,7 +113,7 @@ struct dpc_rtnl_t {
 	/**
 	 * Dump all IPv4 and IPv6 interface addresses, like dump_links().
 	 *
-	 * @param addrs		receives an allocated array, to free()
+	 * @param addrs		receives an allocated array, to dpc_bulk_free()
 	 * @param count		receives the number of addresses
 	 * @return			FALSE if the dump failed (errno set)
 	 */
@@ -124,7 +124,7 @@ struct dpc_rtnl_t {
 	 * kernel's order (by priority). At most DPC_RTNL_MAX_RULES are kept.
 	 *
 	 * @param family	AF_INET or AF_INET6
-	 * @param rules		receives an allocated array, to free()
+	 * @param rules		receives an allocated array, to dpc_bulk_free()
 	 * @param count		receives the number of rules
 	 * @param truncated	receives whether rules were dropped over the limit
 	 * @return			FALSE if the dump failed (errno set)
@@ -138,7 +138,7 @@ struct dpc_rtnl_t {
 	 * routes. At most DPC_RTNL_MAX_ROUTES are kept.
 	 *
 	 * @param family	AF_INET or AF_INET6
-	 * @param routes	receives an allocated array, to free()
+	 * @param routes	receives an allocated array, to dpc_bulk_free()
 	 * @param count		receives the number of routes
 	 * @param truncated	receives whether routes were dropped over the limit
 	 * @return			FALSE if the dump failed (errno set)

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_rtnl_tables.h"
+#include "model/dpc_bulk.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,8 +112,8 @@ static int read_family(private_dpc_rtnl_tables_t *this, uint8_t family)
 	}
 	if (this->kept && ok)
 	{	/* hand them over (a failed dump is read again next round) */
-		free(this->kept->rt[i].rules);
-		free(this->kept->rt[i].routes);
+		dpc_bulk_free(this->kept->rt[i].rules);
+		dpc_bulk_free(this->kept->rt[i].routes);
 		this->kept->rt[i].rules = this->rt[i].rules;
 		this->kept->rt[i].nrules = this->rt[i].nrules;
 		this->kept->rt[i].routes = this->rt[i].routes;
@@ -158,8 +159,8 @@ METHOD(dpc_rtnl_tables_t, destroy, void,
 	{
 		if (!this->rt[i].from_kept)
 		{
-			free(this->rt[i].rules);
-			free(this->rt[i].routes);
+			dpc_bulk_free(this->rt[i].rules);
+			dpc_bulk_free(this->rt[i].routes);
 		}
 	}
 	free(this);
@@ -174,8 +175,8 @@ void dpc_rtnl_dumps_clear(dpc_rtnl_dumps_t *dumps)
 
 	for (i = 0; i < 2; i++)
 	{
-		free(dumps->rt[i].rules);
-		free(dumps->rt[i].routes);
+		dpc_bulk_free(dumps->rt[i].rules);
+		dpc_bulk_free(dumps->rt[i].routes);
 	}
 	memset(dumps, 0, sizeof(*dumps));
 }

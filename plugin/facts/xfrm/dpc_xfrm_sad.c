@@ -9,6 +9,8 @@
 
 #include "dpc_xfrm_sad.h"
 #include "dpc_xfrm_attr.h"
+#include "model/dpc_bulk.h"
+#include "model/dpc_sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +174,8 @@ bool dpc_xfrm_sad_add(dpc_xfrm_sad_t *sad, const dpc_xfrm_sa_t *sa,
 		{
 			size = max;
 		}
-		sas = size > sad->size ? realloc(sad->sas, size * sizeof(*sas)) : NULL;
+		sas = size > sad->size ?
+			  dpc_bulk_reallocarray(sad->sas, size, sizeof(*sas)) : NULL;
 		if (!sas)
 		{
 			sad->dropped++;
@@ -255,7 +258,7 @@ void dpc_xfrm_sad_sort(dpc_xfrm_sad_t *sad)
 {
 	if (sad->count > 1)
 	{
-		qsort(sad->sas, sad->count, sizeof(*sad->sas), cmp_sa);
+		dpc_sort(sad->sas, sad->count, sizeof(*sad->sas), cmp_sa);
 	}
 	sad->sorted = true;
 }
@@ -311,6 +314,6 @@ const dpc_xfrm_sa_t *dpc_xfrm_sad_find(const dpc_xfrm_sad_t *sad,
 
 void dpc_xfrm_sad_clear(dpc_xfrm_sad_t *sad)
 {
-	free(sad->sas);
+	dpc_bulk_free(sad->sas);
 	dpc_xfrm_sad_init(sad);
 }

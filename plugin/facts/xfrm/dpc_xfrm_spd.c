@@ -8,6 +8,7 @@
  */
 
 #include "dpc_xfrm_spd.h"
+#include "model/dpc_bulk.h"
 #include "dpc_xfrm_attr.h"
 
 #include <stdarg.h>
@@ -198,7 +199,8 @@ bool dpc_xfrm_spd_add(dpc_xfrm_spd_t *spd, const dpc_xfrm_policy_t *policy,
 			size = max;
 		}
 		policies = size > spd->size ?
-			realloc(spd->policies, size * sizeof(*policies)) : NULL;
+			dpc_bulk_reallocarray(spd->policies, size, sizeof(*policies)) :
+			NULL;
 		if (!policies)
 		{
 			spd->dropped++;
@@ -252,7 +254,7 @@ unsigned dpc_xfrm_spd_parse(dpc_xfrm_spd_t *spd, const void *buf, size_t len,
 
 void dpc_xfrm_spd_clear(dpc_xfrm_spd_t *spd)
 {
-	free(spd->policies);
+	dpc_bulk_free(spd->policies);
 	dpc_xfrm_spd_init(spd);
 }
 

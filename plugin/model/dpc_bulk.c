@@ -1,0 +1,215 @@
+/*
+ * Copyright (C) 2026 dataplane-check authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/*
+ * Written by hand: no library allocates large blocks outside malloc's
+ * bookkeeping (see the header for why that matters inside charon). Each
+ * block starts with a header telling how it was allocated, so callers keep
+ * no sizes.
+ */
+
+#define _GNU_SOURCE
+#include "dpc_bulk.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* AddressSanitizer's allocator has no such threshold and only its blocks
+ * get redzones: under it, every block comes from malloc */
+#if defined(__SANITIZE_ADDRESS__)
+#define BULK_MAP 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BULK_MAP 0
+#endif
+#endif
+#ifndef BULK_MAP
+#define BULK_MAP 1
+#endif
+
+/**
+ * In front of each block; 16 bytes keep the block aligned as malloc's.
+ */
+typedef struct {
+	/** bytes mapped, header included; 0 if from malloc */
+	size_t mapped;
+	/** bytes the caller asked for */
+	size_t size;
+} header_t;
+
+/**
+ * Bytes of a mapping holding total bytes, page aligned; 0 on overflow.
+ */
+static size_t map_len(size_t total)
+{
+	static size_t page;
+
+	if (!page)
+	{	/* the same value from every thread */
+		long p = sysconf(_SC_PAGESIZE);
+
+		page = p > 0 ? (size_t)p : 4096;
+	}
+	if (total > SIZE_MAX - page)
+	{
+		return 0;
+	}
+	return (total + page - 1) / page * page;
+}
+
+/**
+ * Whether a block of total bytes (header included) is mapped.
+ */
+static int mapped(size_t total)
+{
+	return BULK_MAP && total >= DPC_BULK_MAP_MIN;
+}
+
+/**
+ * A new block of size bytes, zeroed; the header filled in.
+ */
+static header_t *new_block(size_t size)
+{
+	header_t *h;
+	size_t total, len;
+	void *m;
+
+	if (size > SIZE_MAX - sizeof(header_t))
+	{
+		return NULL;
+	}
+	total = sizeof(header_t) + size;
+	if (!mapped(total))
+	{
+		h = calloc(1, total);
+		if (h)
+		{
+			h->size = size;
+		}
+		return h;
+	}
+	len = map_len(total);
+	if (!len)
+	{
+		return NULL;
+	}
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	if (m == MAP_FAILED)
+	{
+		return NULL;
+	}
+	h = m;
+	h->mapped = len;
+	h->size = size;
+	return h;
+}
+
+void *dpc_bulk_alloc(size_t size)
+{
+	header_t *h = new_block(size);
+
+	return h ? h + 1 : NULL;
+}
+
+void *dpc_bulk_calloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+	{
+		return NULL;
+	}
+	return dpc_bulk_alloc(n * size);
+}
+
+void *dpc_bulk_realloc(void *ptr, size_t size)
+{
+	header_t *h, *grown;
+	size_t total, len;
+	void *m;
+
+	if (!ptr)
+	{
+		return dpc_bulk_alloc(size);
+	}
+	h = (header_t*)ptr - 1;
+	if (size > SIZE_MAX - sizeof(header_t))
+	{
+		return NULL;
+	}
+	total = sizeof(header_t) + size;
+	if (h->mapped)
+	{	/* stays mapped, even if it shrinks below the threshold */
+		len = map_len(total);
+		if (!len)
+		{
+			return NULL;
+		}
+		if (len != h->mapped)
+		{
+			m = mremap(h, h->mapped, len, MREMAP_MAYMOVE);
+			if (m == MAP_FAILED)
+			{
+				return NULL;
+			}
+			h = m;
+			h->mapped = len;
+		}
+		h->size = size;
+		return h + 1;
+	}
+	if (!mapped(total))
+	{	/* below the threshold malloc never maps */
+		grown = realloc(h, total);
+		if (!grown)
+		{
+			return NULL;
+		}
+		grown->size = size;
+		return grown + 1;
+	}
+	grown = new_block(size);
+	if (!grown)
+	{
+		return NULL;
+	}
+	memcpy(grown + 1, h + 1, h->size < size ? h->size : size);
+	free(h);
+	return grown + 1;
+}
+
+void *dpc_bulk_reallocarray(void *ptr, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+	{
+		return NULL;
+	}
+	return dpc_bulk_realloc(ptr, n * size);
+}
+
+void dpc_bulk_free(void *ptr)
+{
+	header_t *h;
+
+	if (!ptr)
+	{
+		return;
+	}
+	h = (header_t*)ptr - 1;
+	if (h->mapped)
+	{
+		munmap(h, h->mapped);
+	}
+	else
+	{
+		free(h);
+	}
+}
