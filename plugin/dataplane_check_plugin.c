@@ -14,6 +14,7 @@
 #include "engine/dpc_registry.h"
 #include "engine/dpc_round.h"
 #include "engine/dpc_watch.h"
+#include "model/dpc_bulk.h"
 #include "model/dpc_settings.h"
 
 #include <daemon.h>
@@ -193,6 +194,7 @@ METHOD(plugin_t, destroy, void,
 	this->listener->destroy(this->listener);
 	this->round->destroy(this->round);
 	this->registry->destroy(this->registry);
+	dpc_bulk_release();
 	free(this);
 }
 

@@ -443,7 +443,8 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
 
 /**
  * Hand the memory a full round used back to the kernel: the paths, route
- * answers and findings of every tunnel are freed by now, but glibc keeps
+ * answers and findings of every tunnel are freed by now (their large arrays
+ * wait in dpc_bulk's cache, unmapped here), but glibc keeps
  * freed memory in the arena of the worker thread that ran the round, where
  * charon rarely needs that much again (a gateway's RSS would grow by the
  * round's peak). malloc_trim() takes each arena's lock in turn for as long
@@ -451,6 +452,8 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
  */
 static void return_memory(int tunnels)
 {
+	/* the large arrays incremental rounds reused since the last full one */
+	dpc_bulk_release();
 #ifdef __GLIBC__
 	timeval_t start, end;
 

@@ -11,12 +11,16 @@
  * Written by hand: no library allocates large blocks outside malloc's
  * bookkeeping (see the header for why that matters inside charon). Each
  * block starts with a header telling how it was allocated, so callers keep
- * no sizes.
+ * no sizes. Freed mappings wait in a small cache until dpc_bulk_release():
+ * a fresh mapping costs a page fault per page touched, and incremental
+ * rounds allocate the same arrays over and over.
  */
 
 #define _GNU_SOURCE
 #include "dpc_bulk.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,28 +41,85 @@
 #endif
 
 /**
- * In front of each block; 16 bytes keep the block aligned as malloc's.
+ * In front of each block; 32 bytes keep the block aligned as malloc's.
  */
 typedef struct {
 	/** bytes mapped, header included; 0 if from malloc */
 	size_t mapped;
 	/** bytes the caller asked for */
 	size_t size;
+	/** mapped: bytes after the header ever handed out (the rest is still
+	 *  zero from the kernel) */
+	size_t high;
+	/** unused, for alignment */
+	size_t pad;
 } header_t;
+
+/**
+ * Freed mappings kept for reuse, and their lock (blocks are freed from
+ * charon's threads and the plugin's).
+ */
+static struct {
+	pthread_mutex_t lock;
+	header_t *blocks[DPC_BULK_CACHE_BLOCKS];
+	int count;
+	size_t bytes;
+} cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/**
+ * Take the smallest cached mapping of at least len bytes, NULL if none.
+ */
+static header_t *cache_take(size_t len)
+{
+	header_t *h = NULL;
+	int i, best = -1;
+
+	pthread_mutex_lock(&cache.lock);
+	for (i = 0; i < cache.count; i++)
+	{
+		if (cache.blocks[i]->mapped >= len &&
+			(best < 0 || cache.blocks[i]->mapped < cache.blocks[best]->mapped))
+		{
+			best = i;
+		}
+	}
+	if (best >= 0)
+	{
+		h = cache.blocks[best];
+		cache.blocks[best] = cache.blocks[--cache.count];
+		cache.bytes -= h->mapped;
+	}
+	pthread_mutex_unlock(&cache.lock);
+	return h;
+}
+
+/**
+ * Keep a freed mapping for reuse, if the cache has room for it.
+ */
+static bool cache_put(header_t *h)
+{
+	bool kept = false;
+
+	pthread_mutex_lock(&cache.lock);
+	if (cache.count < DPC_BULK_CACHE_BLOCKS &&
+		h->mapped <= DPC_BULK_CACHE_BYTES - cache.bytes)
+	{
+		cache.blocks[cache.count++] = h;
+		cache.bytes += h->mapped;
+		kept = true;
+	}
+	pthread_mutex_unlock(&cache.lock);
+	return kept;
+}
 
 /**
  * Bytes of a mapping holding total bytes, page aligned; 0 on overflow.
  */
 static size_t map_len(size_t total)
 {
-	static size_t page;
+	long p = sysconf(_SC_PAGESIZE);
+	size_t page = p > 0 ? (size_t)p : 4096;
 
-	if (!page)
-	{	/* the same value from every thread */
-		long p = sysconf(_SC_PAGESIZE);
-
-		page = p > 0 ? (size_t)p : 4096;
-	}
 	if (total > SIZE_MAX - page)
 	{
 		return 0;
@@ -102,6 +163,14 @@ static header_t *new_block(size_t size)
 	{
 		return NULL;
 	}
+	h = cache_take(len);
+	if (h)
+	{	/* what an earlier user wrote is cleared, the rest is still zero */
+		memset(h + 1, 0, h->high < size ? h->high : size);
+		h->high = h->high > size ? h->high : size;
+		h->size = size;
+		return h;
+	}
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			 -1, 0);
 	if (m == MAP_FAILED)
@@ -110,7 +179,7 @@ static header_t *new_block(size_t size)
 	}
 	h = m;
 	h->mapped = len;
-	h->size = size;
+	h->size = h->high = size;
 	return h;
 }
 
@@ -147,14 +216,23 @@ void *dpc_bulk_realloc(void *ptr, size_t size)
 	}
 	total = sizeof(header_t) + size;
 	if (h->mapped)
-	{	/* stays mapped, even if it shrinks below the threshold */
+	{	/* stays mapped, and as large, even if it shrinks */
 		len = map_len(total);
 		if (!len)
 		{
 			return NULL;
 		}
-		if (len != h->mapped)
+		if (len > h->mapped)
 		{
+			grown = cache_take(len);
+			if (grown)
+			{	/* a copy costs less than faulting fresh pages in */
+				memcpy(grown + 1, h + 1, h->size);
+				grown->size = size;
+				grown->high = grown->high > size ? grown->high : size;
+				dpc_bulk_free(h + 1);
+				return grown + 1;
+			}
 			m = mremap(h, h->mapped, len, MREMAP_MAYMOVE);
 			if (m == MAP_FAILED)
 			{
@@ -164,6 +242,7 @@ void *dpc_bulk_realloc(void *ptr, size_t size)
 			h->mapped = len;
 		}
 		h->size = size;
+		h->high = h->high > size ? h->high : size;
 		return h + 1;
 	}
 	if (!mapped(total))
@@ -204,12 +283,22 @@ void dpc_bulk_free(void *ptr)
 		return;
 	}
 	h = (header_t*)ptr - 1;
-	if (h->mapped)
+	if (!h->mapped)
+	{
+		free(h);
+	}
+	else if (!cache_put(h))
 	{
 		munmap(h, h->mapped);
 	}
-	else
+}
+
+void dpc_bulk_release(void)
+{
+	header_t *h;
+
+	while ((h = cache_take(0)))
 	{
-		free(h);
+		munmap(h, h->mapped);
 	}
 }

@@ -24,6 +24,9 @@
  * use. Blocks from here never pass through free() once mapped.
  *
  * A block must be resized and freed here, never with realloc() or free().
+ * Freed mappings are kept for reuse (a fresh one costs a page fault per
+ * page) until dpc_bulk_release(), which the round calls after each full
+ * round: incremental rounds between them reuse the same memory.
  */
 
 #ifndef DPC_BULK_H_
@@ -33,6 +36,12 @@
 
 /** blocks this large or larger are mapped (below glibc's lowest threshold) */
 #define DPC_BULK_MAP_MIN (64 * 1024)
+
+/** freed mappings kept for reuse until dpc_bulk_release(), at most */
+#define DPC_BULK_CACHE_BLOCKS 16
+
+/** bytes of freed mappings kept for reuse, at most */
+#define DPC_BULK_CACHE_BYTES (32 * 1024 * 1024)
 
 /**
  * Allocate a zeroed block.
@@ -72,5 +81,10 @@ void *dpc_bulk_reallocarray(void *ptr, size_t n, size_t size);
  * @param ptr		a block from dpc_bulk_*, or NULL
  */
 void dpc_bulk_free(void *ptr);
+
+/**
+ * Unmap the freed mappings kept for reuse.
+ */
+void dpc_bulk_release(void);
 
 #endif /** DPC_BULK_H_ @}*/

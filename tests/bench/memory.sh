@@ -5,11 +5,11 @@
 # kernel-libipsec, no NAT); in lab p the plugin runs a full round every
 # second (interval = 1s), so ROUNDS rounds pass in minutes. No CHILD_SA is
 # torn down: every record the plugin tracks is an installed CHILD_SA (or
-# their IKE_SA). RSS of both gateways of both labs (the median of five
-# readings a second apart) is read after a tenth of the rounds and again
-# after all of them, counted from when both labs are up; prints the
-# difference per CHILD_SA (the goal: <= 2 KiB) and its growth between the
-# two readings (flat).
+# their IKE_SA). RSS of both gateways of both labs (the lowest and highest
+# of ten readings a second apart: between rounds, and with a round's
+# memory) is read after a tenth of the rounds and again after all of them,
+# counted from when both labs are up; prints the difference per CHILD_SA
+# (the goal: <= 2 KiB) and its growth between the two readings (flat).
 #
 # Usage: tests/bench/memory.sh [CHILDREN] [ROUNDS]   (1000, 200)
 #   from the build directory, with DPC_PLUGIN and DPC_CLI set (make
@@ -63,23 +63,25 @@ wait_rounds() { # n
 	done
 }
 
-median_rss() { # lab gw: median of 5 readings a second apart (a reading
-	# during a round sees that round's memory too)
+rss_range() { # lab gw: lowest and highest of 10 readings a second apart
+	# (rounds run every second: the lowest is between rounds, the highest
+	# sees a round's memory too)
 	local i
-	for i in 1 2 3 4 5; do rss "$1" "$2"; sleep 1; done | sort -n | sed -n 3p
+	for i in $(seq 1 10); do rss "$1" "$2"; sleep 1; done | sort -n | sed -n '1p;$p' | paste -sd' '
 }
 
 declare -A early
 reading() { # label: RSS of every gateway, with the plugin against without
 	local gw p n r
 	for gw in gwA gwB; do
-		p=$(median_rss p "$gw") n=$(median_rss n "$gw") r=$(status "$gw" '.records.tracked // 0')
-		[ "$1" = early ] && early[$gw]=$((p - n))
+		p=$(rss_range p "$gw") n=$(rss_range n "$gw") r=$(status "$gw" '.records.tracked // 0')
+		[ "$1" = early ] && early[$gw]=$(( ${p% *} - ${n% *} ))
 		awk -v gw="$gw" -v l="$1" -v p="$p" -v n="$n" -v c="$N" -v r="$r" \
 			-v e="${early[$gw]}" -v f="$(rounds)" 'BEGIN {
-			printf "%s after %d rounds (%s): charon RSS plugin %d KiB, none %d KiB, %+.2f KiB per CHILD_SA up (%d records tracked)",
-				gw, f, l, p, n, (p - n) / c, r
-			if (l != "early") printf ", %+d KiB since the early reading", (p - n) - e
+			split(p, P, " "); split(n, M, " ")
+			printf "%s after %d rounds (%s): charon RSS plugin %d-%d KiB, none %d-%d KiB; between rounds %+.2f KiB per CHILD_SA up, with a round %+.2f (%d records tracked)",
+				gw, f, l, P[1], P[2], M[1], M[2], (P[1] - M[1]) / c, (P[2] - M[2]) / c, r
+			if (l != "early") printf "; between rounds %+d KiB since the early reading", (P[1] - M[1]) - e
 			printf "\n" }'
 	done
 }
