@@ -595,7 +595,7 @@ static int cmd_trace(const options_t *opts)
 		return EXIT_UNKNOWN;
 	}
 	reply = request(opts, "trace", msg, len);
-	free(msg);
+	dpc_vici_msg_free(msg);
 	if (!reply)
 	{
 		return EXIT_UNKNOWN;

@@ -280,7 +280,7 @@ static void respond(private_dpc_query_t *this, u_int id, char *cmd,
 	if (reply.ptr)
 	{
 		this->socket->respond(this->socket, id, reply);
-		chunk_free(&reply);
+		dpc_vici_msg_free(reply.ptr);
 	}
 }
 
@@ -372,7 +372,7 @@ static void *execute_all(private_dpc_query_t *this)
 		{
 			respond(this, id, (char*)dpc_work_name(work->kind), reply);
 		}
-		chunk_free(&reply);
+		dpc_vici_msg_free(reply.ptr);
 		dpc_work_destroy(work);
 	}
 	return NULL;
@@ -433,7 +433,7 @@ CALLBACK(on_command, bool,
 		{	/* the request itself is wrong: say so now */
 			reply = failed(err);
 			respond(this, id, name, reply);
-			chunk_free(&reply);
+			dpc_vici_msg_free(reply.ptr);
 		}
 	}
 	else
@@ -456,7 +456,7 @@ CALLBACK(on_event, void,
 		dpc_report_event(type, f, time(NULL), &msg, &len))
 	{
 		this->socket->notify(this->socket, chunk_create(msg, len));
-		free(msg);
+		dpc_vici_msg_free(msg);
 	}
 }
 

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_vici_msg.h"
+#include "model/dpc_bulk.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ void dpc_vici_builder_clear(dpc_vici_builder_t *b)
 {
 	size_t limit = b->limit;
 
-	free(b->buf);
+	dpc_bulk_free(b->buf);
 	dpc_vici_builder_init(b);
 	b->limit = limit;
 }
@@ -61,7 +62,7 @@ static bool reserve(dpc_vici_builder_t *b, size_t n)
 	{
 		size *= 2;
 	}
-	buf = realloc(b->buf, size);
+	buf = dpc_bulk_realloc(b->buf, size);
 	if (!buf)
 	{
 		b->failed = true;
@@ -283,6 +284,11 @@ void dpc_vici_builder_rollback(dpc_vici_builder_t *b,
 		b->in_list = mark->in_list;
 		b->failed = mark->failed;
 	}
+}
+
+void dpc_vici_msg_free(void *msg)
+{
+	dpc_bulk_free(msg);
 }
 
 bool dpc_vici_builder_finish(dpc_vici_builder_t *b, uint8_t **msg,
@@ -805,7 +811,7 @@ uint8_t *dpc_vici_packet_build(dpc_vici_packet_type_t type, const char *name,
 	{
 		return NULL;
 	}
-	pkt = malloc(4 + total);
+	pkt = dpc_bulk_alloc(4 + total);
 	if (!pkt)
 	{
 		return NULL;
@@ -907,6 +913,6 @@ bool dpc_vici_packet_send(int fd, dpc_vici_packet_type_t type,
 		}
 		done += n;
 	}
-	free(pkt);
+	dpc_bulk_free(pkt);
 	return done == total;
 }

@@ -180,9 +180,20 @@ void dpc_vici_builder_rollback(dpc_vici_builder_t *b,
 							   const dpc_vici_mark_t *mark);
 
 /**
+ * Free a message of dpc_vici_builder_finish() or a packet of
+ * dpc_vici_packet_build(). Their memory comes from dpc_bulk: a status reply
+ * over thousands of tunnels is hundreds of KB, and must not pass through
+ * free() inside charon (see dpc_bulk.h).
+ *
+ * @param msg		the message or packet, or NULL
+ */
+void dpc_vici_msg_free(void *msg);
+
+/**
  * Take the encoded message; the builder is empty afterwards.
  *
- * @param msg		receives the message (never NULL on success), free() it
+ * @param msg		receives the message (never NULL on success), to free
+ *					with dpc_vici_msg_free()
  * @param len		receives its length
  * @return			FALSE if an error occurred or sections/lists are open
  *					(the builder is cleared either way)
@@ -320,7 +331,8 @@ void dpc_vici_put_len(uint8_t hdr[4], uint32_t len);
  * @param msg		message for types carrying one, may be NULL if len is 0
  * @param len		message length
  * @param out_len	receives the total length
- * @return			allocated packet, NULL if invalid or too large
+ * @return			allocated packet (free it with dpc_vici_msg_free()), NULL
+ *					if invalid or too large
  */
 uint8_t *dpc_vici_packet_build(dpc_vici_packet_type_t type, const char *name,
 							   const uint8_t *msg, size_t len,

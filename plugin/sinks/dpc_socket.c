@@ -17,6 +17,7 @@
 #include "dpc_socket_conn.h"
 #include "dpc_socket_unix.h"
 #include "proto/dpc_report.h"
+#include "model/dpc_bulk.h"
 
 #include <threading/mutex.h>
 #include <threading/thread.h>
@@ -254,7 +255,7 @@ static void send_to(private_dpc_socket_t *this, u_int id,
 	}
 	else
 	{
-		free(pkt);
+		dpc_vici_msg_free(pkt);
 	}
 	this->mutex->unlock(this->mutex);
 	if (!ok)
@@ -280,7 +281,7 @@ METHOD(dpc_socket_t, busy, void,
 	if (dpc_report_busy(reason, &msg, &len))
 	{
 		send_to(this, id, DPC_VICI_CMD_RESPONSE, chunk_create(msg, len), TRUE);
-		free(msg);
+		dpc_vici_msg_free(msg);
 	}
 }
 
@@ -306,7 +307,7 @@ METHOD(dpc_socket_t, notify, void,
 		{
 			continue;
 		}
-		copy = malloc(len);
+		copy = dpc_bulk_alloc(len);
 		if (copy)
 		{
 			memcpy(copy, pkt, len);
@@ -317,7 +318,7 @@ METHOD(dpc_socket_t, notify, void,
 		}
 	}
 	this->mutex->unlock(this->mutex);
-	free(pkt);
+	dpc_vici_msg_free(pkt);
 	if (dropped)
 	{
 		DBG1(DBG_CFG, "dataplane-check: %u finding event subscriber(s) of "

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_socket_conn.h"
+#include "model/dpc_bulk.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,7 +51,7 @@ void dpc_conn_destroy(dpc_conn_t *conn)
 	close(conn->fd);
 	for (i = 0; i < conn->out_count; i++)
 	{
-		free(conn->out[i]);
+		dpc_bulk_free(conn->out[i]);
 	}
 	free(conn->out);
 	free(conn->out_len);
@@ -160,7 +161,7 @@ bool dpc_conn_queue(dpc_conn_t *conn, uint8_t *pkt, size_t len,
 {
 	if (conn->out_bytes + len > limits->max_out || !out_reserve(conn))
 	{
-		free(pkt);
+		dpc_bulk_free(pkt);
 		return false;
 	}
 	conn->out[conn->out_count] = pkt;
@@ -176,7 +177,7 @@ bool dpc_conn_queue(dpc_conn_t *conn, uint8_t *pkt, size_t len,
 static void out_pop(dpc_conn_t *conn)
 {
 	conn->out_bytes -= conn->out_len[0];
-	free(conn->out[0]);
+	dpc_bulk_free(conn->out[0]);
 	conn->out_count--;
 	memmove(conn->out, conn->out + 1, conn->out_count * sizeof(*conn->out));
 	memmove(conn->out_len, conn->out_len + 1,
@@ -255,7 +256,7 @@ void dpc_conn_discard_output(dpc_conn_t *conn)
 {
 	while (conn->out_count)
 	{
-		free(conn->out[--conn->out_count]);
+		dpc_bulk_free(conn->out[--conn->out_count]);
 	}
 	conn->out_bytes = 0;
 	conn->out_done = 0;

@@ -121,7 +121,8 @@ dpc_conn_read_t dpc_conn_read(dpc_conn_t *conn, char *err, size_t errlen);
  * Queue a packet (with length prefix) for sending.
  *
  * @param conn		connection
- * @param pkt		packet, taken (freed on failure too)
+ * @param pkt		packet from dpc_vici_packet_build() or dpc_bulk, taken
+ *					(freed on failure too)
  * @param len		its length
  * @param limits	max_out is checked
  * @return			FALSE if the client already has too much queued, or

@@ -77,10 +77,10 @@ static double time_rekey(int fd, const char *child, int timeout_ms)
 	start = hx_now_ms();
 	if (!dpc_vici_packet_send(fd, DPC_VICI_CMD_REQUEST, "rekey", msg, len))
 	{
-		free(msg);
+		dpc_vici_msg_free(msg);
 		return -1;
 	}
-	free(msg);
+	dpc_vici_msg_free(msg);
 	while ((left = start + timeout_ms - hx_now_ms()) > 0 &&
 		   hx_client_recv(fd, (int)left, &pkt, &buf))
 	{

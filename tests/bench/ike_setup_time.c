@@ -52,7 +52,7 @@ static bool control(int fd, const char *cmd, const char *key,
 	}
 	/* charon answers when the exchange is done or its timeout hit */
 	reply = hx_client_request(fd, cmd, msg, len, timeout_ms + 5000);
-	free(msg);
+	dpc_vici_msg_free(msg);
 	ok = reply && !strcmp(dpc_vici_find_str(reply, "success", ""), "yes");
 	if (reply && !ok)
 	{

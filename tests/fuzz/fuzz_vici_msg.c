@@ -85,7 +85,7 @@ static void check_message(const uint8_t *data, size_t size)
 	{
 		abort();
 	}
-	free(msg);
+	dpc_vici_msg_free(msg);
 	dpc_vici_node_free(root);
 }
 

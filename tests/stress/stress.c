@@ -196,7 +196,7 @@ static void *client_thread(void *arg)
 		}
 		/* any answer counts, "busy" too: the point is that none hangs */
 		reply = hx_client_request(fd, commands[n], msg, len, REQUEST_TIMEOUT);
-		free(msg);
+		dpc_vici_msg_free(msg);
 		if (!reply)
 		{
 			c->failed++;
@@ -245,7 +245,7 @@ static void *impatient_thread(void *arg)
 		{
 			c->answered[n]++;
 		}
-		free(msg);
+		dpc_vici_msg_free(msg);
 		close(fd);
 		usleep(5000);
 	}

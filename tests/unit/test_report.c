@@ -159,7 +159,7 @@ static dpc_vici_node_t *build_status(void)
 	ck_assert_uint_le(len, DPC_VICI_MAX_MESSAGE);
 	root = dpc_vici_parse(msg, len, &err);
 	ck_assert_msg(root, "status does not parse: %s", err);
-	free(msg);
+	dpc_vici_msg_free(msg);
 	return root;
 }
 
@@ -350,7 +350,7 @@ START_TEST(test_status_empty)
 	ck_assert_str_eq(dpc_vici_find_str(root, "records.half_open", ""), "7");
 	ck_assert_str_eq(dpc_vici_find_str(root, "records.refused", ""), "2");
 	dpc_vici_node_free(root);
-	free(msg);
+	dpc_vici_msg_free(msg);
 }
 END_TEST
 
@@ -409,7 +409,7 @@ START_TEST(test_event)
 	ck_assert_str_eq(dpc_vici_find_str(f, "hint", ""),
 					 "fix traffic-one-way-out");
 	dpc_vici_node_free(root);
-	free(msg);
+	dpc_vici_msg_free(msg);
 
 	findings.items[1].active = false;
 	ck_assert(dpc_report_event(DPC_EVENT_RESOLVE, &findings.items[1],
@@ -422,7 +422,7 @@ START_TEST(test_event)
 	ck_assert_str_eq(dpc_vici_find_str(root, "finding.state", ""),
 					 "resolved");
 	dpc_vici_node_free(root);
-	free(msg);
+	dpc_vici_msg_free(msg);
 }
 END_TEST
 
@@ -441,7 +441,7 @@ START_TEST(test_version)
 	ck_assert_str_eq(dpc_vici_find_str(root, "dataplane", ""),
 					 "kernel-netlink");
 	dpc_vici_node_free(root);
-	free(msg);
+	dpc_vici_msg_free(msg);
 }
 END_TEST
 

@@ -18,6 +18,7 @@
 #include "engine/dpc_work.h"
 #include "sinks/dpc_socket_conn.h"
 #include "sinks/dpc_socket_unix.h"
+#include "model/dpc_bulk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +35,18 @@ static const dpc_socket_limits_t limits = {
 	.rate = 2,
 	.idle_ms = 5000,
 };
+
+/**
+ * A packet to queue, as the socket builds them (dpc_bulk).
+ */
+static uint8_t *packet(const char *str)
+{
+	uint8_t *pkt = dpc_bulk_alloc(strlen(str));
+
+	ck_assert_ptr_nonnull(pkt);
+	memcpy(pkt, str, strlen(str));
+	return pkt;
+}
 
 /** a connection on one end of a socketpair, the other end in *peer */
 static dpc_conn_t *conn_pair(int *peer, uint64_t now)
@@ -99,10 +112,10 @@ START_TEST(test_conn_output)
 	int peer;
 
 	conn = conn_pair(&peer, 0);
-	ck_assert(dpc_conn_queue(conn, (uint8_t*)strdup("first"), 5, &limits));
-	ck_assert(dpc_conn_queue(conn, (uint8_t*)strdup("second"), 6, &limits));
+	ck_assert(dpc_conn_queue(conn, packet("first"), 5, &limits));
+	ck_assert(dpc_conn_queue(conn, packet("second"), 6, &limits));
 	/* over max_out: refused, and the packet is freed (ASan would tell) */
-	ck_assert(!dpc_conn_queue(conn, calloc(1, 90), 90, &limits));
+	ck_assert(!dpc_conn_queue(conn, dpc_bulk_calloc(1, 90), 90, &limits));
 	ck_assert_uint_eq(conn->out_bytes, 11);
 	ck_assert(dpc_conn_write(conn, err, sizeof(err)));
 	ck_assert_uint_eq(conn->out_count, 0);
@@ -111,7 +124,7 @@ START_TEST(test_conn_output)
 	ck_assert(memcmp(buf, "firstsecond", 11) == 0);
 	/* the peer went away */
 	close(peer);
-	ck_assert(dpc_conn_queue(conn, (uint8_t*)strdup("x"), 1, &limits));
+	ck_assert(dpc_conn_queue(conn, packet("x"), 1, &limits));
 	ck_assert(!dpc_conn_write(conn, err, sizeof(err)));
 	ck_assert_str_eq(err, "");
 	dpc_conn_destroy(conn);
@@ -223,7 +236,7 @@ START_TEST(test_conn_silent)
 	conn->events = true;
 	ck_assert(!dpc_conn_silent(conn, 2000, 1000));
 	conn->events = false;
-	ck_assert(dpc_conn_queue(conn, (uint8_t*)strdup("x"), 1, &limits));
+	ck_assert(dpc_conn_queue(conn, packet("x"), 1, &limits));
 	ck_assert(!dpc_conn_silent(conn, 2000, 1000));
 	dpc_conn_discard_output(conn);
 	ck_assert_uint_eq(conn->out_count, 0);

@@ -798,7 +798,7 @@ static dpc_vici_node_t *request(const char *const *kv)
 	}
 	ck_assert(dpc_vici_builder_finish(&b, &msg, &len));
 	tree = dpc_vici_parse(msg, len, NULL);
-	free(msg);
+	dpc_vici_msg_free(msg);
 	ck_assert_ptr_nonnull(tree);
 	return tree;
 }
@@ -1010,7 +1010,7 @@ START_TEST(test_request_malformed_elements)
 		}
 		ck_assert(dpc_vici_builder_finish(&b, &msg, &len));
 		tree = dpc_vici_parse(msg, len, NULL);
-		free(msg);
+		dpc_vici_msg_free(msg);
 		ck_assert_ptr_nonnull(tree);
 		ck_assert(!dpc_trace_msg_parse(tree, &q, err, sizeof(err)));
 		ck_assert_ptr_null(strchr(err, '\x1b'));
@@ -1033,7 +1033,7 @@ START_TEST(test_report)
 	res = trace(&tb, "10.1.0.5", "10.20.1.10", IPPROTO_TCP, 22, NULL);
 	ck_assert(dpc_trace_msg_report(&tb.q, res, &msg, &len));
 	tree = dpc_vici_parse(msg, len, NULL);
-	free(msg);
+	dpc_vici_msg_free(msg);
 	ck_assert_ptr_nonnull(tree);
 	ck_assert_str_eq(dpc_vici_find_str(tree, "success", ""), "yes");
 	ck_assert_str_eq(dpc_vici_find_str(tree, "src", ""), "10.1.0.5");
@@ -1061,7 +1061,7 @@ START_TEST(test_report)
 	res = trace(&tb, "10.1.0.5", "10.66.0.1", 0, 0, NULL);
 	ck_assert(dpc_trace_msg_report(&tb.q, res, &msg, &len));
 	tree = dpc_vici_parse(msg, len, NULL);
-	free(msg);
+	dpc_vici_msg_free(msg);
 	ck_assert_ptr_nonnull(tree);
 	ck_assert_ptr_nonnull(dpc_vici_get(tree, "child"));
 	ck_assert_uint_eq(dpc_vici_get(tree, "child")->count, 0);
@@ -1072,7 +1072,7 @@ START_TEST(test_report)
 	ck_assert(dpc_report_error("trace needs a source address (src)",
 								  &msg, &len));
 	tree = dpc_vici_parse(msg, len, NULL);
-	free(msg);
+	dpc_vici_msg_free(msg);
 	ck_assert_str_eq(dpc_vici_find_str(tree, "success", ""), "no");
 	ck_assert_str_eq(dpc_vici_find_str(tree, "errmsg", ""),
 					 "trace needs a source address (src)");

@@ -66,7 +66,7 @@ START_TEST(test_build_readme)
 	ck_assert(dpc_vici_builder_finish(&b, &msg, &len));
 	ck_assert_uint_eq(len, sizeof(readme_msg));
 	ck_assert(memcmp(msg, readme_msg, len) == 0);
-	free(msg);
+	dpc_vici_msg_free(msg);
 }
 END_TEST
 
@@ -132,7 +132,7 @@ START_TEST(test_roundtrip_binary)
 	ck_assert_uint_eq(dpc_vici_get(root, "empty-section")->count, 0);
 	ck_assert(!dpc_vici_is_array(dpc_vici_get(root, "empty-section")));
 	dpc_vici_node_free(root);
-	free(msg);
+	dpc_vici_msg_free(msg);
 }
 END_TEST
 
@@ -151,7 +151,7 @@ START_TEST(test_empty_message)
 	ck_assert_ptr_nonnull(root);
 	ck_assert_uint_eq(root->count, 0);
 	dpc_vici_node_free(root);
-	free(msg);
+	dpc_vici_msg_free(msg);
 }
 END_TEST
 
@@ -186,7 +186,7 @@ START_TEST(test_array)
 	ck_assert(!dpc_vici_is_array(dpc_vici_get(root, "kv")));
 	ck_assert(!dpc_vici_is_array(root));
 	dpc_vici_node_free(root);
-	free(msg);
+	dpc_vici_msg_free(msg);
 }
 END_TEST
 
@@ -231,7 +231,7 @@ START_TEST(test_builder_misuse)
 	dpc_vici_begin_section(&b, name);
 	dpc_vici_end_section(&b);
 	ck_assert(dpc_vici_builder_finish(&b, &msg, &len));
-	free(msg);
+	dpc_vici_msg_free(msg);
 	/* value too long */
 	big = calloc(1, DPC_VICI_MAX_VALUE + 1);
 	dpc_vici_add_kv(&b, "k", big, DPC_VICI_MAX_VALUE + 1);
@@ -278,7 +278,7 @@ START_TEST(test_builder_rollback)
 	ck_assert_str_eq(dpc_vici_find_str(root, "after", ""), "2");
 	ck_assert_ptr_null(dpc_vici_get(root, "drop"));
 	dpc_vici_node_free(root);
-	free(msg);
+	dpc_vici_msg_free(msg);
 }
 END_TEST
 
@@ -439,7 +439,7 @@ START_TEST(test_packets)
 		{
 			ck_assert_uint_eq(pkt.len, 0);
 		}
-		free(data);
+		dpc_vici_msg_free(data);
 	}
 	/* named types need a name */
 	ck_assert_ptr_null(dpc_vici_packet_build(DPC_VICI_CMD_REQUEST, NULL,
