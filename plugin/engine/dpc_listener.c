@@ -251,6 +251,7 @@ static bool child2rec(ike_sa_t *ike_sa, child_sa_t *child_sa,
 					  dpc_child_rec_t *rec)
 {
 	child_cfg_t *cfg;
+	char alg[DPC_ALG_LEN];
 	mark_t mark;
 
 	dpc_child_rec_init(rec);
@@ -272,7 +273,11 @@ static bool child2rec(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	rec->mark_out = mark.value;
 	rec->if_id_in = child_sa->get_if_id(child_sa, TRUE);
 	rec->if_id_out = child_sa->get_if_id(child_sa, FALSE);
-	child_alg(child_sa, rec->alg, sizeof(rec->alg));
+	child_alg(child_sa, alg, sizeof(alg));
+	if (!dpc_child_rec_set_text(&rec->alg, alg))
+	{
+		return FALSE;
+	}
 	rec->installed = child_sa->get_installtime(child_sa);
 	if (!rec->installed)
 	{

@@ -72,6 +72,7 @@ void dpc_child_rec_init(dpc_child_rec_t *child)
 {
 	memset(child, 0, sizeof(*child));
 	child_init_lists(child);
+	child->alg = child->mss_clamp = dpc_text_empty;
 }
 
 void dpc_child_rec_clear(dpc_child_rec_t *child)
@@ -80,6 +81,22 @@ void dpc_child_rec_clear(dpc_child_rec_t *child)
 	dpc_ts_list_clear(&child->cfg_remote);
 	dpc_ts_list_clear(&child->local);
 	dpc_ts_list_clear(&child->remote);
+	dpc_text_put(child->alg);
+	dpc_text_put(child->mss_clamp);
+	child->alg = child->mss_clamp = dpc_text_empty;
+}
+
+bool dpc_child_rec_set_text(const char **held, const char *text)
+{
+	char cut[DPC_ALG_LEN];
+
+	if (text && strlen(text) >= sizeof(cut))
+	{
+		memcpy(cut, text, sizeof(cut) - 1);
+		cut[sizeof(cut) - 1] = '\0';
+		text = cut;
+	}
+	return dpc_text_set(held, text);
 }
 
 bool dpc_child_rec_copy(dpc_child_rec_t *dst, const dpc_child_rec_t *src)
@@ -88,6 +105,8 @@ bool dpc_child_rec_copy(dpc_child_rec_t *dst, const dpc_child_rec_t *src)
 
 	COPY_BUT_REFS(dst, src);
 	child_init_lists(dst);
+	dpc_text_ref(dst->alg);
+	dpc_text_ref(dst->mss_clamp);
 	if (!dpc_ts_list_copy(&dst->cfg_local, &src->cfg_local) ||
 		!dpc_ts_list_copy(&dst->cfg_remote, &src->cfg_remote) ||
 		!dpc_ts_list_copy(&dst->local, &src->local) ||

@@ -29,6 +29,7 @@
 #include "dpc_finding.h"
 #include "dpc_times.h"
 #include "dpc_natt_attempts.h"
+#include "dpc_text.h"
 
 #include <time.h>
 
@@ -39,7 +40,7 @@
 #define DPC_MAX_PRED_SAMPLES 8
 /** alerts kept per IKE_SA */
 #define DPC_MAX_ALERTS 8
-/** length of an algorithm/proposal text */
+/** longest algorithm/proposal or MSS clamp text kept */
 #define DPC_ALG_LEN 96
 /** length of an alert's detail text */
 #define DPC_ALERT_TEXT_LEN 256
@@ -153,11 +154,13 @@ typedef struct {
 	bool narrowed;
 	/** the config installs no policies (swanctl.conf policies = no) */
 	bool no_policies;
-	/** negotiated algorithms, e.g. "AES_GCM_16_256" */
-	char alg[DPC_ALG_LEN];
+	/** negotiated algorithms, e.g. "AES_GCM_16_256" (a shared text, see
+	 *  dpc_text.h; never NULL, set with dpc_child_rec_set_text()) */
+	const char *alg;
 	/** TCP MSS clamp covering outbound TCP, from the last round ("1360
-	 *  (ip mangle FORWARD #1)", "none"), empty if unknown */
-	char mss_clamp[DPC_ALG_LEN];
+	 *  (ip mangle FORWARD #1)", "none"), empty if unknown (shared, as
+	 *  alg) */
+	const char *mss_clamp;
 	/** DPD action of the config, as text */
 	char dpd_action[16];
 	/** monotonic install time */
@@ -273,9 +276,19 @@ typedef struct {
 void dpc_child_rec_init(dpc_child_rec_t *child);
 
 /**
- * Free what a CHILD_SA record on the stack owns.
+ * Free what a CHILD_SA record on the stack owns (and leave it initialized).
  */
 void dpc_child_rec_clear(dpc_child_rec_t *child);
+
+/**
+ * Set one of a CHILD_SA record's shared texts (alg, mss_clamp), cut to
+ * DPC_ALG_LEN - 1 characters.
+ *
+ * @param held		&child->alg or &child->mss_clamp
+ * @param text		the text, NULL for none
+ * @return			false on allocation failure (the text stays)
+ */
+bool dpc_child_rec_set_text(const char **held, const char *text);
 
 /**
  * Deep copy the content of a CHILD_SA record into an initialized, empty

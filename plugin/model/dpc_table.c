@@ -800,9 +800,9 @@ void dpc_table_set_mss(dpc_table_t *t, uint32_t child_id, const char *mss)
 	if (peek_child(t, child_id))
 	{
 		child = own_child_by_id(t, child_id);
-		if (child)
+		if (child && !dpc_child_rec_set_text(&child->mss_clamp, mss))
 		{
-			snprintf(child->mss_clamp, sizeof(child->mss_clamp), "%s", mss);
+			failed(t);
 		}
 	}
 }

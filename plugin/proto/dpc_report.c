@@ -297,10 +297,10 @@ static void add_child(status_t *st, int ike, int idx,
 	add_ts_list(b, "remote_ts", &c->remote);
 	add_ts_list(b, "cfg_local_ts", &c->cfg_local);
 	add_ts_list(b, "cfg_remote_ts", &c->cfg_remote);
-	ADD_FIELD(b, "alg", c->alg);
+	ADD_TEXT(b, "alg", c->alg, DPC_ALG_LEN);
 	if (c->mss_clamp[0])
 	{
-		ADD_FIELD(b, "mss_clamp", c->mss_clamp);
+		ADD_TEXT(b, "mss_clamp", c->mss_clamp, DPC_ALG_LEN);
 	}
 	if (c->installed)
 	{

@@ -510,8 +510,8 @@ static void mtubed_init_dp(nfbed_t *nb, const char *fixture, const char *clamp,
 	fixture_facts_mtu(facts, "lan", 1500);
 	fixture_facts_mtu(facts, "wan", 1500);
 	child = bed_child(&nb->bed);
-	snprintf(child->alg, sizeof(child->alg), "AES_GCM_16_256");
-	snprintf(child->mss_clamp, sizeof(child->mss_clamp), "%s", clamp);
+	dpc_child_rec_set_text(&child->alg, "AES_GCM_16_256");
+	dpc_child_rec_set_text(&child->mss_clamp, clamp);
 }
 
 static void mtubed_init(nfbed_t *nb, const char *fixture, const char *clamp,
@@ -601,8 +601,8 @@ START_TEST(test_mtu_lan_fits_silent)
 	nfbed_init(&nb, "legacy", DPC_DATAPLANE_XFRM);
 	fixture_facts_mtu(nb.bed.facts, "lan", 1400);
 	fixture_facts_mtu(nb.bed.facts, "wan", 1500);
-	snprintf(bed_child(&nb.bed)->alg, DPC_ALG_LEN, "AES_GCM_16_256");
-	snprintf(bed_child(&nb.bed)->mss_clamp, DPC_ALG_LEN, "none");
+	dpc_child_rec_set_text(&bed_child(&nb.bed)->alg, "AES_GCM_16_256");
+	dpc_child_rec_set_text(&bed_child(&nb.bed)->mss_clamp, "none");
 	bed_run(&nb.bed);
 	/* 1400 - 40 = 1360 fits 1406 */
 	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
@@ -617,8 +617,7 @@ START_TEST(test_mtu_route_metric)
 
 	/* route mtu 1400 (no expiry): CBC + SHA2-256 over UDP */
 	mtubed_init(&nb, "legacy", "none", 1400, 0);
-	snprintf(bed_child(&nb.bed)->alg, DPC_ALG_LEN,
-			 "AES_CBC_128/HMAC_SHA2_256_128");
+	dpc_child_rec_set_text(&bed_child(&nb.bed)->alg, "AES_CBC_128/HMAC_SHA2_256_128");
 	bed_child(&nb.bed)->encap = true;
 	bed_run(&nb.bed);
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
@@ -661,8 +660,8 @@ START_TEST(test_mtu_libipsec_tun_fits)
 	fixture_facts_mtu(nb.bed.facts, "lan", 1500);
 	fixture_facts_mtu(nb.bed.facts, "wan", 1500);
 	fixture_facts_mtu(nb.bed.facts, "ipsec0", 1400);
-	snprintf(bed_child(&nb.bed)->alg, DPC_ALG_LEN, "AES_GCM_16_256");
-	snprintf(bed_child(&nb.bed)->mss_clamp, DPC_ALG_LEN, "none");
+	dpc_child_rec_set_text(&bed_child(&nb.bed)->alg, "AES_GCM_16_256");
+	dpc_child_rec_set_text(&bed_child(&nb.bed)->mss_clamp, "none");
 	bed_run(&nb.bed);
 	ck_assert_ptr_null(bed_find(&nb.bed, "mtu-blackhole-risk"));
 	nfbed_free(&nb);
@@ -672,8 +671,8 @@ START_TEST(test_mtu_libipsec_tun_fits)
 	fixture_facts_mtu(nb.bed.facts, "lan", 1500);
 	fixture_facts_mtu(nb.bed.facts, "wan", 1500);
 	fixture_facts_mtu(nb.bed.facts, "ipsec0", 1500);
-	snprintf(bed_child(&nb.bed)->alg, DPC_ALG_LEN, "AES_GCM_16_256");
-	snprintf(bed_child(&nb.bed)->mss_clamp, DPC_ALG_LEN, "none");
+	dpc_child_rec_set_text(&bed_child(&nb.bed)->alg, "AES_GCM_16_256");
+	dpc_child_rec_set_text(&bed_child(&nb.bed)->mss_clamp, "none");
 	bed_run(&nb.bed);
 	f = bed_find(&nb.bed, "mtu-blackhole-risk");
 	ck_assert_ptr_nonnull(f);

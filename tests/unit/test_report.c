@@ -111,7 +111,7 @@ static void setup(void)
 	add_ts(&child->remote, "10.2.0.0/16");
 	add_ts(&child->cfg_local, "10.1.0.0/16");
 	add_ts(&child->cfg_remote, "10.2.0.0/16");
-	snprintf(child->alg, sizeof(child->alg), "AES_GCM_16_256");
+	dpc_child_rec_set_text(&child->alg, "AES_GCM_16_256");
 	child->installed = 660;
 	child->installed_wall = 1767225290;
 	dpc_child_rec_add_sample(child, &sample, 60);
