@@ -18,10 +18,10 @@
  *
  * Why not malloc for all: glibc raises its mmap threshold, for the whole
  * process, to the size of any mapped block that free() releases, and with it
- * the free memory each allocation arena keeps (twice that size). Charon runs
- * rounds on its worker threads, each with its own arena: a round that freed
- * a 4 MB array would let every arena of charon keep up to 8 MB it does not
- * use. Blocks from here never pass through free() once mapped.
+ * the free memory each allocation arena keeps (twice that size): a round
+ * that freed a 4 MB array would let every arena of charon (one per worker
+ * thread, up to eight per core) keep up to 8 MB it does not use. Blocks from
+ * here never pass through free() once mapped.
  *
  * A block must be resized and freed here, never with realloc() or free().
  * Freed mappings are kept for reuse (a fresh one costs a page fault per

@@ -9,7 +9,8 @@
 # of ten readings a second apart: between rounds, and with a round's
 # memory) is read after a tenth of the rounds and again after all of them,
 # counted from when both labs are up; prints the difference per CHILD_SA
-# (the goal: <= 2 KiB) and its growth between the two readings (flat).
+# (the goal: <= 2 KiB) and its growth between the two readings (flat), and
+# how much of the late difference is code (file-backed) rather than memory.
 #
 # Usage: tests/bench/memory.sh [CHILDREN] [ROUNDS]   (1000, 200)
 #   from the build directory, with DPC_PLUGIN and DPC_CLI set (make
@@ -63,6 +64,31 @@ wait_rounds() { # n
 	done
 }
 
+rss_kinds() { # lab gw: charon's anonymous and file-backed resident KiB,
+	# the reading with the least anonymous memory of 10 a second apart
+	# (between rounds, as rss_range's lowest)
+	local f i
+	f=/proc/$(in_lab "$1" lab_charon_pid "$2")/status
+	for i in $(seq 1 10); do
+		awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { print a + 0, f + 0 }' \
+			"$f" 2>/dev/null || echo 0 0
+		sleep 1
+	done | sort -n | head -n 1
+}
+
+# the late reading's difference split: anonymous (heap, stacks) and
+# file-backed (the plugin's code and the libraries it loads, which do not
+# grow with the tunnels)
+split_reading() {
+	local gw
+	for gw in gwA gwB; do
+		awk -v gw="$gw" -v p="$(rss_kinds p "$gw")" -v n="$(rss_kinds n "$gw")" \
+			-v c="$N" 'BEGIN { split(p, P, " "); split(n, M, " ")
+			printf "%s RSS difference: anonymous %+.2f KiB per CHILD_SA up, file-backed %+d KiB in all (%+.2f per CHILD_SA)\n",
+				gw, (P[1] - M[1]) / c, P[2] - M[2], (P[2] - M[2]) / c }'
+	done
+}
+
 rss_range() { # lab gw: lowest and highest of 10 readings a second apart
 	# (rounds run every second: the lowest is between rounds, the highest
 	# sees a round's memory too)
@@ -98,6 +124,7 @@ wait $up_n || die "the lab without the plugin did not come up"
 	reading early
 	wait_rounds $((r0 + ROUNDS))
 	reading late
+	split_reading
 	for gw in gwA gwB; do
 		echo "$gw findings: $(in_lab p lab_dpc "$gw" --json 2>/dev/null |
 			jq -r '[.. | objects | select(has("code") and has("severity")) | .code] |
