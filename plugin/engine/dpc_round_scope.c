@@ -366,14 +366,18 @@ dpc_round_scope_t *dpc_round_scope_create(dpc_registry_t *registry,
 		.registry = registry,
 		.nf = nf,
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
-		.pending_changes = calloc(1, sizeof(dpc_pending_t)),
-		.taken_changes = calloc(1, sizeof(dpc_pending_t)),
-		.sysctls = calloc(MAX_SYSCTLS, sizeof(sysctl_memo_t)),
+		/* from malloc, not zeroed: a queue's pages become resident as far
+		 * as changes fill it */
+		.pending_changes = malloc(sizeof(dpc_pending_t)),
+		.taken_changes = malloc(sizeof(dpc_pending_t)),
+		.sysctls = malloc(MAX_SYSCTLS * sizeof(sysctl_memo_t)),
 	);
 	if (!this->pending_changes || !this->taken_changes)
 	{
 		destroy(this);
 		return NULL;
 	}
+	dpc_pending_reset(this->pending_changes);
+	dpc_pending_reset(this->taken_changes);
 	return &this->public;
 }

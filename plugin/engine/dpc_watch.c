@@ -86,9 +86,10 @@ struct private_dpc_watch_t {
 	thread_t *thread;
 
 	/**
-	 * Receive buffer, used by the thread only
+	 * Receive buffer of MSGBUF bytes, used by the thread only (from
+	 * malloc, not zeroed: only the pages datagrams reach become resident)
 	 */
-	uint8_t buf[MSGBUF] __attribute__((aligned(8)));
+	uint8_t *buf;
 };
 
 /**
@@ -157,7 +158,7 @@ static void drain(private_dpc_watch_t *this, int i)
 	for (n = 0; n < BATCH; n++)
 	{
 		fromlen = sizeof(from);
-		len = recvfrom(this->fd[i], this->buf, sizeof(this->buf), MSG_TRUNC,
+		len = recvfrom(this->fd[i], this->buf, MSGBUF, MSG_TRUNC,
 					   (struct sockaddr*)&from, &fromlen);
 		if (len < 0)
 		{
@@ -177,7 +178,7 @@ static void drain(private_dpc_watch_t *this, int i)
 		{	/* only the kernel announces changes */
 			continue;
 		}
-		if ((size_t)len > sizeof(this->buf))
+		if ((size_t)len > MSGBUF)
 		{	/* truncated: its messages cannot be told apart */
 			this->trigger->changed(this->trigger, &overrun);
 			continue;
@@ -262,6 +263,7 @@ METHOD(dpc_watch_t, destroy, void,
 		close(this->wake);
 	}
 	this->mutex->destroy(this->mutex);
+	free(this->buf);
 	free(this);
 }
 
@@ -291,11 +293,12 @@ dpc_watch_t *dpc_watch_create(dpc_trigger_t *trigger)
 		.protocol = { NETLINK_ROUTE, NETLINK_XFRM, NETLINK_NETFILTER },
 		.wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.buf = malloc(MSGBUF),
 	);
 	this->fd[0] = open_socket(NETLINK_ROUTE, rtnl, countof(rtnl));
 	this->fd[1] = open_socket(NETLINK_XFRM, xfrm, countof(xfrm));
 	this->fd[2] = open_socket(NETLINK_NETFILTER, nft, countof(nft));
-	if (this->wake < 0 ||
+	if (this->wake < 0 || !this->buf ||
 		(this->fd[0] < 0 && this->fd[1] < 0 && this->fd[2] < 0))
 	{
 		destroy(this);
