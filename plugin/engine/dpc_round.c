@@ -74,11 +74,6 @@ struct private_dpc_round_t {
 	time_t last;
 
 	/**
-	 * A round after the settle delay is due
-	 */
-	bool pending;
-
-	/**
 	 * A round or trace runs (rounds and traces share the ruleset cache, so
 	 * one at a time)
 	 */
@@ -102,8 +97,7 @@ struct private_dpc_round_t {
 	/**
 	 * Protects settings and flags; taken by trigger(), so from bus hooks:
 	 * held for field copies only, never while merging, logging or calling
-	 * out (and never while checking out IKE_SAs); the scope's lock, a
-	 * leaf, nests inside it
+	 * out (and never while checking out IKE_SAs)
 	 */
 	mutex_t *mutex;
 
@@ -418,8 +412,9 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
  * answers and findings of every tunnel are freed by now (their large arrays
  * wait in dpc_bulk's cache, unmapped here), but glibc keeps
  * freed memory in the arena of the round thread (a gateway's RSS would grow
- * by the round's peak). malloc_trim() takes each arena's lock in turn for as long
- * as it walks that arena's free chunks: logged at level 2 with its time.
+ * by the round's peak). malloc_trim() takes each arena's lock in turn for as
+ * long as it walks that arena's free chunks: logged at level 2 with its
+ * time.
  */
 static void return_memory(int tunnels)
 {
@@ -571,53 +566,37 @@ METHOD(dpc_round_t, run, void,
  */
 static void run_on_thread(private_dpc_round_t *this, bool full)
 {
-	if (!full)
-	{	/* changes noted from now on wait for the next one */
-		this->mutex->lock(this->mutex);
-		this->pending = FALSE;
-		this->mutex->unlock(this->mutex);
-	}
 	take_running(this);
 	run_taken(this, full);
+}
+
+/**
+ * A round after the settle delay, for what was just noted (the round thread
+ * coalesces: one is due at a time, and a change noted after a round took
+ * the noted ones makes the next one due).
+ */
+static void schedule_after_settle(private_dpc_round_t *this)
+{
+	uint32_t settle;
+
+	this->mutex->lock(this->mutex);
+	settle = this->settings.settle_ms;
+	this->mutex->unlock(this->mutex);
+	this->thread->trigger(this->thread, settle);
 }
 
 METHOD(dpc_trigger_t, trigger, void,
 	private_dpc_round_t *this, uint32_t ike_id)
 {
-	uint32_t settle;
-	bool schedule;
-
-	this->mutex->lock(this->mutex);
-	schedule = !this->pending;
-	this->pending = TRUE;
-	/* noted while pending is set: the round it schedules takes it */
 	this->scope->record(this->scope, ike_id);
-	settle = this->settings.settle_ms;
-	this->mutex->unlock(this->mutex);
-
-	if (schedule)
-	{
-		this->thread->trigger(this->thread, settle);
-	}
+	schedule_after_settle(this);
 }
 
 METHOD(dpc_trigger_t, changed, void,
 	private_dpc_round_t *this, const dpc_change_t *change)
 {
-	uint32_t settle;
-	bool schedule;
-
-	this->mutex->lock(this->mutex);
-	schedule = !this->pending;
-	this->pending = TRUE;
 	this->scope->changed(this->scope, change);
-	settle = this->settings.settle_ms;
-	this->mutex->unlock(this->mutex);
-
-	if (schedule)
-	{
-		this->thread->trigger(this->thread, settle);
-	}
+	schedule_after_settle(this);
 }
 
 METHOD(dpc_round_t, get_change_stats, void,

@@ -43,8 +43,8 @@ typedef void (*dpc_round_event_cb_t)(void *ctx, dpc_event_type_t type,
  * changed too, and the findings of the others stay.
  *
  * Rounds run on their own thread (dpc_round_thread_t: periodic, after a
- * settle delay, or on demand from the query socket), one at a time, each within a wall clock
- * budget (round_budget): a round that runs out of it is dropped and the
+ * settle delay, or on demand from the query socket), one at a time, each
+ * within a wall clock budget (round_budget): a round that runs out of it is dropped and the
  * findings of the last complete round stay.
  */
 struct dpc_round_t {
