@@ -11,7 +11,6 @@
 #include "dpc_round.h"
 #include "dpc_round_scope.h"
 #include "dpc_round_ruleset.h"
-#include "dpc_round_thread.h"
 #include "dpc_sampler.h"
 #include "model/dpc_bulk.h"
 #include "sinks/dpc_log.h"
@@ -22,6 +21,7 @@
 #include "model/dpc_dirty.h"
 
 #include <daemon.h>
+#include <processing/jobs/callback_job.h>
 #include <threading/mutex.h>
 #include <threading/condvar.h>
 
@@ -30,6 +30,9 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+
+/** shortest delay before a triggered round retries while one runs, ms */
+#define MIN_RETRY_MS 100
 
 typedef struct private_dpc_round_t private_dpc_round_t;
 
@@ -74,15 +77,26 @@ struct private_dpc_round_t {
 	time_t last;
 
 	/**
+	 * A triggered round is scheduled
+	 */
+	bool pending;
+
+	/**
 	 * A round or trace runs (rounds and traces share the ruleset cache, so
-	 * one at a time)
+	 * one at a time); charon's workers never wait for it, they come back
+	 * later
 	 */
 	bool busy;
 
 	/**
-	 * The thread rounds run on
+	 * Periodic rounds are scheduled
 	 */
-	dpc_round_thread_t *thread;
+	bool started;
+
+	/**
+	 * Generation of the periodic schedule
+	 */
+	u_int periodic_generation;
 
 	/**
 	 * Receiver of finding events
@@ -97,7 +111,8 @@ struct private_dpc_round_t {
 	/**
 	 * Protects settings and flags; taken by trigger(), so from bus hooks:
 	 * held for field copies only, never while merging, logging or calling
-	 * out (and never while checking out IKE_SAs)
+	 * out (and never while checking out IKE_SAs); the scope's lock, a
+	 * leaf, nests inside it
 	 */
 	mutex_t *mutex;
 
@@ -341,7 +356,7 @@ static void event_cb(void *ctx, dpc_event_type_t type, const dpc_finding_t *f)
 
 /**
  * Wait until no round or trace runs, then become the one that does: for the
- * round thread and the executor's, never for one of charon's workers.
+ * executor's thread, never for one of charon's workers.
  */
 static void take_running(private_dpc_round_t *this)
 {
@@ -352,6 +367,25 @@ static void take_running(private_dpc_round_t *this)
 	}
 	this->busy = TRUE;
 	this->mutex->unlock(this->mutex);
+}
+
+/**
+ * Become the one round that runs unless one already does: for charon's
+ * workers, which must not wait.
+ *
+ * @param retry		receives the delay after which to try again on failure
+ * @return			TRUE if taken
+ */
+static bool try_take_running(private_dpc_round_t *this, uint32_t *retry)
+{
+	bool taken;
+
+	this->mutex->lock(this->mutex);
+	taken = !this->busy;
+	this->busy = TRUE;
+	*retry = max(this->settings.settle_ms, MIN_RETRY_MS);
+	this->mutex->unlock(this->mutex);
+	return taken;
 }
 
 /**
@@ -411,10 +445,10 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
  * Hand the memory a full round used back to the kernel: the paths, route
  * answers and findings of every tunnel are freed by now (their large arrays
  * wait in dpc_bulk's cache, unmapped here), but glibc keeps
- * freed memory in the arena of the round thread (a gateway's RSS would grow
- * by the round's peak). malloc_trim() takes each arena's lock in turn for as
- * long as it walks that arena's free chunks: logged at level 2 with its
- * time.
+ * freed memory in the arena of the worker thread that ran the round, where
+ * charon rarely needs that much again (a gateway's RSS would grow by the
+ * round's peak). malloc_trim() takes each arena's lock in turn for as long
+ * as it walks that arena's free chunks: logged at level 2 with its time.
  */
 static void return_memory(int tunnels)
 {
@@ -557,46 +591,162 @@ done:
 METHOD(dpc_round_t, run, void,
 	private_dpc_round_t *this)
 {
-	this->thread->run(this->thread);
-}
-
-/**
- * One round on the round thread: full (periodic, on demand) or after the
- * settle delay.
- */
-static void run_on_thread(private_dpc_round_t *this, bool full)
-{
 	take_running(this);
-	run_taken(this, full);
+	run_taken(this, TRUE);
 }
 
 /**
- * A round after the settle delay, for what was just noted (the round thread
- * coalesces: one is due at a time, and a change noted after a round took
- * the noted ones makes the next one due).
+ * One-shot round after the settle delay.
  */
-static void schedule_after_settle(private_dpc_round_t *this)
+static job_requeue_t triggered_round(private_dpc_round_t *this)
 {
-	uint32_t settle;
+	uint32_t retry;
+
+	if (!try_take_running(this, &retry))
+	{	/* don't block a worker: come back later, still the one pending job,
+		 * so events meanwhile schedule no more jobs */
+		return JOB_RESCHEDULE_MS(retry);
+	}
+	this->mutex->lock(this->mutex);
+	this->pending = FALSE;
+	this->mutex->unlock(this->mutex);
+	run_taken(this, FALSE);
+	return JOB_REQUEUE_NONE;
+}
+
+/**
+ * Periodic round.
+ */
+/**
+ * Data of the periodic job.
+ */
+typedef struct {
+	/** the round manager */
+	private_dpc_round_t *this;
+	/** generation of the periodic schedule the job belongs to */
+	u_int generation;
+} periodic_t;
+
+static job_requeue_t periodic_round(periodic_t *job)
+{
+	private_dpc_round_t *this = job->this;
+	uint32_t interval, retry;
+	bool current;
 
 	this->mutex->lock(this->mutex);
-	settle = this->settings.settle_ms;
+	current = job->generation == this->periodic_generation;
 	this->mutex->unlock(this->mutex);
-	this->thread->trigger(this->thread, settle);
+	if (!current)
+	{	/* replaced after the interval changed */
+		return JOB_REQUEUE_NONE;
+	}
+	if (!try_take_running(this, &retry))
+	{	/* as a triggered round: never block a worker */
+		return JOB_RESCHEDULE_MS(retry);
+	}
+	run_taken(this, TRUE);
+	if (__atomic_load_n(&this->aborting, __ATOMIC_ACQUIRE))
+	{	/* charon shuts down */
+		return JOB_REQUEUE_NONE;
+	}
+	this->mutex->lock(this->mutex);
+	interval = dpc_settings_interval_ms(&this->settings);
+	this->mutex->unlock(this->mutex);
+	return JOB_RESCHEDULE_MS(interval);
+}
+
+/**
+ * Cancel a running periodic round (charon shuts down): it stops at once,
+ * the processor waits for that instead of for the whole round.
+ */
+static bool cancel_periodic(periodic_t *job)
+{
+	job->this->public.abort(&job->this->public);
+	return TRUE;
+}
+
+/**
+ * The same for a triggered round.
+ */
+static bool cancel_triggered(private_dpc_round_t *this)
+{
+	this->public.abort(&this->public);
+	return TRUE;
+}
+
+/**
+ * Schedule the periodic rounds of a new generation (the job of an older one
+ * ends when it runs next).
+ */
+static void schedule_periodic(private_dpc_round_t *this)
+{
+	periodic_t *job;
+	uint32_t interval;
+
+	INIT(job,
+		.this = this,
+	);
+	this->mutex->lock(this->mutex);
+	job->generation = ++this->periodic_generation;
+	interval = dpc_settings_interval_ms(&this->settings);
+	this->mutex->unlock(this->mutex);
+
+	lib->scheduler->schedule_job_ms(lib->scheduler,
+		(job_t*)callback_job_create_with_prio(
+						(callback_job_cb_t)periodic_round, job,
+						(callback_job_cleanup_t)free,
+						(callback_job_cancel_t)cancel_periodic,
+						JOB_PRIO_LOW), interval);
+}
+
+/**
+ * Schedule the triggered round after the settle delay, unless one is
+ * pending already (to call without the mutex held).
+ */
+static void schedule_triggered(private_dpc_round_t *this, bool schedule,
+							   uint32_t settle)
+{
+	if (schedule)
+	{
+		lib->scheduler->schedule_job_ms(lib->scheduler,
+			(job_t*)callback_job_create_with_prio(
+						(callback_job_cb_t)triggered_round, this, NULL,
+						(callback_job_cancel_t)cancel_triggered,
+						JOB_PRIO_LOW), settle);
+	}
 }
 
 METHOD(dpc_trigger_t, trigger, void,
 	private_dpc_round_t *this, uint32_t ike_id)
 {
+	uint32_t settle;
+	bool schedule;
+
+	this->mutex->lock(this->mutex);
+	schedule = !this->pending;
+	this->pending = TRUE;
+	/* noted while pending is set: the round it schedules takes it */
 	this->scope->record(this->scope, ike_id);
-	schedule_after_settle(this);
+	settle = this->settings.settle_ms;
+	this->mutex->unlock(this->mutex);
+
+	schedule_triggered(this, schedule, settle);
 }
 
 METHOD(dpc_trigger_t, changed, void,
 	private_dpc_round_t *this, const dpc_change_t *change)
 {
+	uint32_t settle;
+	bool schedule;
+
+	this->mutex->lock(this->mutex);
+	schedule = !this->pending;
+	this->pending = TRUE;
 	this->scope->changed(this->scope, change);
-	schedule_after_settle(this);
+	settle = this->settings.settle_ms;
+	this->mutex->unlock(this->mutex);
+
+	schedule_triggered(this, schedule, settle);
 }
 
 METHOD(dpc_round_t, get_change_stats, void,
@@ -614,23 +764,32 @@ METHOD(dpc_round_t, set_watching, void,
 METHOD(dpc_round_t, start, void,
 	private_dpc_round_t *this)
 {
-	uint32_t interval;
-
 	this->mutex->lock(this->mutex);
-	interval = dpc_settings_interval_ms(&this->settings);
+	if (this->started)
+	{
+		this->mutex->unlock(this->mutex);
+		return;
+	}
+	this->started = TRUE;
 	this->mutex->unlock(this->mutex);
-	this->thread->start(this->thread, interval);
+
+	schedule_periodic(this);
 }
 
 METHOD(dpc_round_t, set_settings, void,
 	private_dpc_round_t *this, const dpc_settings_t *settings)
 {
+	bool reschedule;
+
 	this->mutex->lock(this->mutex);
+	reschedule = this->started &&
+				 this->settings.interval != settings->interval;
 	this->settings = *settings;
 	this->mutex->unlock(this->mutex);
-	/* if the interval changed, don't wait for the old one to pass */
-	this->thread->set_interval(this->thread,
-							   dpc_settings_interval_ms(settings));
+	if (reschedule)
+	{	/* don't wait for the old interval to pass */
+		schedule_periodic(this);
+	}
 }
 
 METHOD(dpc_round_t, get_settings, void,
@@ -722,10 +881,6 @@ METHOD(dpc_round_t, abort_, void,
 	private_dpc_round_t *this)
 {
 	dpc_budget_raise(&this->aborting);
-	if (this->thread)
-	{
-		this->thread->stop(this->thread);
-	}
 }
 
 METHOD(dpc_round_t, destroy, void,
@@ -733,7 +888,6 @@ METHOD(dpc_round_t, destroy, void,
 {
 	/* nothing may be running by now; if it were, it stops at once */
 	abort_(this);
-	DESTROY_IF(this->thread);
 	this->mutex->lock(this->mutex);
 	while (this->busy)
 	{
@@ -790,9 +944,7 @@ dpc_round_t *dpc_round_create(dpc_registry_t *registry,
 		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
 	);
 	this->scope = dpc_round_scope_create(registry, this->nf);
-	this->thread = dpc_round_thread_create((dpc_round_thread_cb_t)run_on_thread,
-										   this);
-	if (!this->scope || !this->thread)
+	if (!this->scope)
 	{
 		destroy(this);
 		return NULL;

@@ -42,9 +42,9 @@ typedef void (*dpc_round_event_cb_t)(void *ctx, dpc_event_type_t type,
  * checks the tunnels they concern, unless the netfilter ruleset or a sysctl
  * changed too, and the findings of the others stay.
  *
- * Rounds run on their own thread (dpc_round_thread_t: periodic, after a
- * settle delay, or on demand from the query socket), one at a time, each
- * within a wall clock budget (round_budget): a round that runs out of it is dropped and the
+ * Rounds run in processor jobs (periodic, after a settle delay, or on
+ * demand from the query socket), one at a time, each within a wall clock
+ * budget (round_budget): a round that runs out of it is dropped and the
  * findings of the last complete round stay.
  */
 struct dpc_round_t {
@@ -55,7 +55,7 @@ struct dpc_round_t {
 	dpc_trigger_t trigger;
 
 	/**
-	 * Run a full round on the round thread and wait until it is done.
+	 * Run a round in the calling thread (waits for a running one first).
 	 */
 	void (*run)(dpc_round_t *this);
 
@@ -119,8 +119,9 @@ struct dpc_round_t {
 
 	/**
 	 * Stop for good: a running round or trace stops at once (its results
-	 * dropped), later ones return at once, no round starts any more. From
-	 * any thread: the plugin calls it when it is unloaded.
+	 * dropped), later ones return at once. For charon's shutdown, from
+	 * any thread: the processor cancels the round jobs through it, the
+	 * plugin calls it when it is unloaded.
 	 */
 	void (*abort)(dpc_round_t *this);
 

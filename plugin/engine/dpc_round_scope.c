@@ -60,7 +60,7 @@ struct private_dpc_round_scope_t {
 
 	/**
 	 * Protects pending_changes and stats; a leaf: taken by record() and
-	 * changed() from bus hooks and the watcher, held for the update only
+	 * changed() under the round's lock
 	 */
 	mutex_t *mutex;
 

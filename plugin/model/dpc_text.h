@@ -18,7 +18,7 @@
  * wants another one drops its reference and takes one to the other.
  *
  * The empty text is dpc_text_empty, a constant that holds no reference.
- * Thread-safe; the table's lock is held for one lookup, reference or count.
+ * Thread-safe; the table's lock is held for a lookup or a count only.
  */
 
 #ifndef DPC_TEXT_H_

@@ -599,9 +599,6 @@ START_TEST(test_route_ask_ahead)
 }
 END_TEST
 
-/* tests/unit/test_round_thread.c */
-Suite *round_thread_suite(void);
-
 static Suite *engine_suite(void)
 {
 	Suite *s;
@@ -634,7 +631,6 @@ int main(void)
 	}
 	charon = &daemon_stub;
 	sr = srunner_create(engine_suite());
-	srunner_add_suite(sr, round_thread_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
