@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "dpc_round.h"
 #include "dpc_round_scope.h"
+#include "dpc_round_runner.h"
 #include "dpc_round_ruleset.h"
 #include "dpc_sampler.h"
 #include "model/dpc_bulk.h"
@@ -194,6 +195,11 @@ struct private_dpc_round_t {
 	 * The changes waiting for a round and the tunnels a round checks
 	 */
 	dpc_round_scope_t *scope;
+
+	/**
+	 * The thread rounds run on, NULL to run them in the caller's
+	 */
+	dpc_round_runner_t *runner;
 };
 
 /**
@@ -588,11 +594,46 @@ done:
 	release_running(this);
 }
 
+/**
+ * A round handed to the runner.
+ */
+typedef struct {
+	/** the round manager */
+	private_dpc_round_t *this;
+	/** check every tunnel */
+	bool full;
+} round_work_t;
+
+static void run_work(round_work_t *work)
+{
+	run_taken(work->this, work->full);
+}
+
+/**
+ * One round, by the caller that became the running one, on the runner's
+ * thread while the caller waits: a job's worker is occupied as long as if
+ * it ran the round itself, and cancelling the job aborts the round.
+ */
+static void run_round(private_dpc_round_t *this, bool full)
+{
+	round_work_t work = {
+		.this = this,
+		.full = full,
+	};
+
+	if (!this->runner ||
+		!this->runner->run(this->runner, (dpc_round_runner_cb_t)run_work,
+						   &work))
+	{	/* no thread of its own, or it stops: here (aborted rounds return) */
+		run_taken(this, full);
+	}
+}
+
 METHOD(dpc_round_t, run, void,
 	private_dpc_round_t *this)
 {
 	take_running(this);
-	run_taken(this, TRUE);
+	run_round(this, TRUE);
 }
 
 /**
@@ -610,7 +651,7 @@ static job_requeue_t triggered_round(private_dpc_round_t *this)
 	this->mutex->lock(this->mutex);
 	this->pending = FALSE;
 	this->mutex->unlock(this->mutex);
-	run_taken(this, FALSE);
+	run_round(this, FALSE);
 	return JOB_REQUEUE_NONE;
 }
 
@@ -644,7 +685,7 @@ static job_requeue_t periodic_round(periodic_t *job)
 	{	/* as a triggered round: never block a worker */
 		return JOB_RESCHEDULE_MS(retry);
 	}
-	run_taken(this, TRUE);
+	run_round(this, TRUE);
 	if (__atomic_load_n(&this->aborting, __ATOMIC_ACQUIRE))
 	{	/* charon shuts down */
 		return JOB_REQUEUE_NONE;
@@ -894,6 +935,7 @@ METHOD(dpc_round_t, destroy, void,
 		this->idle->wait(this->idle, this->mutex);
 	}
 	this->mutex->unlock(this->mutex);
+	DESTROY_IF(this->runner);
 	this->sampler->destroy(this->sampler);
 	DESTROY_IF(this->questions);
 	DESTROY_IF(this->scope);
@@ -948,6 +990,12 @@ dpc_round_t *dpc_round_create(dpc_registry_t *registry,
 	{
 		destroy(this);
 		return NULL;
+	}
+	this->runner = dpc_round_runner_create();
+	if (!this->runner)
+	{
+		DBG1(DBG_CFG, "dataplane-check: no thread for rounds (%s), they run "
+			 "in charon's workers", strerror(errno));
 	}
 	return &this->public;
 }

@@ -42,10 +42,11 @@ typedef void (*dpc_round_event_cb_t)(void *ctx, dpc_event_type_t type,
  * checks the tunnels they concern, unless the netfilter ruleset or a sysctl
  * changed too, and the findings of the others stay.
  *
- * Rounds run in processor jobs (periodic, after a settle delay, or on
- * demand from the query socket), one at a time, each within a wall clock
+ * Rounds are started by processor jobs (periodic, after a settle delay) or
+ * on demand from the query socket, one at a time, each within a wall clock
  * budget (round_budget): a round that runs out of it is dropped and the
- * findings of the last complete round stay.
+ * findings of the last complete round stay. Each runs on the plugin's round
+ * thread (dpc_round_runner_t) while its caller waits.
  */
 struct dpc_round_t {
 
@@ -55,7 +56,7 @@ struct dpc_round_t {
 	dpc_trigger_t trigger;
 
 	/**
-	 * Run a round in the calling thread (waits for a running one first).
+	 * Run a round and wait for it (waits for a running one first).
 	 */
 	void (*run)(dpc_round_t *this);
 

@@ -599,6 +599,9 @@ START_TEST(test_route_ask_ahead)
 }
 END_TEST
 
+/* tests/unit/test_round_runner.c */
+Suite *round_runner_suite(void);
+
 static Suite *engine_suite(void)
 {
 	Suite *s;
@@ -631,6 +634,7 @@ int main(void)
 	}
 	charon = &daemon_stub;
 	sr = srunner_create(engine_suite());
+	srunner_add_suite(sr, round_runner_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
