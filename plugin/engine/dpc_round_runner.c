@@ -67,6 +67,11 @@ struct private_dpc_round_runner_t {
 	uint64_t done;
 
 	/**
+	 * Callers inside run()
+	 */
+	u_int callers;
+
+	/**
 	 * No work is taken any more
 	 */
 	bool stopping;
@@ -112,26 +117,30 @@ METHOD(dpc_round_runner_t, run, bool,
 {
 	uint64_t mine;
 
+	bool ran = FALSE;
+
 	this->mutex->lock(this->mutex);
+	this->callers++;
 	while (this->cb && !this->stopping)
 	{	/* another caller's work runs */
 		this->done_cond->wait(this->done_cond, this->mutex);
 	}
-	if (this->stopping)
+	if (!this->stopping)
 	{
-		this->mutex->unlock(this->mutex);
-		return FALSE;
+		this->cb = cb;
+		this->data = data;
+		mine = ++this->given;
+		this->wake->signal(this->wake);
+		while (this->done < mine)
+		{
+			this->done_cond->wait(this->done_cond, this->mutex);
+		}
+		ran = TRUE;
 	}
-	this->cb = cb;
-	this->data = data;
-	mine = ++this->given;
-	this->wake->signal(this->wake);
-	while (this->done < mine)
-	{
-		this->done_cond->wait(this->done_cond, this->mutex);
-	}
+	this->callers--;
+	this->done_cond->broadcast(this->done_cond);
 	this->mutex->unlock(this->mutex);
-	return TRUE;
+	return ran;
 }
 
 METHOD(dpc_round_runner_t, destroy, void,
@@ -143,6 +152,10 @@ METHOD(dpc_round_runner_t, destroy, void,
 		this->stopping = TRUE;
 		this->wake->signal(this->wake);
 		this->done_cond->broadcast(this->done_cond);
+		while (this->callers)
+		{	/* the work given finishes, the callers waiting leave */
+			this->done_cond->wait(this->done_cond, this->mutex);
+		}
 		this->mutex->unlock(this->mutex);
 		this->thread->join(this->thread);
 	}

@@ -50,7 +50,9 @@ struct dpc_round_runner_t {
 				void *data);
 
 	/**
-	 * Stop the thread once the work it was given returns, and free.
+	 * Stop the thread once the work it was given returns, and free: callers
+	 * inside run() leave first (FALSE if their work was not given yet); no
+	 * run() may start once destroy() is called.
 	 */
 	void (*destroy)(dpc_round_runner_t *this);
 };

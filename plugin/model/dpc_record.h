@@ -114,15 +114,16 @@ typedef struct {
 /**
  * The packet counters of one sample, what a CHILD_SA's history keeps (the
  * checks compare packets; only the newest sample's bytes are reported).
+ * Packed to 20 bytes: a record keeps DPC_MAX_SAMPLES of them inline.
  */
 typedef struct {
-	/** monotonic seconds */
-	time_t time;
 	/** inbound packets */
 	uint64_t packets_in;
 	/** outbound packets */
 	uint64_t packets_out;
-} dpc_packets_t;
+	/** monotonic seconds (since boot: 32 bits last 136 years) */
+	uint32_t time;
+} __attribute__((packed, aligned(4))) dpc_packets_t;
 
 /**
  * A CHILD_SA.

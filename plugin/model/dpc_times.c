@@ -25,7 +25,7 @@ void dpc_times_add(dpc_times_t *r, time_t now)
 		memmove(&r->at[0], &r->at[1], (DPC_TIMES_KEPT - 1) * sizeof(r->at[0]));
 		r->n--;
 	}
-	r->at[r->n++] = now;
+	r->at[r->n++] = (uint32_t)now;
 }
 
 bool dpc_times_rate(const dpc_times_t *r, time_t now, int min,

@@ -31,8 +31,9 @@
  * Monotonic times of the last events, oldest first.
  */
 typedef struct {
-	/** the times */
-	time_t at[DPC_TIMES_KEPT];
+	/** the times, monotonic seconds (since boot: 32 bits last 136 years;
+	 *  records keep two or three histories inline) */
+	uint32_t at[DPC_TIMES_KEPT];
 	/** in use */
 	int n;
 } dpc_times_t;

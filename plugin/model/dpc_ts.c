@@ -692,8 +692,8 @@ bool dpc_ts_list_add(dpc_ts_list_t *list, const dpc_ts_t *ts)
 
 	if (list->count == list->size)
 	{
-		size = list->size ? list->size * 2 : 4;
-		if (size < list->size || size > SIZE_MAX / sizeof(dpc_ts_t))
+		size = list->size ? (size_t)list->size * 2 : 4;
+		if (size > UINT32_MAX || size > SIZE_MAX / sizeof(dpc_ts_t))
 		{
 			return false;
 		}

@@ -69,9 +69,9 @@ typedef struct {
 	/** the selectors */
 	dpc_ts_t *ts;
 	/** number of selectors in use */
-	size_t count;
-	/** allocated slots */
-	size_t size;
+	uint32_t count;
+	/** allocated slots (a record holds four lists) */
+	uint32_t size;
 } dpc_ts_list_t;
 
 /**
