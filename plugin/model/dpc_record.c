@@ -143,11 +143,12 @@ dpc_child_rec_t *dpc_child_rec_adopt(dpc_child_rec_t *src)
 		*child = *src;
 		child->refs = 1;
 		dpc_child_rec_init(src);
-		/* kept for the CHILD_SA's life: built with room to grow */
-		dpc_ts_list_fit(&child->cfg_local);
-		dpc_ts_list_fit(&child->cfg_remote);
-		dpc_ts_list_fit(&child->local);
-		dpc_ts_list_fit(&child->remote);
+		/* kept for the CHILD_SA's life: built with room to grow, and
+		 * often alike (a local subnet, configured and negotiated ones) */
+		dpc_ts_list_share(&child->cfg_local);
+		dpc_ts_list_share(&child->cfg_remote);
+		dpc_ts_list_share(&child->local);
+		dpc_ts_list_share(&child->remote);
 	}
 	return child;
 }

@@ -8,6 +8,7 @@
  */
 
 #include "dpc_ts.h"
+#include "dpc_ts_shared.h"
 #include "dpc_sort.h"
 
 #include <arpa/inet.h>
@@ -685,15 +686,61 @@ void dpc_ts_list_init(dpc_ts_list_t *list)
 	list->size = 0;
 }
 
+/**
+ * A list's selectors are a shared array (dpc_ts_shared), not its own.
+ */
+static inline bool is_shared(const dpc_ts_list_t *list)
+{
+	return list->size == DPC_TS_LIST_SHARED;
+}
+
+/**
+ * Let go of a list's selectors, shared or its own.
+ */
+static void release(dpc_ts_list_t *list)
+{
+	if (is_shared(list))
+	{
+		dpc_ts_shared_put(list->ts);
+	}
+	else
+	{
+		free(list->ts);
+	}
+}
+
+/**
+ * Make a shared list's selectors its own, to change them.
+ */
+static bool unshare(dpc_ts_list_t *list)
+{
+	dpc_ts_t *own;
+
+	own = malloc(list->count * sizeof(dpc_ts_t));
+	if (!own)
+	{
+		return false;
+	}
+	memcpy(own, list->ts, list->count * sizeof(dpc_ts_t));
+	dpc_ts_shared_put(list->ts);
+	list->ts = own;
+	list->size = list->count;
+	return true;
+}
+
 bool dpc_ts_list_add(dpc_ts_list_t *list, const dpc_ts_t *ts)
 {
 	dpc_ts_t *grown;
 	size_t size;
 
+	if (is_shared(list) && !unshare(list))
+	{
+		return false;
+	}
 	if (list->count == list->size)
 	{
 		size = list->size ? (size_t)list->size * 2 : 4;
-		if (size > UINT32_MAX || size > SIZE_MAX / sizeof(dpc_ts_t))
+		if (size >= DPC_TS_LIST_SHARED || size > SIZE_MAX / sizeof(dpc_ts_t))
 		{
 			return false;
 		}
@@ -717,6 +764,13 @@ bool dpc_ts_list_copy(dpc_ts_list_t *dst, const dpc_ts_list_t *src)
 	{
 		return true;
 	}
+	if (is_shared(src))
+	{	/* one more holder of the same array */
+		dpc_ts_shared_ref(src->ts);
+		release(dst);
+		*dst = *src;
+		return true;
+	}
 	if (src->count)
 	{
 		copy = malloc(src->count * sizeof(dpc_ts_t));
@@ -726,7 +780,7 @@ bool dpc_ts_list_copy(dpc_ts_list_t *dst, const dpc_ts_list_t *src)
 		}
 		memcpy(copy, src->ts, src->count * sizeof(dpc_ts_t));
 	}
-	free(dst->ts);
+	release(dst);
 	dst->ts = copy;
 	dst->count = dst->size = src->count;
 	return true;
@@ -736,7 +790,7 @@ void dpc_ts_list_fit(dpc_ts_list_t *list)
 {
 	dpc_ts_t *fit;
 
-	if (list->size == list->count)
+	if (list->size == list->count || is_shared(list))
 	{
 		return;
 	}
@@ -753,9 +807,29 @@ void dpc_ts_list_fit(dpc_ts_list_t *list)
 	}
 }
 
+void dpc_ts_list_share(dpc_ts_list_t *list)
+{
+	const dpc_ts_t *shared;
+
+	if (!list->count || is_shared(list))
+	{
+		dpc_ts_list_fit(list);
+		return;
+	}
+	shared = dpc_ts_shared_get(list->ts, list->count);
+	if (!shared)
+	{	/* keeps its own */
+		dpc_ts_list_fit(list);
+		return;
+	}
+	free(list->ts);
+	list->ts = (dpc_ts_t*)shared;
+	list->size = DPC_TS_LIST_SHARED;
+}
+
 void dpc_ts_list_clear(dpc_ts_list_t *list)
 {
-	free(list->ts);
+	release(list);
 	dpc_ts_list_init(list);
 }
 

@@ -70,9 +70,13 @@ typedef struct {
 	dpc_ts_t *ts;
 	/** number of selectors in use */
 	uint32_t count;
-	/** allocated slots (a record holds four lists) */
+	/** allocated slots (a record holds four lists), DPC_TS_LIST_SHARED if
+	 *  the selectors are a shared array (read only) */
 	uint32_t size;
 } dpc_ts_list_t;
+
+/** size of a list whose selectors are a shared array (dpc_ts_shared) */
+#define DPC_TS_LIST_SHARED UINT32_MAX
 
 /**
  * Number of address bytes of a family (4 or 16), 0 if unknown.
@@ -183,7 +187,16 @@ bool dpc_ts_list_copy(dpc_ts_list_t *dst, const dpc_ts_list_t *src);
 void dpc_ts_list_fit(dpc_ts_list_t *list);
 
 /**
- * Free the selectors of a list and empty it.
+ * Make a list kept long hold the shared array of its selectors instead of
+ * its own (dpc_ts_shared: lists alike hold one array); lists that stay
+ * their own (empty, out of memory) give back their spare slots. Adding to
+ * the list later copies the selectors first.
+ */
+void dpc_ts_list_share(dpc_ts_list_t *list);
+
+/**
+ * Free the selectors of a list (or drop its reference to a shared array)
+ * and empty it.
  */
 void dpc_ts_list_clear(dpc_ts_list_t *list);
 

@@ -539,6 +539,74 @@ static void ahead_question(int i, dpc_route_query_t *q, char *dst, size_t len)
 }
 
 /**
+ * Route questions are kept encoded by their families: each comes back from
+ * get() as it was added (addresses, source, mark, input interface up to the
+ * longest name), find() gives its position, a question held already is not
+ * added again, and the arrays grow past their first size.
+ */
+START_TEST(test_route_questions_round_trip)
+{
+	enum { N = 3000 };
+	dpc_route_questions_t *questions;
+	dpc_route_query_t q, back;
+	size_t pos;
+	int i, j;
+
+	questions = dpc_route_questions_create(100);
+	ck_assert(questions);
+	for (j = 0; j < 2; j++)
+	{
+		for (i = 0; i < N; i++)
+		{
+			memset(&q, 0, sizeof(q));
+			q.dst.family = i % 3 == 0 ? AF_INET6 : AF_INET;
+			q.dst.a[0] = 10;
+			q.dst.a[1] = i >> 8;
+			q.dst.a[3] = i;
+			q.dst.a[15] = i % 3 == 0 ? 0x42 : 0;
+			if (i % 7 == 0)
+			{	/* a family the encoding keeps as it is */
+				q.dst.family = 99;
+				memset(q.dst.a + 4, 0xa5, 12);
+			}
+			if (i % 2)
+			{
+				q.src.family = i % 5 == 0 ? AF_INET6 : AF_INET;
+				q.src.a[0] = 192;
+				q.src.a[3] = i;
+			}
+			if (i % 4 == 1)
+			{
+				snprintf(q.iif, sizeof(q.iif), i % 8 == 1 ?
+						 "if0123456789abc" : "lan%d", i % 9);
+			}
+			q.mark = i % 6 == 0 ? 0xff000000u + i : 0;
+			if (j == 0)
+			{
+				ck_assert(!questions->find(questions, &q, &pos));
+			}
+			ck_assert(questions->add(questions, &q, &pos));
+			ck_assert_int_eq(pos, i);
+			ck_assert(questions->find(questions, &q, &pos));
+			ck_assert_int_eq(pos, i);
+			ck_assert(questions->get(questions, i, &back));
+			ck_assert_int_eq(back.dst.family, q.dst.family);
+			ck_assert(!memcmp(back.dst.a, q.dst.a,
+				q.dst.family == AF_INET ? 4 : sizeof(q.dst.a)));
+			ck_assert_int_eq(back.src.family, q.src.family);
+			ck_assert(!memcmp(back.src.a, q.src.a,
+				q.src.family == AF_INET ? 4 : sizeof(q.src.a)));
+			ck_assert_str_eq(back.iif, q.iif);
+			ck_assert_uint_eq(back.mark, q.mark);
+		}
+		ck_assert_int_eq(questions->count(questions), N);
+	}
+	ck_assert(!questions->get(questions, N, &back));
+	questions->destroy(questions);
+}
+END_TEST
+
+/**
  * A round asking ahead what the last full round asked gets the answers the
  * kernel gives to each question alone, in far fewer requests; questions the
  * last round did not ask, or asked in another order, are answered too.
@@ -615,6 +683,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_registry_oom);
 	tcase_add_test(tc, test_tables_kept);
 	tcase_add_test(tc, test_route_cache);
+	tcase_add_test(tc, test_route_questions_round_trip);
 	tcase_add_test(tc, test_route_ask_ahead);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);

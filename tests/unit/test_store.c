@@ -12,6 +12,7 @@
 #include <model/dpc_finding.h>
 #include <model/dpc_record.h>
 #include <model/dpc_store.h>
+#include <model/dpc_ts_shared.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -817,17 +818,22 @@ END_TEST
 
 /**
  * A record the table adopts keeps no spare selector slots: it lives as long
- * as its CHILD_SA.
+ * as its CHILD_SA. Its lists hold shared arrays: lists alike, of one record
+ * or of many, hold one array; a copy holds it too, adding to a list copies
+ * the array first, and the last holder frees it.
  */
 START_TEST(test_record_adopt_fits)
 {
-	dpc_child_rec_t child, *kept;
-	dpc_ts_t ts;
+	dpc_child_rec_t child, *kept, *other, *clone;
+	dpc_ts_t ts, ts2;
 	int i;
 
+	ck_assert_uint_eq(dpc_ts_shared_count(), 0);
 	dpc_child_rec_init(&child);
 	ck_assert(dpc_ts_parse(&ts, "10.1.0.0/16"));
+	ck_assert(dpc_ts_parse(&ts2, "10.2.0.0/16"));
 	ck_assert(dpc_ts_list_add(&child.local, &ts));
+	ck_assert(dpc_ts_list_add(&child.cfg_local, &ts));
 	for (i = 0; i < 5; i++)
 	{
 		ck_assert(dpc_ts_list_add(&child.remote, &ts));
@@ -835,13 +841,41 @@ START_TEST(test_record_adopt_fits)
 	ck_assert_uint_gt(child.local.size, child.local.count);
 	kept = dpc_child_rec_adopt(&child);
 	ck_assert(kept);
-	ck_assert_uint_eq(kept->local.size, 1);
-	ck_assert_uint_eq(kept->remote.size, 5);
-	ck_assert_uint_eq(kept->cfg_local.size, 0);
-	ck_assert_ptr_null(kept->cfg_local.ts);
+	ck_assert_uint_eq(kept->local.size, DPC_TS_LIST_SHARED);
+	ck_assert_uint_eq(kept->local.count, 1);
+	ck_assert_uint_eq(kept->remote.count, 5);
+	/* the configured and the negotiated local selectors: one array */
+	ck_assert_ptr_eq(kept->cfg_local.ts, kept->local.ts);
+	ck_assert_uint_eq(kept->cfg_remote.size, 0);
+	ck_assert_ptr_null(kept->cfg_remote.ts);
 	ck_assert(!memcmp(&kept->remote.ts[4], &ts, sizeof(ts)));
 	ck_assert_uint_eq(child.local.count, 0);
+	ck_assert_uint_eq(dpc_ts_shared_count(), 2);
+
+	/* another record alike shares them, its clone too */
+	dpc_child_rec_init(&child);
+	ck_assert(dpc_ts_list_add(&child.local, &ts));
+	other = dpc_child_rec_adopt(&child);
+	ck_assert(other);
+	ck_assert_ptr_eq(other->local.ts, kept->local.ts);
+	clone = dpc_child_rec_clone(other);
+	ck_assert(clone);
+	ck_assert_ptr_eq(clone->local.ts, kept->local.ts);
+	ck_assert_uint_eq(dpc_ts_shared_count(), 2);
+
+	/* adding to a shared list makes it its own; the others keep theirs */
+	ck_assert(dpc_ts_list_add(&clone->local, &ts2));
+	ck_assert_uint_eq(clone->local.count, 2);
+	ck_assert_ptr_ne(clone->local.ts, kept->local.ts);
+	ck_assert_uint_eq(kept->local.count, 1);
+	ck_assert(!memcmp(&kept->local.ts[0], &ts, sizeof(ts)));
+	ck_assert(!memcmp(&clone->local.ts[1], &ts2, sizeof(ts2)));
+
+	dpc_child_rec_put(clone);
+	dpc_child_rec_put(other);
+	ck_assert_uint_eq(dpc_ts_shared_count(), 2);
 	dpc_child_rec_put(kept);
+	ck_assert_uint_eq(dpc_ts_shared_count(), 0);
 }
 END_TEST
 
