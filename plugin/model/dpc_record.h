@@ -33,9 +33,10 @@
 
 #include <time.h>
 
-/** traffic counter samples kept per CHILD_SA (thinned to an eighth of the
- *  traffic window apart, they span at least the window) */
-#define DPC_MAX_SAMPLES 16
+/** traffic counter samples kept per CHILD_SA: thinned to at least an
+ *  eighth of the traffic window apart, twelve span at least 11/8 windows,
+ *  more than the checks look back (one window) */
+#define DPC_MAX_SAMPLES 12
 /** samples of the predecessor kept after a rekey */
 #define DPC_MAX_PRED_SAMPLES 8
 /** alerts kept per IKE_SA */
