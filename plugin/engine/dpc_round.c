@@ -12,10 +12,10 @@
 #include "dpc_round_scope.h"
 #include "dpc_round_runner.h"
 #include "dpc_round_ruleset.h"
+#include "dpc_round_metrics.h"
 #include "dpc_sampler.h"
 #include "model/dpc_bulk.h"
 #include "sinks/dpc_log.h"
-#include "sinks/dpc_metrics.h"
 #include "checks/dpc_check.h"
 #include "trace/dpc_trace.h"
 #include "facts/kernel/dpc_kernel_facts.h"
@@ -297,32 +297,6 @@ static bool out_of_budget(private_dpc_round_t *this,
 }
 
 /**
- * Write the metrics file from the active findings and the tunnels of this
- * round; a failure is logged once until the file can be written again.
- */
-static void write_metrics(private_dpc_round_t *this,
-						  const dpc_settings_t *settings,
-						  const dpc_findings_t *active,
-						  const dpc_tunnels_t *tunnels, time_t last)
-{
-	dpc_metrics_round_t round = { .last_round = last };
-	size_t len;
-	char *text;
-	int err;
-
-	text = dpc_metrics_render(active, tunnels, &round, &len);
-	err = text ? dpc_metrics_write(settings->metrics_file, text, len,
-								   settings->metrics_mode) : ENOMEM;
-	free(text);
-	if (err && err != this->metrics_errno)
-	{
-		DBG1(DBG_CFG, "dataplane-check: cannot write metrics file %s: %s",
-			 settings->metrics_file, dpc_metrics_strerror(err));
-	}
-	this->metrics_errno = err;
-}
-
-/**
  * Context for store callbacks.
  */
 typedef struct {
@@ -575,7 +549,8 @@ static void run_taken(private_dpc_round_t *this, bool full)
 		/* one round runs at a time (busy), so is the writing */
 		if (settings.metrics_file[0])
 		{
-			write_metrics(this, &settings, &active, &tunnels, last);
+			dpc_round_write_metrics(&settings, &active, &tunnels, last,
+									&this->metrics_errno);
 		}
 	}
 
