@@ -425,9 +425,8 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
  * Hand the memory a full round used back to the kernel: the paths, route
  * answers and findings of every tunnel are freed by now (their large arrays
  * wait in dpc_bulk's cache, unmapped here), but glibc keeps
- * freed memory in the arena of the worker thread that ran the round, where
- * charon rarely needs that much again (a gateway's RSS would grow by the
- * round's peak). malloc_trim() takes each arena's lock in turn for as long
+ * freed memory in the arena of the thread that ran the round (a gateway's
+ * RSS would grow by the round's peak). malloc_trim() takes each arena's lock in turn for as long
  * as it walks that arena's free chunks: logged at level 2 with its time.
  */
 static void return_memory(int tunnels)
@@ -630,9 +629,6 @@ static job_requeue_t triggered_round(private_dpc_round_t *this)
 	return JOB_REQUEUE_NONE;
 }
 
-/**
- * Periodic round.
- */
 /**
  * Data of the periodic job.
  */
