@@ -245,7 +245,7 @@ static void one_way(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 static void none(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 				 const dpc_child_rec_t *child)
 {
-	const dpc_sample_t *last;
+	dpc_sample_t last;
 	dpc_finding_t *f;
 
 	if (!ctx->settings->idle_warn || !child->n_samples ||
@@ -253,8 +253,8 @@ static void none(dpc_check_ctx_t *ctx, const dpc_ike_rec_t *ike,
 	{
 		return;
 	}
-	last = &child->last;
-	if (last->packets_in || last->packets_out)
+	last = dpc_child_rec_last(child);
+	if (last.packets_in || last.packets_out)
 	{
 		return;
 	}

@@ -251,19 +251,26 @@ static bool child2rec(ike_sa_t *ike_sa, child_sa_t *child_sa,
 					  dpc_child_rec_t *rec)
 {
 	child_cfg_t *cfg;
-	char alg[DPC_ALG_LEN];
+	char alg[DPC_ALG_LEN], text[32];
 	mark_t mark;
 
 	dpc_child_rec_init(rec);
-	snprintf(rec->name, sizeof(rec->name), "%s",
-			 child_sa->get_name(child_sa));
+	snprintf(text, sizeof(text), "%N", ipsec_mode_names,
+			 child_sa->get_mode(child_sa));
+	if (!dpc_child_rec_set_name(rec, child_sa->get_name(child_sa)) ||
+		!dpc_child_rec_set_text(&rec->mode, text))
+	{
+		return FALSE;
+	}
+	snprintf(text, sizeof(text), "%N", protocol_id_names,
+			 child_sa->get_protocol(child_sa));
+	if (!dpc_child_rec_set_text(&rec->protocol, text))
+	{
+		return FALSE;
+	}
 	rec->unique_id = child_sa->get_unique_id(child_sa);
 	rec->reqid = child_sa->get_reqid(child_sa);
 	rec->state = DPC_STATE_UP;
-	snprintf(rec->mode, sizeof(rec->mode), "%N", ipsec_mode_names,
-			 child_sa->get_mode(child_sa));
-	snprintf(rec->protocol, sizeof(rec->protocol), "%N", protocol_id_names,
-			 child_sa->get_protocol(child_sa));
 	rec->encap = child_sa->has_encap(child_sa);
 	rec->spi_in = ntohl(child_sa->get_spi(child_sa, TRUE));
 	rec->spi_out = ntohl(child_sa->get_spi(child_sa, FALSE));
@@ -296,8 +303,6 @@ static bool child2rec(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	{
 		lifetime_cfg_t *lifetime;
 
-		snprintf(rec->dpd_action, sizeof(rec->dpd_action), "%N",
-				 action_names, cfg->get_dpd_action(cfg));
 		lifetime = cfg->get_lifetime(cfg, FALSE);
 		if (lifetime)
 		{

@@ -11,6 +11,7 @@
 #include "dpc_bulk.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,11 +69,51 @@ static void child_init_lists(dpc_child_rec_t *child)
 	dpc_ts_list_init(&child->remote);
 }
 
+/** the shared texts of a CHILD_SA record */
+#define CHILD_TEXTS(c) { &(c)->name, &(c)->mode, &(c)->protocol, \
+						 &(c)->alg, &(c)->mss_clamp }
+
+/**
+ * Set every shared text of a record to the empty one, without dropping
+ * references.
+ */
+static void child_init_texts(dpc_child_rec_t *child)
+{
+	const char **texts[] = CHILD_TEXTS(child);
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+	{
+		*texts[i] = dpc_text_empty;
+	}
+}
+
+/**
+ * Take (ref) or drop (put) a reference to each shared text of a record.
+ */
+static void child_hold_texts(dpc_child_rec_t *child, bool ref)
+{
+	const char **texts[] = CHILD_TEXTS(child);
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+	{
+		if (ref)
+		{
+			dpc_text_ref(*texts[i]);
+		}
+		else
+		{
+			dpc_text_put(*texts[i]);
+		}
+	}
+}
+
 void dpc_child_rec_init(dpc_child_rec_t *child)
 {
 	memset(child, 0, sizeof(*child));
 	child_init_lists(child);
-	child->alg = child->mss_clamp = dpc_text_empty;
+	child_init_texts(child);
 }
 
 void dpc_child_rec_clear(dpc_child_rec_t *child)
@@ -81,9 +122,8 @@ void dpc_child_rec_clear(dpc_child_rec_t *child)
 	dpc_ts_list_clear(&child->cfg_remote);
 	dpc_ts_list_clear(&child->local);
 	dpc_ts_list_clear(&child->remote);
-	dpc_text_put(child->alg);
-	dpc_text_put(child->mss_clamp);
-	child->alg = child->mss_clamp = dpc_text_empty;
+	child_hold_texts(child, false);
+	child_init_texts(child);
 }
 
 bool dpc_child_rec_set_text(const char **held, const char *text)
@@ -99,14 +139,21 @@ bool dpc_child_rec_set_text(const char **held, const char *text)
 	return dpc_text_set(held, text);
 }
 
+bool dpc_child_rec_set_name(dpc_child_rec_t *child, const char *name)
+{
+	char cut[DPC_NAME_LEN];
+
+	snprintf(cut, sizeof(cut), "%s", name ? name : "");
+	return dpc_text_set(&child->name, cut);
+}
+
 bool dpc_child_rec_copy(dpc_child_rec_t *dst, const dpc_child_rec_t *src)
 {
 	uint32_t refs = dst->refs;
 
 	COPY_BUT_REFS(dst, src);
 	child_init_lists(dst);
-	dpc_text_ref(dst->alg);
-	dpc_text_ref(dst->mss_clamp);
+	child_hold_texts(dst, true);
 	if (!dpc_ts_list_copy(&dst->cfg_local, &src->cfg_local) ||
 		!dpc_ts_list_copy(&dst->cfg_remote, &src->cfg_remote) ||
 		!dpc_ts_list_copy(&dst->local, &src->local) ||
@@ -227,7 +274,8 @@ void dpc_child_rec_add_sample(dpc_child_rec_t *child,
 				(DPC_MAX_SAMPLES - 1) * sizeof(dpc_packets_t));
 		child->n_samples--;
 	}
-	child->last = *sample;
+	child->bytes_in = sample->bytes_in;
+	child->bytes_out = sample->bytes_out;
 	child->samples[child->n_samples++] = (dpc_packets_t){
 		.time = sample->time,
 		.packets_in = sample->packets_in,
@@ -237,6 +285,24 @@ void dpc_child_rec_add_sample(dpc_child_rec_t *child,
 	{
 		child->both_ways = newest_both_ways(child, window);
 	}
+}
+
+dpc_sample_t dpc_child_rec_last(const dpc_child_rec_t *child)
+{
+	const dpc_packets_t *newest;
+
+	if (child->n_samples <= 0 || child->n_samples > DPC_MAX_SAMPLES)
+	{
+		return (dpc_sample_t){};
+	}
+	newest = &child->samples[child->n_samples - 1];
+	return (dpc_sample_t){
+		.time = newest->time,
+		.packets_in = newest->packets_in,
+		.packets_out = newest->packets_out,
+		.bytes_in = child->bytes_in,
+		.bytes_out = child->bytes_out,
+	};
 }
 
 void dpc_ike_rec_init(dpc_ike_rec_t *ike)

@@ -128,43 +128,46 @@ typedef struct {
 
 /**
  * A CHILD_SA.
+ *
+ * Its texts are shared, reference-counted texts (see dpc_text.h): many
+ * CHILD_SAs and their copies hold the same config name, mode or algorithm
+ * once. They are never NULL; set them with dpc_child_rec_set_text().
  */
 typedef struct {
-	/** config name */
-	char name[DPC_NAME_LEN];
+	/** config name (cut to DPC_NAME_LEN - 1 characters) */
+	const char *name;
+	/** MODE_TUNNEL etc. as text: "TUNNEL", "TRANSPORT", "BEET", "PASS",
+	 *  "DROP" */
+	const char *mode;
+	/** "ESP" or "AH" */
+	const char *protocol;
+	/** negotiated algorithms, e.g. "AES_GCM_16_256" */
+	const char *alg;
+	/** TCP MSS clamp covering outbound TCP, from the last round ("1360
+	 *  (ip mangle FORWARD #1)", "none"), empty if unknown */
+	const char *mss_clamp;
 	/** unique id */
 	uint32_t unique_id;
 	/** reqid */
 	uint32_t reqid;
 	/** state */
 	dpc_state_t state;
-	/** MODE_TUNNEL etc. as text: "TUNNEL", "TRANSPORT", "BEET", "PASS", "DROP" */
-	char mode[16];
-	/** "ESP" or "AH" */
-	char protocol[8];
-	/** UDP encapsulated */
-	bool encap;
 	/** SPIs, host order */
 	uint32_t spi_in, spi_out;
 	/** marks and interface ids */
 	uint32_t mark_in, mark_out, if_id_in, if_id_out;
-	/** configured selectors (dynamic resolved to our/their hosts) */
-	dpc_ts_list_t cfg_local, cfg_remote;
-	/** negotiated selectors */
-	dpc_ts_list_t local, remote;
+	/** UDP encapsulated */
+	bool encap;
 	/** the narrow hook reported narrowing */
 	bool narrowed;
 	/** the config installs no policies (swanctl.conf policies = no) */
 	bool no_policies;
-	/** negotiated algorithms, e.g. "AES_GCM_16_256" (a shared text, see
-	 *  dpc_text.h; never NULL, set with dpc_child_rec_set_text()) */
-	const char *alg;
-	/** TCP MSS clamp covering outbound TCP, from the last round ("1360
-	 *  (ip mangle FORWARD #1)", "none"), empty if unknown (shared, as
-	 *  alg) */
-	const char *mss_clamp;
-	/** DPD action of the config, as text */
-	char dpd_action[16];
+	/** packets went both ways within one traffic window at some sample */
+	bool both_ways;
+	/** configured selectors (dynamic resolved to our/their hosts) */
+	dpc_ts_list_t cfg_local, cfg_remote;
+	/** negotiated selectors */
+	dpc_ts_list_t local, remote;
 	/** monotonic install time */
 	time_t installed;
 	/** wall clock install time */
@@ -181,15 +184,14 @@ typedef struct {
 	/** predecessor samples those span (at most DPC_MAX_PRED_SAMPLES), 0 if
 	 *  none */
 	int n_pred_samples;
-	/** the newest traffic sample, bytes included (valid if n_samples) */
-	dpc_sample_t last;
+	/** samples in use */
+	int n_samples;
 	/** packet counters of the traffic samples, oldest first; all but the
 	 *  newest at least an eighth of the traffic window apart */
 	dpc_packets_t samples[DPC_MAX_SAMPLES];
-	/** samples in use */
-	int n_samples;
-	/** packets went both ways within one traffic window at some sample */
-	bool both_ways;
+	/** byte counters of the newest sample (valid if n_samples; the rest of
+	 *  it is the last of samples, see dpc_child_rec_last()) */
+	uint64_t bytes_in, bytes_out;
 	/** rekeys of this CHILD_SA's lineage (passed on to the replacement) */
 	dpc_times_t rekey_history;
 	/** configured rekey limits of the child config (rekey_time in
@@ -283,14 +285,21 @@ void dpc_child_rec_init(dpc_child_rec_t *child);
 void dpc_child_rec_clear(dpc_child_rec_t *child);
 
 /**
- * Set one of a CHILD_SA record's shared texts (alg, mss_clamp), cut to
- * DPC_ALG_LEN - 1 characters.
+ * Set one of a CHILD_SA record's shared texts, cut to DPC_ALG_LEN - 1
+ * characters (the name: dpc_child_rec_set_name()).
  *
- * @param held		&child->alg or &child->mss_clamp
+ * @param held		&child->name, &child->mode, &child->alg, ...
  * @param text		the text, NULL for none
  * @return			false on allocation failure (the text stays)
  */
 bool dpc_child_rec_set_text(const char **held, const char *text);
+
+/**
+ * Set a CHILD_SA record's config name, cut to DPC_NAME_LEN - 1 characters.
+ *
+ * @return			false on allocation failure (the name stays)
+ */
+bool dpc_child_rec_set_name(dpc_child_rec_t *child, const char *name);
 
 /**
  * Deep copy the content of a CHILD_SA record into an initialized, empty
@@ -349,6 +358,12 @@ bool dpc_child_rec_unique(const dpc_child_rec_t *child);
  */
 void dpc_child_rec_add_sample(dpc_child_rec_t *child,
 							  const dpc_sample_t *sample, uint32_t window);
+
+/**
+ * The newest traffic sample of a CHILD_SA, bytes included (all zero if it
+ * has none).
+ */
+dpc_sample_t dpc_child_rec_last(const dpc_child_rec_t *child);
 
 /**
  * Initialize an IKE_SA record on the stack.

@@ -277,17 +277,17 @@ static void add_child(status_t *st, int ike, int idx,
 					  const dpc_child_rec_t *c)
 {
 	dpc_vici_builder_t *b = &st->b;
-	const dpc_sample_t *s;
+	dpc_sample_t s;
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%d", idx);
 	dpc_vici_begin_section(b, buf);
-	ADD_FIELD(b, "name", c->name);
+	ADD_TEXT(b, "name", c->name, DPC_NAME_LEN);
 	dpc_vici_add_kvf(b, "uniqueid", "%u", c->unique_id);
 	dpc_vici_add_kvf(b, "reqid", "%u", c->reqid);
 	dpc_vici_add_kv_str(b, "state", dpc_report_state_name(c->state));
-	ADD_FIELD(b, "mode", c->mode);
-	ADD_FIELD(b, "protocol", c->protocol);
+	ADD_TEXT(b, "mode", c->mode, DPC_ALG_LEN);
+	ADD_TEXT(b, "protocol", c->protocol, DPC_ALG_LEN);
 	dpc_vici_add_kv_str(b, "encap", yesno(c->encap));
 	/* what the narrow hook saw: the final selectors differ from the config */
 	dpc_vici_add_kv_str(b, "narrowed", yesno(c->narrowed));
@@ -316,15 +316,15 @@ static void add_child(status_t *st, int ike, int idx,
 	dpc_vici_add_kvf(b, "rekeyed_from", "%u", c->rekeyed_from);
 	if (c->n_samples > 0 && c->n_samples <= DPC_MAX_SAMPLES)
 	{
-		s = &c->last;
+		s = dpc_child_rec_last(c);
 		dpc_vici_add_kvf(b, "packets_in", "%llu",
-						 (unsigned long long)s->packets_in);
+						 (unsigned long long)s.packets_in);
 		dpc_vici_add_kvf(b, "packets_out", "%llu",
-						 (unsigned long long)s->packets_out);
+						 (unsigned long long)s.packets_out);
 		dpc_vici_add_kvf(b, "bytes_in", "%llu",
-						 (unsigned long long)s->bytes_in);
+						 (unsigned long long)s.bytes_in);
 		dpc_vici_add_kvf(b, "bytes_out", "%llu",
-						 (unsigned long long)s->bytes_out);
+						 (unsigned long long)s.bytes_out);
 	}
 	add_placed(st, ike, idx);
 	dpc_vici_end_section(b);

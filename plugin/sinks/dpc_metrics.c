@@ -345,7 +345,7 @@ static void out_child_labels(out_t *o, const dpc_ike_rec_t *ike,
 	out_str(o, "{");
 	out_label(o, true, "ike", ike->name, sizeof(ike->name));
 	out_label_id(o, "ike_id", ike->unique_id);
-	out_label(o, false, "child", child->name, sizeof(child->name));
+	out_label(o, false, "child", child->name, DPC_NAME_LEN);
 	out_label_id(o, "child_id", child->unique_id);
 	out_label(o, false, "direction", dir, DPC_NAME_LEN);
 	out_str(o, "}");
@@ -359,7 +359,7 @@ static void render_counters(out_t *o, const dpc_tunnels_t *tunnels,
 {
 	const dpc_ike_rec_t *ike;
 	const dpc_child_rec_t *child;
-	const dpc_sample_t *s;
+	dpc_sample_t s;
 	const char *name = bytes ? "child_bytes_total" : "child_packets_total";
 	int i, j;
 
@@ -377,17 +377,17 @@ static void render_counters(out_t *o, const dpc_tunnels_t *tunnels,
 			{
 				continue;
 			}
-			s = &child->last;
+			s = dpc_child_rec_last(child);
 			out_str(o, PREFIX);
 			out_str(o, name);
 			out_child_labels(o, ike, child, "in");
-			out_printf(o, " %" PRIu64 "\n", bytes ? s->bytes_in :
-					   s->packets_in);
+			out_printf(o, " %" PRIu64 "\n", bytes ? s.bytes_in :
+					   s.packets_in);
 			out_str(o, PREFIX);
 			out_str(o, name);
 			out_child_labels(o, ike, child, "out");
-			out_printf(o, " %" PRIu64 "\n", bytes ? s->bytes_out :
-					   s->packets_out);
+			out_printf(o, " %" PRIu64 "\n", bytes ? s.bytes_out :
+					   s.packets_out);
 		}
 	}
 }

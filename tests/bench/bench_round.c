@@ -94,10 +94,10 @@ static void build(dpc_tunnels_t *t, int n)
 		ike.remote.port = 4500;
 		ike.nat = DPC_NAT_ANY | DPC_NAT_HERE;
 		child = dpc_ike_rec_add_child(&ike);
-		snprintf(child->name, sizeof(child->name), "net");
+		dpc_child_rec_set_name(child, "net");
 		child->unique_id = i + 1;
 		child->state = DPC_STATE_UP;
-		snprintf(child->mode, sizeof(child->mode), "TUNNEL");
+		dpc_child_rec_set_text(&child->mode, "TUNNEL");
 		set_ts(&child->local, "10.10.0.0/24");
 		set_ts(&child->cfg_local, "10.10.0.0/24");
 		snprintf(ts, sizeof(ts), "10.%d.%d.0/24", 128 + i / 256, i % 256);

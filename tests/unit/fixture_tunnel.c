@@ -66,12 +66,12 @@ void bed_init(bed_t *bed)
 	ike.cfg_rekey_time = 14400;
 	ike.established = 1000;
 	child = dpc_ike_rec_add_child(&ike);
-	snprintf(child->name, sizeof(child->name), "net");
+	dpc_child_rec_set_name(child, "net");
 	child->unique_id = 1;
 	child->reqid = 1;
 	child->state = DPC_STATE_UP;
-	snprintf(child->mode, sizeof(child->mode), "TUNNEL");
-	snprintf(child->protocol, sizeof(child->protocol), "ESP");
+	dpc_child_rec_set_text(&child->mode, "TUNNEL");
+	dpc_child_rec_set_text(&child->protocol, "ESP");
 	child->encap = true;
 	bed_set_ts(&child->cfg_local, "10.10.1.0/24");
 	bed_set_ts(&child->cfg_remote, "10.20.1.0/24");

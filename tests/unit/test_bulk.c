@@ -205,10 +205,10 @@ static void add_tunnel(bed_t *bed, int i)
 	ike.nat = DPC_NAT_ANY | DPC_NAT_HERE;
 	child = dpc_ike_rec_add_child(&ike);
 	ck_assert_ptr_nonnull(child);
-	snprintf(child->name, sizeof(child->name), "net");
+	dpc_child_rec_set_name(child, "net");
 	child->unique_id = i + 2;
 	child->state = DPC_STATE_UP;
-	snprintf(child->mode, sizeof(child->mode), "TUNNEL");
+	dpc_child_rec_set_text(&child->mode, "TUNNEL");
 	bed_set_ts(&child->local, "10.10.1.0/24");
 	snprintf(ts, sizeof(ts), "10.%d.%d.0/24", 128 + i / 256, i % 256);
 	bed_set_ts(&child->remote, ts);

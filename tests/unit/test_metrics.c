@@ -109,7 +109,7 @@ static dpc_child_rec_t *add_child(dpc_ike_rec_t *ike, const char *name,
 
 	child = dpc_ike_rec_add_child(ike);
 	ck_assert_ptr_nonnull(child);
-	snprintf(child->name, sizeof(child->name), "%s", name);
+	dpc_child_rec_set_name(child, name);
 	child->unique_id = id;
 	child->state = state;
 	dpc_child_rec_add_sample(child, &s, 60);

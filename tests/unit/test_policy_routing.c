@@ -1050,7 +1050,7 @@ START_TEST(test_overlap_local)
 
 	/* transport mode to a neighbour on the WAN */
 	bed_init(&bed);
-	snprintf(bed_child(&bed)->mode, 16, "TRANSPORT");
+	dpc_child_rec_set_text(&bed_child(&bed)->mode, "TRANSPORT");
 	bed_set_ts(&bed_child(&bed)->remote, "192.0.2.9/32");
 	bed_run(&bed);
 	ck_assert_ptr_null(bed_find(&bed, "ts-overlap-local"));
@@ -1075,11 +1075,11 @@ static void add_peer(bed_t *bed, const char *peer, const char *remote_ts)
 	dpc_addr_parse(&ike.remote, peer);
 	ike.established = 1000;
 	child = dpc_ike_rec_add_child(&ike);
-	snprintf(child->name, sizeof(child->name), "net2");
+	dpc_child_rec_set_name(child, "net2");
 	child->unique_id = 2;
 	child->reqid = 2;
 	child->state = DPC_STATE_UP;
-	snprintf(child->mode, sizeof(child->mode), "TUNNEL");
+	dpc_child_rec_set_text(&child->mode, "TUNNEL");
 	bed_set_ts(&child->cfg_local, "10.10.1.0/24");
 	bed_set_ts(&child->cfg_remote, remote_ts);
 	bed_set_ts(&child->local, "10.10.1.0/24");
@@ -1181,12 +1181,13 @@ START_TEST(test_overlap_tunnel_random)
 		for (j = 0; j < 1 + rand_r(&seed) % 2; j++)
 		{
 			child = dpc_ike_rec_add_child(&ike);
-			snprintf(child->name, sizeof(child->name), "c%d", j);
+			snprintf(ts, sizeof(ts), "c%d", j);
+			dpc_child_rec_set_name(child, ts);
 			child->unique_id = 1000 + i * 10 + j;
 			child->reqid = child->unique_id;
 			child->state = rand_r(&seed) % 8 ? DPC_STATE_UP
 											 : DPC_STATE_REKEYED;
-			snprintf(child->mode, sizeof(child->mode), "TUNNEL");
+			dpc_child_rec_set_text(&child->mode, "TUNNEL");
 			snprintf(ts, sizeof(ts), "10.10.%d.0/%d", rand_r(&seed) % 2,
 					 23 + rand_r(&seed) % 2);
 			bed_set_ts(&child->local, ts);
@@ -1442,7 +1443,7 @@ START_TEST(test_route_bypasses)
 	ck_assert(has_evidence(f, "device", "ipsec0"));
 	ck_assert(has_evidence(f, "tunnel", "kernel-libipsec TUN"));
 	/* transport mode between the gateways themselves is not judged */
-	snprintf(bed_child(&bed)->mode, 16, "TRANSPORT");
+	dpc_child_rec_set_text(&bed_child(&bed)->mode, "TRANSPORT");
 	bed_set_ts(&bed_child(&bed)->local, "192.0.2.2/32");
 	bed_set_ts(&bed_child(&bed)->remote, "198.51.100.2/32");
 	bed_run(&bed);

@@ -32,7 +32,10 @@ bool reg_child(dpc_child_rec_t *rec, uint32_t id, const char *name)
 	dpc_ts_t ts;
 
 	dpc_child_rec_init(rec);
-	snprintf(rec->name, sizeof(rec->name), "%s", name);
+	if (!dpc_child_rec_set_name(rec, name))
+	{
+		return false;
+	}
 	rec->unique_id = id;
 	rec->state = DPC_STATE_UP;
 	rec->installed = 100;

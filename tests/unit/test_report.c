@@ -99,11 +99,11 @@ static void setup(void)
 
 	child = dpc_ike_rec_add_child(&ike);
 	ck_assert_ptr_nonnull(child);
-	snprintf(child->name, sizeof(child->name), "net");
+	dpc_child_rec_set_name(child, "net");
 	child->unique_id = 3;
 	child->reqid = 1;
-	snprintf(child->mode, sizeof(child->mode), "TUNNEL");
-	snprintf(child->protocol, sizeof(child->protocol), "ESP");
+	dpc_child_rec_set_text(&child->mode, "TUNNEL");
+	dpc_child_rec_set_text(&child->protocol, "ESP");
 	child->encap = true;
 	child->spi_in = 0xc1234567;
 	child->spi_out = 0x0000abcd;
@@ -118,7 +118,7 @@ static void setup(void)
 
 	child = dpc_ike_rec_add_child(&ike);
 	ck_assert_ptr_nonnull(child);
-	snprintf(child->name, sizeof(child->name), "dmz");
+	dpc_child_rec_set_name(child, "dmz");
 	child->unique_id = 4;
 	child->rekeyed_from = 2;
 	add_ts(&child->local, "10.3.0.0/24");

@@ -752,18 +752,23 @@ END_TEST
 START_TEST(test_record_samples_thinned)
 {
 	dpc_child_rec_t child;
-	dpc_sample_t s = {};
+	dpc_sample_t s = {}, last;
 	int i, j;
 
 	dpc_child_rec_init(&child);
+	last = dpc_child_rec_last(&child);
+	ck_assert_int_eq(last.time + last.packets_in + last.bytes_in, 0);
 	for (i = 0; i < 600; i++)
 	{
 		s.time = 1000 + i;
 		s.packets_in = i;
+		s.bytes_in = 100 * i;
+		s.bytes_out = 300 * i;
 		dpc_child_rec_add_sample(&child, &s, 60);
 		ck_assert_int_le(child.n_samples, DPC_MAX_SAMPLES);
 		ck_assert_int_eq(child.samples[child.n_samples - 1].time, s.time);
-		ck_assert_int_eq(child.last.time, s.time);
+		last = dpc_child_rec_last(&child);
+		ck_assert(memcmp(&last, &s, sizeof(s)) == 0);
 		for (j = 1; j < child.n_samples - 1; j++)
 		{
 			ck_assert_int_ge(child.samples[j].time -
@@ -886,6 +891,8 @@ START_TEST(test_record_copy)
 	dpc_tunnels_t tunnels;
 	dpc_alert_t a = { .type = DPC_ALERT_TS_MISMATCH, .time = 1 };
 	dpc_ts_t ts;
+	char name[16], longer[100];
+	size_t texts = dpc_text_count();
 	int i;
 
 	dpc_ike_rec_init(&ike);
@@ -897,7 +904,8 @@ START_TEST(test_record_copy)
 		child = dpc_ike_rec_add_child(&ike);
 		ck_assert_ptr_nonnull(child);
 		child->unique_id = i + 10;
-		snprintf(child->name, sizeof(child->name), "net%d", i);
+		snprintf(name, sizeof(name), "net%d", i);
+		ck_assert(dpc_child_rec_set_name(child, name));
 		ck_assert(dpc_ts_parse(&ts, "10.20.1.0/24"));
 		ck_assert(dpc_ts_list_add(&child->cfg_remote, &ts));
 		ck_assert(dpc_ts_list_add(&child->remote, &ts));
@@ -951,6 +959,14 @@ START_TEST(test_record_copy)
 	dpc_child_rec_init(child);
 	ck_assert(dpc_child_rec_copy(child, c2));
 	ck_assert(child->local.ts != c2->local.ts);
+	/* texts are shared, a name is cut like an IKE_SA's */
+	ck_assert(child->name == c2->name);
+	ck_assert_str_eq(child->name, "net1");
+	memset(longer, 'n', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	ck_assert(dpc_child_rec_set_name(child, longer));
+	ck_assert_uint_eq(strlen(child->name), DPC_NAME_LEN - 1);
+	ck_assert_str_eq(c2->name, "net1");
 	ck_assert_uint_eq(child->local.count, 1);
 	ck_assert_uint_eq(child->unique_id, 11);
 	ck_assert_uint_eq(child->refs, 0);
@@ -982,6 +998,8 @@ START_TEST(test_record_copy)
 	ck_assert_int_eq(copy.n_children, 0);
 	ck_assert_ptr_null(copy.children);
 	ck_assert_ptr_null(copy.alerts);
+	/* the last holders dropped the names */
+	ck_assert_uint_eq(dpc_text_count(), texts);
 }
 END_TEST
 

@@ -551,8 +551,7 @@ START_TEST(test_check_policy_missing)
 	xbed_init(&x, true, true);
 	drop_handmade(&x);
 	drop_priority(&x.spd, 375423, DPC_XFRM_DIR_FWD);
-	snprintf(bed_child(&x.bed)->mode, sizeof(bed_child(&x.bed)->mode),
-			 "TRANSPORT");
+	dpc_child_rec_set_text(&bed_child(&x.bed)->mode, "TRANSPORT");
 	bed_run(&x.bed);
 	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-missing"));
 	xbed_free(&x);
@@ -755,7 +754,7 @@ START_TEST(test_check_ipv6)
 	ck_assert_str_eq(evidence(f, "missing"), "fwd fd00:20::/64 -> fd00:10::/64");
 	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-shadowed"));
 	/* in transport mode nothing is missing */
-	snprintf(child->mode, sizeof(child->mode), "TRANSPORT");
+	dpc_child_rec_set_text(&child->mode, "TRANSPORT");
 	bed_run(&x.bed);
 	ck_assert_ptr_null(bed_find(&x.bed, "xfrm-policy-missing"));
 	xbed_free(&x);
@@ -955,6 +954,7 @@ START_TEST(test_check_incremental_random)
 	dpc_ike_rec_t ike;
 	unsigned seed = 3 + _i;
 	dpc_ts_list_t ts;
+	char name[16];
 	int i, d, n;
 	xbed_t x;
 
@@ -973,12 +973,13 @@ START_TEST(test_check_incremental_random)
 		dpc_addr_parse(&ike.remote, peers[rand_r(&seed) % 3]);
 		ike.established = 1000;
 		child = dpc_ike_rec_add_child(&ike);
-		snprintf(child->name, sizeof(child->name), "c%d", i);
+		snprintf(name, sizeof(name), "c%d", i);
+		dpc_child_rec_set_name(child, name);
 		child->unique_id = 1000 + i;
 		child->reqid = 10 + i;
 		child->state = DPC_STATE_UP;
-		snprintf(child->mode, sizeof(child->mode), "TUNNEL");
-		snprintf(child->protocol, sizeof(child->protocol), "ESP");
+		dpc_child_rec_set_text(&child->mode, "TUNNEL");
+		dpc_child_rec_set_text(&child->protocol, "ESP");
 		random_ts(&child->local, "10.10", &seed);
 		random_ts(&child->remote, "10.20", &seed);
 		bed_set_ts(&child->cfg_local, "10.10.0.0/16");
