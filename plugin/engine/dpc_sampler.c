@@ -32,7 +32,8 @@
  *   make the same query_sa() call.
  *
  * An SA the kernel does not report keeps its last counters, as child_sa_t's
- * own cache does: a lost outbound SA shows as flat outbound counters.
+ * own cache does: a lost outbound SA shows as flat outbound counters. The
+ * sample only marks it; the registry takes them from the CHILD_SA's record.
  */
 
 #include "dpc_sampler.h"
@@ -64,16 +65,6 @@ typedef struct {
 	uint32_t if_id[2];
 } sa_ref_t;
 
-/**
- * The counters of a CHILD_SA last sampled.
- */
-typedef struct {
-	/** CHILD_SA unique id */
-	uint32_t child_id;
-	/** the counters */
-	dpc_sample_t sample;
-} last_t;
-
 typedef struct private_dpc_sampler_t private_dpc_sampler_t;
 
 /**
@@ -85,16 +76,6 @@ struct private_dpc_sampler_t {
 	 * Public interface.
 	 */
 	dpc_sampler_t public;
-
-	/**
-	 * Counters of the last sampling, sorted by child_id
-	 */
-	last_t *last;
-
-	/**
-	 * Entries in last
-	 */
-	int n_last;
 
 	/**
 	 * The SAD error logged last, 0 if none
@@ -247,33 +228,6 @@ static int copy_refs(const dpc_budget_t *budget, sa_ref_t **refs, bool *capped)
 }
 
 /**
- * The counters of a CHILD_SA sampled last, NULL if none.
- */
-static const dpc_sample_t *last_of(private_dpc_sampler_t *this,
-								   uint32_t child_id)
-{
-	int lo = 0, hi = this->n_last - 1, mid;
-
-	while (lo <= hi)
-	{
-		mid = lo + (hi - lo) / 2;
-		if (this->last[mid].child_id == child_id)
-		{
-			return &this->last[mid].sample;
-		}
-		if (this->last[mid].child_id < child_id)
-		{
-			lo = mid + 1;
-		}
-		else
-		{
-			hi = mid - 1;
-		}
-	}
-	return NULL;
-}
-
-/**
  * Ask libipsec for the counters of one SA.
  */
 static bool query_libipsec(const sa_ref_t *ref, int dir, uint64_t *bytes,
@@ -328,67 +282,28 @@ static bool count_sa(const sa_ref_t *ref, int dir, const dpc_xfrm_sad_t *sad,
 }
 
 /**
- * Step 2 for a CHILD_SA: fill its sample, the last counters where the
- * kernel does not know an SA.
+ * Step 2 for a CHILD_SA: fill its sample; an SA the kernel does not know is
+ * marked to keep its last counters (the registry has them).
  *
  * @return			number of SAs not found
  */
-static int count_child(private_dpc_sampler_t *this, const sa_ref_t *ref,
-					   const dpc_xfrm_sad_t *sad, time_t now,
-					   dpc_child_sample_t *s)
+static int count_child(const sa_ref_t *ref, const dpc_xfrm_sad_t *sad,
+					   time_t now, dpc_child_sample_t *s)
 {
-	const dpc_sample_t *last = last_of(this, ref->child_id);
-	int missing = 0;
-
 	s->child_id = ref->child_id;
-	if (last)
-	{
-		s->sample = *last;
-	}
 	s->sample.time = now;
 	if (ref->sa[DIR_IN].family &&
 		!count_sa(ref, DIR_IN, sad, &s->sample.bytes_in, &s->sample.packets_in))
 	{
-		missing++;
+		s->kept_in = TRUE;
 	}
 	if (ref->sa[DIR_OUT].family &&
 		!count_sa(ref, DIR_OUT, sad, &s->sample.bytes_out,
 				  &s->sample.packets_out))
 	{
-		missing++;
+		s->kept_out = TRUE;
 	}
-	return missing;
-}
-
-/**
- * Remember the counters of the CHILD_SAs still installed, for the next
- * sampling: what was sampled now, else what was sampled before (sorted by
- * unique id, as refs and samples are).
- */
-static void remember(private_dpc_sampler_t *this, const sa_ref_t *refs,
-					 int count, const dpc_child_sample_t *samples, int n)
-{
-	const dpc_sample_t *old;
-	last_t *last;
-	int i, j = 0, k = 0;
-
-	last = count ? dpc_bulk_calloc(count, sizeof(*last)) : NULL;
-	for (i = 0; last && i < count; i++)
-	{
-		if (j < n && samples[j].child_id == refs[i].child_id)
-		{
-			last[k].child_id = samples[j].child_id;
-			last[k++].sample = samples[j++].sample;
-		}
-		else if ((old = last_of(this, refs[i].child_id)))
-		{
-			last[k].child_id = refs[i].child_id;
-			last[k++].sample = *old;
-		}
-	}
-	dpc_bulk_free(this->last);
-	this->last = last;
-	this->n_last = k;
+	return s->kept_in + s->kept_out;
 }
 
 /**
@@ -414,14 +329,6 @@ static int cmp_ref(const void *a, const void *b)
 {
 	uint32_t x = ((const sa_ref_t*)a)->child_id;
 	uint32_t y = ((const sa_ref_t*)b)->child_id;
-
-	return (x > y) - (x < y);
-}
-
-static int cmp_sample(const void *a, const void *b)
-{
-	uint32_t x = ((const dpc_child_sample_t*)a)->child_id;
-	uint32_t y = ((const dpc_child_sample_t*)b)->child_id;
 
 	return (x > y) - (x < y);
 }
@@ -517,16 +424,13 @@ METHOD(dpc_sampler_t, sample, int,
 				stats->not_sampled = turn - k;
 				break;
 			}
-			stats->missing += count_child(this, &refs[i], sad, now, &out[n]);
+			stats->missing += count_child(&refs[i], sad, now, &out[n]);
 			n++;
 		}
 		if (turn < count && n)
 		{	/* the next turn starts after the last one sampled */
 			this->cursor = out[n - 1].child_id;
 		}
-		/* a turn that wrapped around is two runs: in order for remember() */
-		dpc_sort(out, n, sizeof(*out), cmp_sample);
-		remember(this, refs, count, out, n);
 	}
 	stats->sampled = n;
 	dpc_bulk_free(refs);
@@ -538,7 +442,6 @@ METHOD(dpc_sampler_t, sample, int,
 METHOD(dpc_sampler_t, destroy, void,
 	private_dpc_sampler_t *this)
 {
-	dpc_bulk_free(this->last);
 	free(this);
 }
 

@@ -777,6 +777,7 @@ void dpc_table_add_samples(dpc_table_t *t, const dpc_child_sample_t *s,
 {
 	const dpc_child_rec_t *cur;
 	dpc_child_rec_t *child;
+	dpc_sample_t sample, last;
 	int i;
 
 	for (i = 0; i < count; i++)
@@ -787,7 +788,19 @@ void dpc_table_add_samples(dpc_table_t *t, const dpc_child_sample_t *s,
 			child = own_child_by_id(t, s[i].child_id);
 			if (child)
 			{
-				dpc_child_rec_add_sample(child, &s[i].sample, window);
+				sample = s[i].sample;
+				last = dpc_child_rec_last(child);
+				if (s[i].kept_in)
+				{
+					sample.packets_in = last.packets_in;
+					sample.bytes_in = last.bytes_in;
+				}
+				if (s[i].kept_out)
+				{
+					sample.packets_out = last.packets_out;
+					sample.bytes_out = last.bytes_out;
+				}
+				dpc_child_rec_add_sample(child, &sample, window);
 			}
 		}
 	}

@@ -36,6 +36,11 @@ typedef struct dpc_table_t dpc_table_t;
 typedef struct {
 	/** CHILD_SA unique id */
 	uint32_t child_id;
+	/** the kernel did not report the inbound SA: its counters are kept
+	 *  from the CHILD_SA's newest sample */
+	bool kept_in;
+	/** the same for the outbound SA */
+	bool kept_out;
 	/** the counters */
 	dpc_sample_t sample;
 } dpc_child_sample_t;
@@ -178,7 +183,9 @@ void dpc_table_mark_narrowed(dpc_table_t *t, uint32_t child_id);
 
 /**
  * Store traffic samples (unknown CHILD_SAs are ignored), see
- * dpc_child_rec_add_sample() for the traffic window.
+ * dpc_child_rec_add_sample() for the traffic window. A direction the
+ * kernel did not report keeps the counters of the CHILD_SA's newest sample,
+ * as charon's own cache does: a lost SA shows as flat counters.
  */
 void dpc_table_add_samples(dpc_table_t *t, const dpc_child_sample_t *s,
 						   int count, uint32_t window);

@@ -266,6 +266,49 @@ START_TEST(test_cap)
 }
 END_TEST
 
+/**
+ * A direction the kernel did not report keeps the counters of the
+ * CHILD_SA's newest sample (none: zero); the other takes the new ones.
+ */
+START_TEST(test_samples_kept)
+{
+	dpc_table_t *t = dpc_table_create(100, 30);
+	dpc_child_sample_t s[] = {
+		{ .child_id = 11, .sample = { .time = 10, .packets_in = 5,
+			.packets_out = 7, .bytes_in = 500, .bytes_out = 700 } },
+		{ .child_id = 12, .kept_in = true, .sample = { .time = 10,
+			.packets_in = 99, .bytes_in = 9900, .packets_out = 3 } },
+	};
+	dpc_tunnels_t snap;
+	dpc_sample_t last;
+
+	up(t, 1);
+	child_up(t, 1, 11);
+	child_up(t, 1, 12);
+	dpc_table_add_samples(t, s, 2, 60);
+	s[0].sample = (dpc_sample_t){ .time = 20, .packets_in = 9,
+		.bytes_in = 900, .packets_out = 1234, .bytes_out = 5678 };
+	s[0].kept_out = true;
+	dpc_table_add_samples(t, s, 1, 60);
+
+	dpc_tunnels_init(&snap);
+	ck_assert(dpc_table_snapshot(t, &snap));
+	ck_assert_int_eq(snap.ikes[0]->n_children, 2);
+	last = dpc_child_rec_last(snap.ikes[0]->children[0]);
+	ck_assert_int_eq(last.time, 20);
+	ck_assert_uint_eq(last.packets_in, 9);
+	ck_assert_uint_eq(last.bytes_in, 900);
+	ck_assert_uint_eq(last.packets_out, 7);
+	ck_assert_uint_eq(last.bytes_out, 700);
+	last = dpc_child_rec_last(snap.ikes[0]->children[1]);
+	ck_assert_uint_eq(last.packets_in, 0);
+	ck_assert_uint_eq(last.bytes_in, 0);
+	ck_assert_uint_eq(last.packets_out, 3);
+	dpc_tunnels_clear(&snap);
+	dpc_table_destroy(t);
+}
+END_TEST
+
 START_TEST(test_snapshot_shared)
 {
 	dpc_table_t *t = dpc_table_create(100, 30);
@@ -579,6 +622,7 @@ Suite *registry_suite(void)
 	tcase_add_test(tc, test_alert_before_auth);
 	tcase_add_test(tc, test_cap);
 	tcase_add_test(tc, test_snapshot_shared);
+	tcase_add_test(tc, test_samples_kept);
 	tcase_add_test(tc, test_rekeys);
 	tcase_add_test(tc, test_natt_attempts);
 	tcase_add_test(tc, test_natt_attempts_bounded);
