@@ -384,6 +384,15 @@ static bool copy_taken(dpc_store_t *store, const dpc_findings_t *round,
 }
 
 /**
+ * Are two subjects the same IKE_SA and CHILD_SA (what the scope decides
+ * on)?
+ */
+static inline bool same_ids(const dpc_subject_t *a, const dpc_subject_t *b)
+{
+	return a->ike_id == b->ike_id && a->child_id == b->child_id;
+}
+
+/**
  * Count what leaves and what comes, and allocate for it.
  */
 static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
@@ -398,9 +407,15 @@ static bool merge_prepare(dpc_store_t *store, const dpc_findings_t *round,
 	{
 		return false;
 	}
-	/* the scope asked once per finding (the engine's takes a lock) */
+	/* the scope asked once per subject of consecutive findings (the
+	 * engine's takes a lock; a tunnel's findings are mostly adjacent) */
 	for (i = 0; i < act->count; i++)
 	{
+		if (i && same_ids(&act->items[i - 1].subject, &act->items[i].subject))
+		{
+			m->leave[i] = m->leave[i - 1];
+			continue;
+		}
 		m->leave[i] = !m->in_scope ||
 					  m->in_scope(m->ctx, &act->items[i].subject);
 	}

@@ -114,7 +114,9 @@ bool dpc_store_merge(dpc_store_t *store, const dpc_findings_t *round,
 
 /**
  * Tells whether a round looked at a finding's subject: an active finding
- * missing from a round resolves only if it did.
+ * missing from a round resolves only if it did. The answer must depend on
+ * the subject's ike_id and child_id alone (the store asks once for
+ * consecutive findings of the same ones).
  *
  * @return			TRUE if the round checked the subject again
  */

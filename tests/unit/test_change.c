@@ -688,6 +688,63 @@ static int key_at(const dpc_findings_t *list, const dpc_finding_t *f)
  * key twice. Rounds now and then carry a finding out of their scope (the
  * store then indexes every active finding).
  */
+/**
+ * The scope counting how often the store asks it (tunnel 3 in scope).
+ */
+static bool in_scope_counted(void *ctx, const dpc_subject_t *subject)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	return subject->ike_id == 3;
+}
+
+/**
+ * The store asks the scope once for consecutive findings of one subject:
+ * ten tunnels with three findings each cost ten questions, and the answer
+ * holds for each of the three.
+ */
+START_TEST(test_store_scope_asked_per_subject)
+{
+	dpc_findings_t round, active;
+	dpc_store_events_t events;
+	dpc_store_t *store;
+	int calls = 0;
+	uint32_t id;
+	size_t i;
+
+	store = dpc_store_create();
+	ck_assert(store);
+	dpc_findings_init(&round);
+	for (id = 1; id <= 10; id++)
+	{
+		add(&round, "route-missing", id);
+		add(&round, "filter-blocks-forward", id);
+		add(&round, "nat-detected", id);
+	}
+	ck_assert(dpc_store_merge(store, &round, 10, 10, NULL, NULL, &events));
+	dpc_store_emit(store, &events, NULL, NULL);
+	dpc_findings_clear(&round);
+
+	/* an incremental round over tunnel 3 that finds nothing */
+	dpc_findings_init(&round);
+	ck_assert(dpc_store_merge_scope(store, &round, 20, 20, NULL,
+									in_scope_counted, &calls, &events));
+	dpc_store_emit(store, &events, NULL, NULL);
+	ck_assert_int_eq(calls, 10);
+	dpc_findings_init(&active);
+	dpc_store_get_active(store, &active);
+	ck_assert_uint_eq(active.count, 27);
+	for (i = 0; i < active.count; i++)
+	{
+		ck_assert_uint_ne(active.items[i].subject.ike_id, 3);
+	}
+	dpc_findings_clear(&active);
+	dpc_findings_clear(&round);
+	dpc_store_destroy(store);
+}
+END_TEST
+
 START_TEST(test_store_scope_random)
 {
 	dpc_findings_t round, before, after;
@@ -875,6 +932,7 @@ Suite *change_suite(void)
 	tcase_add_test(tc, test_dirty_records);
 	tcase_add_test(tc, test_store_scope);
 	tcase_add_test(tc, test_store_scope_random);
+	tcase_add_test(tc, test_store_scope_asked_per_subject);
 	tcase_add_test(tc, test_kind_names);
 	suite_add_tcase(s, tc);
 	return s;
