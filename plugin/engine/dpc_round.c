@@ -426,8 +426,9 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
  * answers and findings of every tunnel are freed by now (their large arrays
  * wait in dpc_bulk's cache, unmapped here), but glibc keeps
  * freed memory in the arena of the thread that ran the round (a gateway's
- * RSS would grow by the round's peak). malloc_trim() takes each arena's lock in turn for as long
- * as it walks that arena's free chunks: logged at level 2 with its time.
+ * RSS would grow by the round's peak). malloc_trim() takes each arena's
+ * lock in turn for as long as it walks that arena's free chunks: logged at
+ * level 2 with its time.
  */
 static void return_memory(int tunnels)
 {

@@ -131,7 +131,8 @@ typedef struct {
  *
  * Its texts are shared, reference-counted texts (see dpc_text.h): many
  * CHILD_SAs and their copies hold the same config name, mode or algorithm
- * once. They are never NULL; set them with dpc_child_rec_set_text().
+ * once. They are never NULL; set them with dpc_child_rec_set_name() and
+ * dpc_child_rec_set_text().
  */
 typedef struct {
 	/** config name (cut to DPC_NAME_LEN - 1 characters) */
@@ -288,7 +289,8 @@ void dpc_child_rec_clear(dpc_child_rec_t *child);
  * Set one of a CHILD_SA record's shared texts, cut to DPC_ALG_LEN - 1
  * characters (the name: dpc_child_rec_set_name()).
  *
- * @param held		&child->name, &child->mode, &child->alg, ...
+ * @param held		&child->mode, &child->protocol, &child->alg or
+ *					&child->mss_clamp
  * @param text		the text, NULL for none
  * @return			false on allocation failure (the text stays)
  */
