@@ -304,6 +304,7 @@ METHOD(dpc_registry_t, destroy, void,
 	private_dpc_registry_t *this)
 {
 	dpc_table_destroy(this->table);
+	dpc_rec_release(true);
 	this->mutex->destroy(this->mutex);
 	free(this);
 }

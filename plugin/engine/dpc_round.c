@@ -432,8 +432,10 @@ static time_t publish(private_dpc_round_t *this, dpc_findings_t *findings,
  */
 static void return_memory(int tunnels)
 {
-	/* the large arrays incremental rounds reused since the last full one */
+	/* the large arrays incremental rounds reused since the last full one,
+	 * the slots of records gone since */
 	dpc_bulk_release();
+	dpc_rec_release(false);
 #ifdef __GLIBC__
 	timeval_t start, end;
 
@@ -462,6 +464,7 @@ static void run_taken(private_dpc_round_t *this, bool full)
 	dpc_check_ctx_t ctx;
 	dpc_facts_t *facts;
 	dpc_dirty_t dirty;
+	dpc_mss_notes_t mss = {};
 	time_t now, last;
 	int checked;
 
@@ -534,8 +537,8 @@ static void run_taken(private_dpc_round_t *this, bool full)
 			dpc_kernel_facts_remember_questions(facts);
 		}
 		dpc_round_ruleset_not_judged(this->nf, &ctx);
-		dpc_round_note_mss(this->registry, this->nf, &this->nf_generation,
-						   &ctx);
+		dpc_round_find_mss(this->registry, this->nf, &this->nf_generation,
+						   &ctx, &mss);
 		dpc_round_nf_errors(this->nf, this->nf_error,
 							sizeof(this->nf_error));
 		this->scope->remember_sysctls(this->scope, facts);
@@ -562,6 +565,8 @@ done:
 	dpc_findings_clear(&active);
 	dpc_findings_clear(&findings);
 	dpc_tunnels_clear(&tunnels);
+	/* the snapshot released: the records are the table's alone again */
+	dpc_round_note_mss(this->registry, &mss);
 	if (checked)
 	{
 		return_memory(checked);

@@ -9,6 +9,7 @@
 
 #include "dpc_round_ruleset.h"
 #include "checks/dpc_check_mss.h"
+#include "model/dpc_bulk.h"
 
 #include <daemon.h>
 
@@ -42,12 +43,40 @@ void dpc_round_ruleset_not_judged(dpc_nf_cache_t *nf, dpc_check_ctx_t *ctx)
 	}
 }
 
+/**
+ * Keep a clamp for later, or note it now if there is no room to keep it.
+ */
+static void keep_mss(dpc_registry_t *registry, dpc_mss_notes_t *out,
+					 uint32_t child_id, const char *mss)
+{
+	dpc_mss_note_t *grown;
+	int size;
+
+	if (out->count == out->size)
+	{
+		size = out->size ? out->size * 2 : 16;
+		grown = size > out->size ?
+			dpc_bulk_reallocarray(out->notes, size, sizeof(*grown)) : NULL;
+		if (!grown)
+		{	/* noted now: a copy of the record if the snapshot holds it */
+			registry->set_mss(registry, child_id, mss);
+			return;
+		}
+		out->notes = grown;
+		out->size = size;
+	}
+	out->notes[out->count].child_id = child_id;
+	snprintf(out->notes[out->count].mss, DPC_ALG_LEN, "%s", mss);
+	out->count++;
+}
+
 /*
  * Described in header: the MTU check needs to know whether large TCP
  * segments are clamped, reports show the clamp.
  */
-void dpc_round_note_mss(dpc_registry_t *registry, dpc_nf_cache_t *nf,
-						uint64_t *generation, dpc_check_ctx_t *ctx)
+void dpc_round_find_mss(dpc_registry_t *registry, dpc_nf_cache_t *nf,
+						uint64_t *generation, dpc_check_ctx_t *ctx,
+						dpc_mss_notes_t *out)
 {
 	const dpc_ike_rec_t *ike;
 	const dpc_child_rec_t *child;
@@ -77,10 +106,26 @@ void dpc_round_note_mss(dpc_registry_t *registry, dpc_nf_cache_t *nf,
 				dpc_check_mss(ctx, ike, child, mss, sizeof(mss)) &&
 				strcmp(mss, child->mss_clamp))
 			{
-				registry->set_mss(registry, child->unique_id, mss);
+				keep_mss(registry, out, child->unique_id, mss);
 			}
 		}
 	}
+}
+
+/*
+ * Described in header
+ */
+void dpc_round_note_mss(dpc_registry_t *registry, dpc_mss_notes_t *notes)
+{
+	int i;
+
+	for (i = 0; i < notes->count; i++)
+	{
+		registry->set_mss(registry, notes->notes[i].child_id,
+						  notes->notes[i].mss);
+	}
+	dpc_bulk_free(notes->notes);
+	*notes = (dpc_mss_notes_t){};
 }
 
 /*

@@ -34,18 +34,51 @@
 void dpc_round_ruleset_not_judged(dpc_nf_cache_t *nf, dpc_check_ctx_t *ctx);
 
 /**
- * Note in the records which MSS clamp covers each CHILD_SA the round
- * checked: again for every one after the ruleset changed, else only for
- * those that have none noted yet.
+ * A clamp to note in a CHILD_SA's record.
+ */
+typedef struct {
+	/** the CHILD_SA's unique id */
+	uint32_t child_id;
+	/** the clamp, as the record shows it */
+	char mss[DPC_ALG_LEN];
+} dpc_mss_note_t;
+
+/**
+ * Clamps found by a round, noted once it released its snapshot: a record
+ * the snapshot holds would have to be copied to change.
+ */
+typedef struct {
+	/** the clamps (dpc_bulk memory) */
+	dpc_mss_note_t *notes;
+	/** clamps in notes */
+	int count;
+	/** slots of notes */
+	int size;
+} dpc_mss_notes_t;
+
+/**
+ * Find which MSS clamp covers each CHILD_SA the round checked where its
+ * record shows another: again for every one after the ruleset changed, else
+ * only for those that have none noted yet.
  *
- * @param registry		the records
+ * @param registry		the records (noted right away if out holds no more)
  * @param nf			the ruleset cache of the round's facts
  * @param generation	the ruleset generation the clamps were found in,
  *						updated
  * @param ctx			the round's check context
+ * @param out			clamps to note, zeroed by the caller
  */
-void dpc_round_note_mss(dpc_registry_t *registry, dpc_nf_cache_t *nf,
-						uint64_t *generation, dpc_check_ctx_t *ctx);
+void dpc_round_find_mss(dpc_registry_t *registry, dpc_nf_cache_t *nf,
+						uint64_t *generation, dpc_check_ctx_t *ctx,
+						dpc_mss_notes_t *out);
+
+/**
+ * Note clamps in the records, and free them.
+ *
+ * @param registry		the records
+ * @param notes			clamps of dpc_round_find_mss(), emptied
+ */
+void dpc_round_note_mss(dpc_registry_t *registry, dpc_mss_notes_t *notes);
 
 /**
  * Log what could not be read of the ruleset, once per change of the error.

@@ -9,6 +9,7 @@
 
 #include "dpc_record.h"
 #include "dpc_bulk.h"
+#include "dpc_slab.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -20,6 +21,11 @@
 #define REF_GET(x) __atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
 #define REF_PUT(x) __atomic_sub_fetch(&(x), 1, __ATOMIC_ACQ_REL)
 #define REF_READ(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+
+/* records live as long as their SAs and move when copied on write: slots
+ * of their own, apart from the rounds' short-lived blocks */
+static dpc_slab_t child_slab = DPC_SLAB_INIT(dpc_child_rec_t);
+static dpc_slab_t ike_slab = DPC_SLAB_INIT(dpc_ike_rec_t);
 
 /* copies a record but its reference count, the last member: other threads
  * drop references to a shared record while it is copied */
@@ -171,7 +177,7 @@ dpc_child_rec_t *dpc_child_rec_create(void)
 {
 	dpc_child_rec_t *child;
 
-	child = malloc(sizeof(*child));
+	child = dpc_slab_alloc(&child_slab);
 	if (child)
 	{
 		dpc_child_rec_init(child);
@@ -184,7 +190,7 @@ dpc_child_rec_t *dpc_child_rec_adopt(dpc_child_rec_t *src)
 {
 	dpc_child_rec_t *child;
 
-	child = malloc(sizeof(*child));
+	child = dpc_slab_alloc(&child_slab);
 	if (child)
 	{
 		*child = *src;
@@ -207,7 +213,7 @@ dpc_child_rec_t *dpc_child_rec_clone(const dpc_child_rec_t *src)
 	child = dpc_child_rec_create();
 	if (child && !dpc_child_rec_copy(child, src))
 	{
-		free(child);
+		dpc_slab_free(&child_slab, child);
 		child = NULL;
 	}
 	return child;
@@ -224,7 +230,7 @@ void dpc_child_rec_put(dpc_child_rec_t *child)
 	if (child && REF_PUT(child->refs) == 0)
 	{
 		dpc_child_rec_clear(child);
-		free(child);
+		dpc_slab_free(&child_slab, child);
 	}
 }
 
@@ -367,7 +373,7 @@ dpc_ike_rec_t *dpc_ike_rec_create(void)
 {
 	dpc_ike_rec_t *ike;
 
-	ike = malloc(sizeof(*ike));
+	ike = dpc_slab_alloc(&ike_slab);
 	if (ike)
 	{
 		dpc_ike_rec_init(ike);
@@ -380,12 +386,12 @@ dpc_ike_rec_t *dpc_ike_rec_clone(const dpc_ike_rec_t *src)
 {
 	dpc_ike_rec_t *ike;
 
-	ike = malloc(sizeof(*ike));
+	ike = dpc_slab_alloc(&ike_slab);
 	if (ike)
 	{
 		if (!dpc_ike_rec_copy(ike, src))
 		{
-			free(ike);
+			dpc_slab_free(&ike_slab, ike);
 			return NULL;
 		}
 		ike->refs = 1;
@@ -404,13 +410,19 @@ void dpc_ike_rec_put(dpc_ike_rec_t *ike)
 	if (ike && REF_PUT(ike->refs) == 0)
 	{
 		dpc_ike_rec_clear(ike);
-		free(ike);
+		dpc_slab_free(&ike_slab, ike);
 	}
 }
 
 bool dpc_ike_rec_unique(const dpc_ike_rec_t *ike)
 {
 	return REF_READ(ike->refs) == 1;
+}
+
+void dpc_rec_release(bool all)
+{
+	dpc_slab_release(&child_slab, all ? 0 : 1);
+	dpc_slab_release(&ike_slab, all ? 0 : 1);
 }
 
 int dpc_ike_rec_child_index(const dpc_ike_rec_t *ike, uint32_t unique_id)

@@ -418,6 +418,15 @@ void dpc_ike_rec_put(dpc_ike_rec_t *ike);
 bool dpc_ike_rec_unique(const dpc_ike_rec_t *ike);
 
 /**
+ * Give back the memory of records freed since the last call (see
+ * dpc_slab.h), after a round.
+ *
+ * @param all		every empty chunk (the plugin goes), else one of each
+ *					size is kept for reuse
+ */
+void dpc_rec_release(bool all);
+
+/**
  * Index of a CHILD_SA by unique id, -1 if none.
  */
 int dpc_ike_rec_child_index(const dpc_ike_rec_t *ike, uint32_t unique_id);

@@ -21,7 +21,7 @@ int main(void)
 		vici_frame_suite, socket_suite,
 		budget_suite, xfrm_sad_suite, xfrm_spd_suite, policy_routing_suite,
 		registry_suite, oom_suite, journal_suite, esp_mtu_suite, ipv6_suite,
-		change_suite, bulk_suite, text_suite,
+		change_suite, bulk_suite, slab_suite, text_suite,
 	};
 	SRunner *sr;
 	size_t i;

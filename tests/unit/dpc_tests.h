@@ -44,6 +44,7 @@ Suite *journal_suite(void);
 Suite *ipv6_suite(void);
 Suite *change_suite(void);
 Suite *bulk_suite(void);
+Suite *slab_suite(void);
 Suite *text_suite(void);
 
 #endif /* DPC_TESTS_H_ */

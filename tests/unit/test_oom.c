@@ -19,6 +19,7 @@
 #include "dpc_tests.h"
 #include "test_oom_wrap.h"
 #include "test_registry.h"
+#include "model/dpc_slab.h"
 #include "model/dpc_table.h"
 #include "model/dpc_store.h"
 
@@ -226,11 +227,14 @@ static unsigned long run(unsigned long nth, bool sticky)
 	long live = oom_live();
 
 	alarm(RUN_GUARD);
+	/* records from malloc, to fail them too and count them */
+	dpc_slab_use_malloc(true);
 	oom_arm(nth, sticky);
 	records_scenario();
 	store_scenario();
 	calls = oom_calls();
 	oom_disarm();
+	dpc_slab_use_malloc(false);
 	alarm(0);
 	ck_assert_msg(oom_live() == live, "%ld blocks leaked when allocation %lu "
 				  "failed%s", oom_live() - live, nth, sticky ? " (sticky)" : "");

@@ -24,6 +24,7 @@
 #include "test_oom_wrap.h"
 #include "test_registry.h"
 #include "engine/dpc_registry.h"
+#include "model/dpc_slab.h"
 #include "engine/dpc_round.h"
 #include "facts/rtnl/dpc_rtnl_tables.h"
 #include "facts/kernel/dpc_kernel_facts.h"
@@ -362,6 +363,8 @@ START_TEST(test_registry_oom)
 	long live;
 
 	signal(SIGALRM, on_alarm);
+	/* records from malloc, to fail them too and count them */
+	dpc_slab_use_malloc(true);
 	total = scenario(0);
 	ck_assert_uint_gt(total, 20);
 	for (nth = 1; nth <= total; nth++)
@@ -371,6 +374,7 @@ START_TEST(test_registry_oom)
 		ck_assert_msg(oom_live() == live, "%ld blocks leaked when "
 					  "allocation %lu failed", oom_live() - live, nth);
 	}
+	dpc_slab_use_malloc(false);
 }
 END_TEST
 
