@@ -425,6 +425,15 @@ void dpc_rec_release(bool all)
 	dpc_slab_release(&ike_slab, all ? 0 : 1);
 }
 
+size_t dpc_rec_mapped(void)
+{
+	dpc_slab_stats_t child, ike;
+
+	dpc_slab_get_stats(&child_slab, &child);
+	dpc_slab_get_stats(&ike_slab, &ike);
+	return ((size_t)child.chunks + ike.chunks) * DPC_SLAB_CHUNK;
+}
+
 int dpc_ike_rec_child_index(const dpc_ike_rec_t *ike, uint32_t unique_id)
 {
 	int i;

@@ -427,6 +427,12 @@ bool dpc_ike_rec_unique(const dpc_ike_rec_t *ike);
 void dpc_rec_release(bool all);
 
 /**
+ * Bytes mapped for records (their slots, used or not; records from malloc
+ * under AddressSanitizer or valgrind are not counted).
+ */
+size_t dpc_rec_mapped(void);
+
+/**
  * Index of a CHILD_SA by unique id, -1 if none.
  */
 int dpc_ike_rec_child_index(const dpc_ike_rec_t *ike, uint32_t unique_id);

@@ -255,7 +255,7 @@ static double bench(const char *kind, int n, int rounds)
 	dpc_nf_cache_t *nf = NULL;
 	dpc_route_questions_t *questions = NULL;
 	double wall = 0, cpu = 0;
-	size_t requests = 0, heap;
+	size_t requests = 0, heap, mapped;
 	bool kernel;
 	int r, i, incr, events = 0;
 
@@ -263,10 +263,14 @@ static double bench(const char *kind, int n, int rounds)
 	dpc_settings_defaults(&settings, "/var/run");
 	settings.traffic_window = 60;
 	heap = heap_used();
+	mapped = dpc_rec_mapped();
 	dpc_tunnels_init(&records);
 	build(&records, n);
-	printf("  records: %.0f B of heap per IKE_SA with its CHILD_SA\n",
-		   (double)(heap_used() - heap) / n);
+	printf("  records: %.0f B per IKE_SA with its CHILD_SA (%.0f B of heap, "
+		   "%.0f B of record slots)\n",
+		   (double)(heap_used() - heap + dpc_rec_mapped() - mapped) / n,
+		   (double)(heap_used() - heap) / n,
+		   (double)(dpc_rec_mapped() - mapped) / n);
 	heap = heap_used();
 	store = dpc_store_create();
 	if (kernel)
