@@ -480,6 +480,8 @@ bool dpc_report_status(const dpc_report_info_t *info,
 	dpc_vici_add_kvf(&st.b, "half_open", "%u", info->half_open);
 	dpc_vici_add_kvf(&st.b, "refused", "%llu",
 					 (unsigned long long)info->records_refused);
+	dpc_vici_add_kvf(&st.b, "slots_kib", "%llu",
+					 (unsigned long long)info->records_mapped / 1024);
 	dpc_vici_end_section(&st.b);
 	if (info->changes)
 	{

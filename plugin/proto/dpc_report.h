@@ -19,7 +19,7 @@
  *
  * @code
  * version, strongswan, dataplane, last_round, now   (keys)
- * records { tracked max half_open refused }   what the plugin keeps
+ * records { tracked max half_open refused slots_kib }   what the plugin keeps
  * triggers { watch_kernel route rule addr link xfrm_policy xfrm_state
  *            xfrm_expire nft overrun changes_unmatched rounds_full
  *            rounds_incremental rechecked_last tunnels_last }
@@ -90,6 +90,8 @@ typedef struct {
 	uint32_t half_open;
 	/** records refused because of the limit, since the start */
 	uint64_t records_refused;
+	/** bytes mapped for the records' slots */
+	uint64_t records_mapped;
 	/** counters of kernel changes and rounds, NULL to leave them out */
 	const dpc_change_stats_t *changes;
 } dpc_report_info_t;

@@ -29,6 +29,7 @@ static const dpc_report_info_t info = {
 	.records_max = 100000,
 	.half_open = 7,
 	.records_refused = 2,
+	.records_mapped = 3 * 65536,
 };
 
 static void add_ts(dpc_ts_list_t *list, const char *str)
@@ -349,6 +350,7 @@ START_TEST(test_status_empty)
 	ck_assert_str_eq(dpc_vici_find_str(root, "records.max", ""), "100000");
 	ck_assert_str_eq(dpc_vici_find_str(root, "records.half_open", ""), "7");
 	ck_assert_str_eq(dpc_vici_find_str(root, "records.refused", ""), "2");
+	ck_assert_str_eq(dpc_vici_find_str(root, "records.slots_kib", ""), "192");
 	dpc_vici_node_free(root);
 	dpc_vici_msg_free(msg);
 }
