@@ -11,6 +11,7 @@
 #include "dpc_bulk.h"
 #include "dpc_slab.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,9 @@
  * of their own, apart from the rounds' short-lived blocks */
 static dpc_slab_t child_slab = DPC_SLAB_INIT(dpc_child_rec_t);
 static dpc_slab_t ike_slab = DPC_SLAB_INIT(dpc_ike_rec_t);
+
+/* samples are added in place, see dpc_child_rec_add_sample() */
+static pthread_mutex_t samples_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* copies a record but its reference count, the last member: other threads
  * drop references to a shared record while it is copied */
@@ -264,6 +268,7 @@ void dpc_child_rec_add_sample(dpc_child_rec_t *child,
 {
 	time_t gap = window >= 8 ? window / 8 : 1;
 
+	pthread_mutex_lock(&samples_lock);
 	if (child->n_samples < 0 || child->n_samples > DPC_MAX_SAMPLES)
 	{
 		child->n_samples = 0;
@@ -291,24 +296,28 @@ void dpc_child_rec_add_sample(dpc_child_rec_t *child,
 	{
 		child->both_ways = newest_both_ways(child, window);
 	}
+	pthread_mutex_unlock(&samples_lock);
 }
 
 dpc_sample_t dpc_child_rec_last(const dpc_child_rec_t *child)
 {
 	const dpc_packets_t *newest;
+	dpc_sample_t last = {};
 
-	if (child->n_samples <= 0 || child->n_samples > DPC_MAX_SAMPLES)
+	pthread_mutex_lock(&samples_lock);
+	if (child->n_samples > 0 && child->n_samples <= DPC_MAX_SAMPLES)
 	{
-		return (dpc_sample_t){};
+		newest = &child->samples[child->n_samples - 1];
+		last = (dpc_sample_t){
+			.time = newest->time,
+			.packets_in = newest->packets_in,
+			.packets_out = newest->packets_out,
+			.bytes_in = child->bytes_in,
+			.bytes_out = child->bytes_out,
+		};
 	}
-	newest = &child->samples[child->n_samples - 1];
-	return (dpc_sample_t){
-		.time = newest->time,
-		.packets_in = newest->packets_in,
-		.packets_out = newest->packets_out,
-		.bytes_in = child->bytes_in,
-		.bytes_out = child->bytes_out,
-	};
+	pthread_mutex_unlock(&samples_lock);
+	return last;
 }
 
 void dpc_ike_rec_init(dpc_ike_rec_t *ike)

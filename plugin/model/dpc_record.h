@@ -354,6 +354,13 @@ bool dpc_child_rec_unique(const dpc_child_rec_t *child);
  * don't shorten the span; the oldest is dropped when full. Notes whether
  * packets went both ways within a window up to this sample (both_ways).
  *
+ * The samples are the one part of a record changed while snapshots hold
+ * it: the round adds them before it takes its own snapshot, so rounds see
+ * a record's samples fixed, and a status being built reads the newest
+ * through dpc_child_rec_last() only, which takes the same lock. Copying
+ * every record a status holds, a round a second, would cost more than the
+ * samples are worth.
+ *
  * @param child		the record
  * @param sample	the sample, newer than the ones held
  * @param window	the traffic window in seconds
@@ -363,7 +370,7 @@ void dpc_child_rec_add_sample(dpc_child_rec_t *child,
 
 /**
  * The newest traffic sample of a CHILD_SA, bytes included (all zero if it
- * has none).
+ * has none); safe while a round adds one.
  */
 dpc_sample_t dpc_child_rec_last(const dpc_child_rec_t *child);
 

@@ -775,34 +775,31 @@ void dpc_table_mark_narrowed(dpc_table_t *t, uint32_t child_id)
 void dpc_table_add_samples(dpc_table_t *t, const dpc_child_sample_t *s,
 						   int count, uint32_t window)
 {
-	const dpc_child_rec_t *cur;
 	dpc_child_rec_t *child;
 	dpc_sample_t sample, last;
 	int i;
 
 	for (i = 0; i < count; i++)
-	{
-		cur = peek_child(t, s[i].child_id);
-		if (cur && cur->state == DPC_STATE_UP)
+	{	/* in place, not owned: snapshots may hold the record (see
+		 * dpc_child_rec_add_sample()) */
+		child = (dpc_child_rec_t*)peek_child(t, s[i].child_id);
+		if (!child || child->state != DPC_STATE_UP)
 		{
-			child = own_child_by_id(t, s[i].child_id);
-			if (child)
-			{
-				sample = s[i].sample;
-				last = dpc_child_rec_last(child);
-				if (s[i].kept_in)
-				{
-					sample.packets_in = last.packets_in;
-					sample.bytes_in = last.bytes_in;
-				}
-				if (s[i].kept_out)
-				{
-					sample.packets_out = last.packets_out;
-					sample.bytes_out = last.bytes_out;
-				}
-				dpc_child_rec_add_sample(child, &sample, window);
-			}
+			continue;
 		}
+		sample = s[i].sample;
+		last = dpc_child_rec_last(child);
+		if (s[i].kept_in)
+		{
+			sample.packets_in = last.packets_in;
+			sample.bytes_in = last.bytes_in;
+		}
+		if (s[i].kept_out)
+		{
+			sample.packets_out = last.packets_out;
+			sample.bytes_out = last.bytes_out;
+		}
+		dpc_child_rec_add_sample(child, &sample, window);
 	}
 }
 

@@ -185,7 +185,9 @@ void dpc_table_mark_narrowed(dpc_table_t *t, uint32_t child_id);
  * Store traffic samples (unknown CHILD_SAs are ignored), see
  * dpc_child_rec_add_sample() for the traffic window. A direction the
  * kernel did not report keeps the counters of the CHILD_SA's newest sample,
- * as charon's own cache does: a lost SA shows as flat counters.
+ * as charon's own cache does: a lost SA shows as flat counters. Added in
+ * place, to records snapshots hold too (see dpc_child_rec_add_sample()):
+ * only the round adds samples, before it takes its own snapshot.
  */
 void dpc_table_add_samples(dpc_table_t *t, const dpc_child_sample_t *s,
 						   int count, uint32_t window);

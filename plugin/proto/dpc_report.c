@@ -314,9 +314,10 @@ static void add_child(status_t *st, int ike, int idx,
 			dpc_report_time(c->installed_wall, buf, sizeof(buf)));
 	}
 	dpc_vici_add_kvf(b, "rekeyed_from", "%u", c->rekeyed_from);
-	if (c->n_samples > 0 && c->n_samples <= DPC_MAX_SAMPLES)
+	/* samples are added while a status holds the record: read once */
+	s = dpc_child_rec_last(c);
+	if (s.time)
 	{
-		s = dpc_child_rec_last(c);
 		dpc_vici_add_kvf(b, "packets_in", "%llu",
 						 (unsigned long long)s.packets_in);
 		dpc_vici_add_kvf(b, "packets_out", "%llu",

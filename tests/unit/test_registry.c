@@ -337,11 +337,20 @@ START_TEST(test_snapshot_shared)
 	ck_assert(!dpc_ike_rec_unique(ike));
 	ck_assert(dpc_child_rec_unique(child));
 
-	/* changes after the snapshot go to private copies */
+	/* samples are added in place (no copy per status), with no
+	 * allocation */
+	dpc_slab_use_malloc(true);
+	oom_arm(0, false);
 	dpc_table_add_samples(t, &sample, 1, 60);
+	ck_assert_uint_eq(oom_calls(), 0);
+	dpc_slab_use_malloc(false);
+	ck_assert_int_eq(child->n_samples, 1);
+	ck_assert_uint_eq(dpc_child_rec_last(child).packets_in, 7);
+	ck_assert(s1.ikes[0] == ike);
+
+	/* other changes after the snapshot go to private copies */
 	dpc_table_ike_update(t, 1, &a, &a, 9);
 	dpc_table_child_down(t, 11, 9);
-	ck_assert_int_eq(child->n_samples, 0);
 	ck_assert_int_eq(child->state, DPC_STATE_UP);
 	ck_assert_uint_eq(ike->updates, 0);
 	ck_assert(dpc_table_snapshot(t, &s2));
