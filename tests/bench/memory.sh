@@ -101,12 +101,13 @@ reading() { # label: RSS of every gateway, with the plugin against without
 	local gw p n r
 	for gw in gwA gwB; do
 		p=$(rss_range p "$gw") n=$(rss_range n "$gw") r=$(status "$gw" '.records.tracked // 0')
+		s=$(status "$gw" '.records.slots_kib // 0')
 		[ "$1" = early ] && early[$gw]=$(( ${p% *} - ${n% *} ))
 		awk -v gw="$gw" -v l="$1" -v p="$p" -v n="$n" -v c="$N" -v r="$r" \
-			-v e="${early[$gw]}" -v f="$(rounds)" 'BEGIN {
+			-v e="${early[$gw]}" -v f="$(rounds)" -v s="$s" 'BEGIN {
 			split(p, P, " "); split(n, M, " ")
-			printf "%s after %d rounds (%s): charon RSS plugin %d-%d KiB, none %d-%d KiB; between rounds %+.2f KiB per CHILD_SA up, with a round %+.2f (%d records tracked)",
-				gw, f, l, P[1], P[2], M[1], M[2], (P[1] - M[1]) / c, (P[2] - M[2]) / c, r
+			printf "%s after %d rounds (%s): charon RSS plugin %d-%d KiB, none %d-%d KiB; between rounds %+.2f KiB per CHILD_SA up, with a round %+.2f (%d records tracked in %d KiB of slots)",
+				gw, f, l, P[1], P[2], M[1], M[2], (P[1] - M[1]) / c, (P[2] - M[2]) / c, r, s
 			if (l != "early") printf "; between rounds %+d KiB since the early reading", (P[1] - M[1]) - e
 			printf "\n" }'
 	done
