@@ -18,6 +18,7 @@
 
 #define _GNU_SOURCE
 #include "dpc_bulk.h"
+#include "dpc_asan.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -29,16 +30,7 @@
 
 /* AddressSanitizer's allocator has no such threshold and only its blocks
  * get redzones: under it, every block comes from malloc */
-#if defined(__SANITIZE_ADDRESS__)
-#define BULK_MAP 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BULK_MAP 0
-#endif
-#endif
-#ifndef BULK_MAP
-#define BULK_MAP 1
-#endif
+#define BULK_MAP (!DPC_ASAN)
 
 /**
  * In front of each block; 32 bytes keep the block aligned as malloc's.

@@ -18,20 +18,14 @@
 
 #define _GNU_SOURCE
 #include "dpc_slab.h"
+#include "dpc_asan.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 /* AddressSanitizer and valgrind check malloc's blocks only */
-#if defined(__SANITIZE_ADDRESS__)
-#define SLAB_CHECKED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLAB_CHECKED 1
-#endif
-#endif
-#if !defined(SLAB_CHECKED) && defined(__has_include)
+#if !DPC_ASAN && defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
 #define SLAB_VALGRIND 1
@@ -68,9 +62,10 @@ void dpc_slab_use_malloc(bool use)
  */
 static bool on_malloc(void)
 {
-#ifdef SLAB_CHECKED
-	return true;
-#else
+	if (DPC_ASAN)
+	{
+		return true;
+	}
 #ifdef SLAB_VALGRIND
 	if (RUNNING_ON_VALGRIND)
 	{
@@ -78,7 +73,6 @@ static bool on_malloc(void)
 	}
 #endif
 	return __atomic_load_n(&forced_malloc, __ATOMIC_RELAXED);
-#endif
 }
 
 /**
@@ -192,7 +186,6 @@ static dpc_slab_chunk_t *new_chunk(dpc_slab_t *slab)
 	{
 		slab->empty = c->next;
 		slab->n_empty--;
-		*c = (dpc_slab_chunk_t){};
 	}
 	else
 	{
@@ -203,8 +196,8 @@ static dpc_slab_chunk_t *new_chunk(dpc_slab_t *slab)
 			return NULL;
 		}
 		c = m;
-		*c = (dpc_slab_chunk_t){};
 	}
+	*c = (dpc_slab_chunk_t){};
 	at = find_chunk(slab, c, &found);
 	memmove(&slab->chunks[at + 1], &slab->chunks[at],
 			(slab->n_chunks - at) * sizeof(*slab->chunks));
